@@ -1,0 +1,15 @@
+import { defineConfig } from '@playwright/test';
+// @ts-expect-error: plain ESM helper shared with the other runners
+import { chromiumLaunchOptions } from './scripts/browser.mjs';
+
+// Journeys across windows and servers (identity popup, payments, the demo), in real Chromium.
+export default defineConfig({
+  testDir: 'test/e2e',
+  testMatch: '**/*.spec.ts',
+  workers: 1,
+  timeout: 60_000,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  use: { launchOptions: chromiumLaunchOptions(), trace: 'off' },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});

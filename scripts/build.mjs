@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// npm run build: ES module + classic-script loader + type declarations + custom-elements manifest.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+const bin = (name) => `node_modules/.bin/${name}`;
+
+rmSync('dist', { recursive: true, force: true });
+run(bin('vite'), ['build', '--logLevel', 'warn']);
+run(bin('vite'), ['build', '--mode', 'loader', '--logLevel', 'warn']);
+run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+run(bin('custom-elements-manifest'), ['analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', '.', '--quiet']);
+console.log('built dist/ and custom-elements.json');

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Makes the test and demo streams with ffmpeg at set-up time, so no media is committed.
+// Idempotent: a stream whose playlist already exists is left alone (pass --force to remake).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'media');
+const force = process.argv.includes('--force');
+
+function ffmpeg(args) {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: 'inherit' });
+}
+
+// A test pattern with a tone: H.264 baseline + AAC, keyframe every 2 s so every segment starts on one.
+function hls(dir, { seconds, size, fps = 30, segment = 2 }) {
+  mkdirSync(dir, { recursive: true });
+  ffmpeg([
+    '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${fps}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
+    '-g', String(fps * segment), '-keyint_min', String(fps * segment), '-sc_threshold', '0',
+    '-c:a', 'aac', '-b:a', '64k', '-ac', '2',
+    '-f', 'hls', '-hls_time', String(segment), '-hls_playlist_type', 'vod',
+    '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
+    '-hls_segment_filename', join(dir, 'seg%d.m4s'),
+    join(dir, 'index.m3u8'),
+  ]);
+}
+
+function mp4(file, { seconds, size }) {
+  ffmpeg([
+    '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=30`,
+    '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=48000',
+    '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', file,
+  ]);
+}
+
+function vttCues(seconds) {
+  let vtt = 'WEBVTT\n\n';
+  for (let s = 0; s < seconds; s += 2) {
+    const t = (x) => `00:00:${String(x).padStart(2, '0')}.000`;
+    vtt += `${t(s)} --> ${t(Math.min(s + 2, seconds))}\nCaption at ${s} seconds\n\n`;
+  }
+  return vtt;
+}
+
+// A master playlist with a WebVTT subtitle rendition, so captions can be tested.
+function withCaptions(dir, seconds) {
+  mkdirSync(join(dir, 'subs'), { recursive: true });
+  writeFileSync(join(dir, 'subs', 'en.vtt'), vttCues(seconds));
+  writeFileSync(join(dir, 'subs', 'en.m3u8'), [
+    '#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${seconds}`, '#EXT-X-PLAYLIST-TYPE:VOD',
+    `#EXTINF:${seconds}.0,`, 'en.vtt', '#EXT-X-ENDLIST', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'captions.m3u8'), [
+    '#EXTM3U',
+    '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,URI="subs/en.m3u8"',
+    '#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=320x180,SUBTITLES="subs"',
+    'index.m3u8', '',
+  ].join('\n'));
+}
+
+// Same segments, but the second media segment is garbage: a "broken segment".
+function broken(from, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(from, dir, { recursive: true });
+  writeFileSync(join(dir, 'seg1.m4s'), Buffer.alloc(4096, 0x5a));
+}
+
+// Declares HEVC, which Chromium's MSE refuses: an "unsupported codec".
+function unsupported(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.m3u8'), [
+    '#EXTM3U',
+    '#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=320x180,CODECS="hvc1.1.6.L93.B0,mp4a.40.2"',
+    '../basic/index.m3u8', '',
+  ].join('\n'));
+}
+
+const basic = join(out, 'basic');
+if (force || !existsSync(join(basic, 'index.m3u8'))) {
+  hls(basic, { seconds: 10, size: '320x180' });
+  withCaptions(basic, 10);
+}
+if (force || !existsSync(join(out, 'basic.mp4'))) mp4(join(out, 'basic.mp4'), { seconds: 6, size: '320x180' });
+if (force || !existsSync(join(out, 'broken', 'index.m3u8'))) broken(basic, join(out, 'broken'));
+if (force || !existsSync(join(out, 'unsupported', 'index.m3u8'))) unsupported(join(out, 'unsupported'));
+const demo = join(out, 'demo');
+if (force || !existsSync(join(demo, 'index.m3u8'))) hls(demo, { seconds: 60, size: '640x360' });
+
+const size = (f) => readFileSync(f).length;
+console.log(`streams ready in ${out} (basic playlist ${size(join(basic, 'index.m3u8'))} B)`);

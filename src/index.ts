@@ -1,0 +1,1 @@
+export { SipparPlayer } from './sippar-player.js';

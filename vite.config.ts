@@ -1,0 +1,25 @@
+import { defineConfig } from 'vite';
+
+// Two library builds for platforms:
+//  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
+//    and algosdk stay in dist/chunks/ and load by dynamic import only when needed, from the same place.
+//  - `loader`: dist/sippar-player.iife.js, a classic script of a few hundred bytes that imports the
+//    ES module beside it, because a classic (IIFE) bundle cannot split chunks and would carry hls.js.
+export default defineConfig(({ mode }) => {
+  const loader = mode === 'loader';
+  return {
+    build: {
+      target: 'es2022',
+      outDir: 'dist',
+      emptyOutDir: false,
+      sourcemap: true,
+      minify: true,
+      lib: loader
+        ? { entry: 'src/loader.ts', formats: ['iife'], name: 'SipparPlayerLoader', fileName: () => 'sippar-player.iife.js' }
+        : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'sippar-player.js' },
+      rollupOptions: {
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  };
+});

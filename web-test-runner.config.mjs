@@ -1,0 +1,20 @@
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromiumLaunchOptions } from './scripts/browser.mjs';
+import { summaryReporter } from './test/support/wtr-summary-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+
+export default {
+  rootDir: '.',
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  // Two cores: one browser page at a time keeps media timing honest.
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 20_000 } },
+  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: chromiumLaunchOptions() })],
+  // Lit decorators need the project's tsconfig (experimentalDecorators, no define semantics).
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  reporters: [defaultReporter(), summaryReporter('test-results/wtr-summary.json')],
+};
