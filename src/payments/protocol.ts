@@ -1,0 +1,224 @@
+/**
+ * Request/response bodies and error codes of the payment API (docs/PROTOCOL.md). Shared by the browser
+ * client (api-client.ts) and the reference server. Types only plus constants: browser-safe.
+ */
+import type { Tick } from './tick.js';
+
+export type { Tick } from './tick.js';
+
+/** `DelegationChain.toJSON()` of @dfinity/identity: every byte string hex, expiration hex nanoseconds. */
+export interface DelegationChainJson {
+  /** DER SubjectPublicKeyInfo of the root (the user's key: II canister-signature key, or Ed25519 in dev). */
+  publicKey: string;
+  delegations: Array<{
+    delegation: {
+      /** DER SubjectPublicKeyInfo of the key this link delegates to. */
+      pubkey: string;
+      /** Unix nanoseconds, lowercase hex without 0x (bigint.toString(16)). */
+      expiration: string;
+      /** Optional canister principals (hex of principal bytes) the delegation is scoped to. */
+      targets?: string[];
+    };
+    /** Signature by the previous key (root for the first link) — see PROTOCOL.md §Delegation chain. */
+    signature: string;
+  }>;
+}
+
+/** Proof of identity carried by /viewer and /session/start. */
+export interface SignedIdentity {
+  delegationChain: DelegationChainJson;
+  /** DER SPKI of the session key: must equal the last delegation's pubkey. ECDSA P-256 or Ed25519. */
+  sessionPublicKey: string;
+  /** Session-key signature (hex) over the message's signing bytes. */
+  signature: string;
+}
+
+// ---- POST /streaming/viewer
+export interface ViewerRequest extends SignedIdentity {
+  requestTime: number;
+}
+export interface ViewerResponse {
+  principal: string;
+  algorandAddress: string;
+  balanceMicroAlgos: number;
+}
+
+// ---- POST /streaming/session/start
+export interface SessionStartRequest extends SignedIdentity {
+  contentId: string;
+  rateMicroAlgos: number;
+  requestTime: number;
+  nonce: string;
+}
+export interface SessionLimits {
+  /** Billed seconds may not run ahead of wall-clock seconds × this (playbackRate ceiling). */
+  maxPlaybackRate: number;
+  /** Seconds of allowance on top of the ceiling (clock skew, network delay). */
+  slackSeconds: number;
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  /** Accepted |requestTime − server time| for signed whoami/start messages, ms. */
+  maxClockSkewMs: number;
+  /** Highest accepted rate, microAlgos per second. */
+  maxRateMicroAlgos: number;
+  /** Unix ms after which the delegation chain expires and ticks are refused (SESSION_EXPIRED). */
+  expiresAt: number;
+}
+export interface SessionStartResponse {
+  sessionId: string;
+  principal: string;
+  algorandAddress: string;
+  contentId: string;
+  rateMicroAlgos: number;
+  balanceMicroAlgos: number;
+  /** Server time at start, Unix ms (the rate ceiling counts from here). */
+  startedAt: number;
+  limits: SessionLimits;
+}
+
+// ---- PUT /streaming/session/extend and POST /streaming/session/pause
+export interface TickRequest {
+  tick: Tick;
+  /** Session-key signature (hex) over tickSigningBytes(tick). */
+  signature: string;
+}
+/** What the ledger holds for the session after this request (the same answer for a repeated tick). */
+export interface TickResponse {
+  sessionId: string;
+  /** Highest accepted seq. */
+  seq: number;
+  /** Billed (settled-in-ledger) cumulative seconds. */
+  seconds: number;
+  /** Billed cumulative microAlgos. */
+  microAlgos: number;
+  balanceMicroAlgos: number;
+  status: SessionStatus;
+  /** Only on /session/pause: the settlement record written for this pause. */
+  settlement?: Settlement;
+}
+export interface Settlement {
+  id: number;
+  sessionId: string;
+  /** Seconds and microAlgos settled by this pause (since the previous settlement). */
+  seconds: number;
+  microAlgos: number;
+  /** Session totals at the time of settlement. */
+  totalSeconds: number;
+  totalMicroAlgos: number;
+  createdAt: number;
+}
+
+export type SessionStatus = 'active' | 'paused' | 'exhausted';
+
+// ---- GET /streaming/session/analytics
+export interface SessionAnalytics {
+  sessionId: string;
+  contentId: string;
+  principal: string;
+  rateMicroAlgos: number;
+  billedSeconds: number;
+  microAlgos: number;
+  ticks: number;
+  settlements: number;
+  status: SessionStatus;
+  startedAt: number;
+  lastTickAt: number | null;
+}
+export interface TotalsAnalytics {
+  /** Absent for platform-wide totals. */
+  contentId?: string;
+  sessions: number;
+  viewers: number;
+  watchSeconds: number;
+  microAlgos: number;
+  ticks: number;
+  /** Sessions with status active and a tick (or start) in the last 30 s. */
+  liveSessions: number;
+  /** Platform earnings recorded in settlements (microAlgos). */
+  earningsMicroAlgos: number;
+}
+export type AnalyticsResponse = { session: SessionAnalytics } | { totals: TotalsAnalytics };
+
+// ---- POST /streaming/dev/credit (development mode only)
+export interface DevCreditRequest {
+  principal: string;
+  microAlgos: number;
+}
+export interface DevCreditResponse {
+  principal: string;
+  algorandAddress: string;
+  balanceMicroAlgos: number;
+}
+
+// ---- Errors
+export const ERROR_CODES = [
+  'BAD_JSON', // body is not JSON or not an object
+  'BAD_REQUEST', // a field is missing or malformed
+  'BODY_TOO_LARGE', // 413
+  'ORIGIN_NOT_ALLOWED', // 403
+  'NOT_FOUND', // 404 unknown path or session
+  'METHOD_NOT_ALLOWED', // 405
+  'BAD_DELEGATION', // a chain link's signature does not verify, or the chain is malformed
+  'DELEGATION_EXPIRED', // a link's expiration is in the past
+  'WRONG_TARGET', // a link is scoped to targets that do not include this server
+  'UNTRUSTED_ROOT', // root key type not accepted in this mode (e.g. Ed25519 in production)
+  'BAD_SIGNATURE', // the session-key signature over the message does not verify
+  'SESSION_KEY_MISMATCH', // sessionPublicKey is not the chain's last delegated key
+  'STALE_REQUEST', // requestTime outside the accepted clock skew
+  'REPLAYED', // a start message (nonce) already used
+  'SEQ_OUT_OF_ORDER', // seq ≤ last accepted seq with a different tick
+  'TOTALS_DECREASED', // seconds or microAlgos lower than the ledger holds
+  'RATE_EXCEEDED', // billed seconds ahead of wall time × maxPlaybackRate + slack
+  'AMOUNT_MISMATCH', // microAlgos ≠ seconds × rate
+  'NOT_SESSION_OWNER', // reserved: request proves a different principal than the session owner
+  'SESSION_EXPIRED', // the session's delegation has expired
+  'INSUFFICIENT_FUNDS', // 402
+  'DEV_ONLY', // 404: dev endpoint in production mode
+  'INTERNAL', // 500
+] as const;
+export type ApiErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string };
+  /**
+   * On tick errors (402 INSUFFICIENT_FUNDS, 409, 429…), what the ledger holds for the session after the
+   * request: on 402 the affordable whole seconds were charged and are included here.
+   */
+  ledger?: TickResponse;
+}
+
+/** HTTP status per error code (PROTOCOL.md §Errors). */
+export const ERROR_STATUS: Record<ApiErrorCode, number> = {
+  BAD_JSON: 400,
+  BAD_REQUEST: 400,
+  BODY_TOO_LARGE: 413,
+  ORIGIN_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  BAD_DELEGATION: 401,
+  DELEGATION_EXPIRED: 401,
+  WRONG_TARGET: 401,
+  UNTRUSTED_ROOT: 401,
+  BAD_SIGNATURE: 401,
+  SESSION_KEY_MISMATCH: 401,
+  STALE_REQUEST: 401,
+  REPLAYED: 409,
+  SEQ_OUT_OF_ORDER: 409,
+  TOTALS_DECREASED: 409,
+  RATE_EXCEEDED: 429,
+  AMOUNT_MISMATCH: 422,
+  NOT_SESSION_OWNER: 403,
+  SESSION_EXPIRED: 401,
+  INSUFFICIENT_FUNDS: 402,
+  DEV_ONLY: 404,
+  INTERNAL: 500,
+};
+
+export const API_PATHS = {
+  viewer: '/streaming/viewer',
+  start: '/streaming/session/start',
+  extend: '/streaming/session/extend',
+  pause: '/streaming/session/pause',
+  analytics: '/streaming/session/analytics',
+  devCredit: '/streaming/dev/credit',
+} as const;

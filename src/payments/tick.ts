@@ -1,0 +1,149 @@
+/**
+ * The billing tick and every signed message of the payment protocol, in one canonical byte form
+ * shared by the browser element and the reference server (docs/PROTOCOL.md §Signed messages).
+ *
+ * Browser-safe: no node: imports, no DOM beyond TextEncoder.
+ */
+
+/** One signed running total. All numbers are non-negative safe integers. */
+export interface Tick {
+  /** Server-issued at session start; `[A-Za-z0-9_-]{1,64}`. */
+  sessionId: string;
+  /** Strictly increasing per session, starts at 1. */
+  seq: number;
+  /** Cumulative billed seconds since the session started. */
+  seconds: number;
+  /** Cumulative microAlgos; must equal `seconds × rateMicroAlgos` of the session. */
+  microAlgos: number;
+  /** Playback position in milliseconds (integer) when the tick was made. */
+  mediaTime: number;
+  /** Client wall clock, Unix milliseconds (integer). */
+  clientTime: number;
+  /** True on the tick that closes a stretch of playback (pause/end); sent to /session/pause. */
+  final?: boolean;
+}
+
+/** Fields signed to prove who the viewer is (read-only, no side effects). */
+export interface WhoamiMessage {
+  /** Client wall clock, Unix milliseconds; the server accepts ±5 minutes. */
+  requestTime: number;
+}
+
+/** Fields signed to open a paid session. */
+export interface StartMessage {
+  contentId: string;
+  rateMicroAlgos: number;
+  requestTime: number;
+  /** Random, 16–64 hex chars; a start signature is accepted once. */
+  nonce: string;
+}
+
+export type MessageKind = 'tick' | 'whoami' | 'start';
+
+const encoder = new TextEncoder();
+
+/**
+ * `len ‖ "sippar-player/<kind>/v1"`, the same shape as the IC's `"\x0Aic-request"`: the first byte is the
+ * length of the text, so these bytes can never be the start of an IC request or delegation signature.
+ */
+export function domainSeparator(kind: MessageKind): Uint8Array {
+  const text = encoder.encode(`sippar-player/${kind}/v1`);
+  const out = new Uint8Array(text.length + 1);
+  out[0] = text.length;
+  out.set(text, 1);
+  return out;
+}
+
+export const TICK_DOMAIN_SEPARATOR = domainSeparator('tick'); // "\x15sippar-player/tick/v1"
+export const WHOAMI_DOMAIN_SEPARATOR = domainSeparator('whoami'); // "\x17sippar-player/whoami/v1"
+export const START_DOMAIN_SEPARATOR = domainSeparator('start'); // "\x16sippar-player/start/v1"
+
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const CONTENT_ID_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
+export const NONCE_PATTERN = /^[0-9a-f]{16,64}$/;
+
+export function isUint(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Throws TypeError naming the first bad field; returns the tick with only known fields. */
+export function validateTick(input: unknown): Tick {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('tick must be an object');
+  const t = input as Record<string, unknown>;
+  if (typeof t.sessionId !== 'string' || !SESSION_ID_PATTERN.test(t.sessionId)) throw new TypeError('tick.sessionId');
+  for (const k of ['seq', 'seconds', 'microAlgos', 'mediaTime', 'clientTime'] as const) {
+    if (!isUint(t[k])) throw new TypeError(`tick.${k} must be a non-negative safe integer`);
+  }
+  if ((t.seq as number) < 1) throw new TypeError('tick.seq must be ≥ 1');
+  if (t.final !== undefined && typeof t.final !== 'boolean') throw new TypeError('tick.final must be boolean');
+  const tick: Tick = {
+    sessionId: t.sessionId,
+    seq: t.seq as number,
+    seconds: t.seconds as number,
+    microAlgos: t.microAlgos as number,
+    mediaTime: t.mediaTime as number,
+    clientTime: t.clientTime as number,
+  };
+  if (t.final === true) tick.final = true;
+  return tick;
+}
+
+/**
+ * Canonical text: JSON with this exact key order, no whitespace, integers in decimal, `final` always
+ * present as true/false. Every string field is restricted to characters JSON never escapes, so the text
+ * is unique for a tick and any implementation can rebuild it by concatenation.
+ */
+export function canonicalTickJson(tick: Tick): string {
+  const t = validateTick(tick);
+  return (
+    `{"v":1,"sessionId":"${t.sessionId}","seq":${t.seq},"seconds":${t.seconds},"microAlgos":${t.microAlgos}` +
+    `,"mediaTime":${t.mediaTime},"clientTime":${t.clientTime},"final":${t.final === true}}`
+  );
+}
+
+export function canonicalWhoamiJson(m: WhoamiMessage): string {
+  if (!isUint(m.requestTime)) throw new TypeError('requestTime must be a non-negative safe integer');
+  return `{"v":1,"requestTime":${m.requestTime}}`;
+}
+
+export function canonicalStartJson(m: StartMessage): string {
+  if (typeof m.contentId !== 'string' || !CONTENT_ID_PATTERN.test(m.contentId)) throw new TypeError('contentId');
+  if (!isUint(m.rateMicroAlgos)) throw new TypeError('rateMicroAlgos must be a non-negative safe integer');
+  if (!isUint(m.requestTime)) throw new TypeError('requestTime must be a non-negative safe integer');
+  if (typeof m.nonce !== 'string' || !NONCE_PATTERN.test(m.nonce)) throw new TypeError('nonce must be 16–64 lowercase hex');
+  return `{"v":1,"contentId":"${m.contentId}","rateMicroAlgos":${m.rateMicroAlgos},"requestTime":${m.requestTime},"nonce":"${m.nonce}"}`;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The exact bytes the session key signs for a tick: domain separator ‖ UTF-8(canonical JSON). */
+export function tickSigningBytes(tick: Tick): Uint8Array {
+  return concat(TICK_DOMAIN_SEPARATOR, encoder.encode(canonicalTickJson(tick)));
+}
+
+export function whoamiSigningBytes(m: WhoamiMessage): Uint8Array {
+  return concat(WHOAMI_DOMAIN_SEPARATOR, encoder.encode(canonicalWhoamiJson(m)));
+}
+
+export function startSigningBytes(m: StartMessage): Uint8Array {
+  return concat(START_DOMAIN_SEPARATOR, encoder.encode(canonicalStartJson(m)));
+}
+
+export function toHex(bytes: Uint8Array | ArrayBuffer): string {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += b[i].toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('bad hex');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
