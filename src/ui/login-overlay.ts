@@ -1,0 +1,69 @@
+// The sign-in overlay over a paid video whose free preview is used up, and the signed-in badge.
+// A template function, not an element: it renders inside the player's shadow root (::part(login)).
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { ref } from 'lit/directives/ref.js';
+import type { IdentityState } from '../identity/identity-controller.js';
+import { shortPrincipal } from '../identity/options.js';
+
+export interface LoginOverlayProps {
+  state: IdentityState;
+  /** ALGO per second, as the `rate` attribute says it. */
+  rate: string;
+  onSignIn: () => void;
+  onSignOut: () => void;
+}
+
+// A stable callback: Lit calls it once per new button, so focus moves into each new dialog state once.
+const focusIn = (el?: Element) => (el as HTMLElement | undefined)?.focus();
+
+export function loginOverlay({ state, rate, onSignIn, onSignOut }: LoginOverlayProps): TemplateResult | typeof nothing {
+  const { status, error } = state;
+  if (status === 'idle') return nothing;
+  if (status === 'signed-in') {
+    return html`<div part="login login-signed-in" class="login badge" role="status" aria-label="Signed in">
+      <span title=${state.principal ?? ''}>${shortPrincipal(state.principal ?? '')}</span>
+      ${state.algorandAddress
+        ? html`<span class="address" title=${state.algorandAddress}>${state.algorandAddress.slice(0, 6)}…${state.algorandAddress.slice(-4)}</span>`
+        : nothing}
+      ${error ? html`<span class="error" role="alert">${error.message}</span>` : nothing}
+      <button part="login-button" @click=${onSignOut}>Sign out</button>
+    </div>`;
+  }
+  const message = {
+    restoring: 'Checking your sign-in…',
+    'signed-out': '',
+    'signing-in': 'Finish signing in in the Internet Identity window.',
+    blocked: 'Your browser blocked the sign-in window. Allow it, or press the button again.',
+    failed: `Sign-in failed: ${error?.message ?? 'unknown reason'}`,
+    expired: 'Your sign-in has expired. Sign in again to keep watching.',
+  }[status];
+  const busy = status === 'restoring' || status === 'signing-in';
+  return html`<div part="login" class="login" role="dialog" aria-modal="true" aria-labelledby="login-title" aria-describedby="login-message">
+    <h2 id="login-title">Keep watching for ${rate} ALGO per second</h2>
+    <p id="login-message" role=${status === 'failed' || status === 'blocked' ? 'alert' : 'status'}>${message}</p>
+    <button part="login-button" ${ref(focusIn)} ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${onSignIn}>
+      ${status === 'failed' || status === 'blocked' || status === 'expired' ? 'Try again: sign in with Internet Identity' : 'Sign in with Internet Identity'}
+    </button>
+  </div>`;
+}
+
+export const loginOverlayStyles = css`
+  .login {
+    position: absolute; inset: 0; display: grid; place-content: center; gap: .75em; padding: 1em; text-align: center;
+    background: var(--sippar-login-background, rgb(0 0 0 / .8)); color: var(--sippar-login-color, #fff);
+    font: var(--sippar-login-font, 1rem/1.4 system-ui, sans-serif); z-index: 2;
+  }
+  .login h2 { margin: 0; font-size: 1.1em; }
+  .login p { margin: 0; min-height: 1.4em; }
+  .login button {
+    font: inherit; cursor: pointer; padding: .5em 1em; border: 0; border-radius: var(--sippar-login-radius, .4em);
+    background: var(--sippar-login-accent, #29abe2); color: var(--sippar-login-accent-text, #000);
+  }
+  .login button:focus-visible { outline: 2px solid var(--sippar-login-color, #fff); outline-offset: 2px; }
+  .login.badge {
+    inset: .5em .5em auto auto; display: flex; align-items: center; gap: .5em; padding: .25em .5em;
+    font-size: .8em; border-radius: var(--sippar-login-radius, .4em); place-content: initial;
+  }
+  .login.badge button { padding: .2em .6em; }
+  .login .error { color: var(--sippar-login-error, #ff8a80); }
+`;
