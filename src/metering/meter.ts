@@ -1,0 +1,114 @@
+import { createMeterStore, emptySnapshot, type MeterSnapshot, type MeterStore, type MeterTick, type PlayStatus } from './meter-store.js';
+
+/** What a media element looks like at one instant. */
+export interface MeterSample {
+  mediaTime: number;
+  playbackRate: number;
+  status: PlayStatus;
+}
+
+export interface MeterOptions {
+  /** Wall clock in ms (performance.now in the browser, a fake in tests). */
+  now: () => number;
+  rateMicroAlgos?: number;
+  budgetMicroAlgos?: number | null;
+  previewSeconds?: number;
+  store?: MeterStore;
+}
+
+/** Media may run a little ahead of the wall clock (clock drift, rate changed mid-interval). */
+const SLACK = 0.05;
+/** Media advance past the wall-clock allowance by more than this is a jump, not watching. */
+const JUMP_SECONDS = 1;
+const US = 1_000_000;
+
+/**
+ * The pure per-second meter. Feed it a sample on every media event and timer wake-up; it credits the
+ * content time that advanced over an interval that started while really playing,
+ *   min(Δmedia, Δwall × rate × (1 + slack)),  only when 0 < Δmedia ≤ allowance + 1 s,
+ * and turns each completed whole second into a tick. Crediting by the media clock rather than by
+ * counting callbacks means a timer that fires 60 s late yields 60 ticks, none lost or doubled.
+ *
+ * A sample whose status is `seeking` carries the seek target, so its interval is discarded: the time
+ * watched since the previous sample (≤ 1 s, a timeupdate is ~250 ms) is lost rather than guessed.
+ */
+export class Meter {
+  readonly store: MeterStore;
+  private last: (MeterSample & { wall: number }) | null = null;
+  /** Watched content in integer microseconds: exact sums, no float drift over a long film. */
+  private watchedUs = 0;
+
+  constructor(private readonly opts: MeterOptions) {
+    this.store = opts.store ?? createMeterStore();
+    this.reset();
+  }
+
+  get state(): MeterSnapshot {
+    return this.store.get();
+  }
+
+  /** New session (new src, new price): counts start again at zero. */
+  reset(): void {
+    const { rateMicroAlgos = 0, budgetMicroAlgos = null, previewSeconds = 0 } = this.opts;
+    this.last = null;
+    this.watchedUs = 0;
+    this.store.set(emptySnapshot(rateMicroAlgos, budgetMicroAlgos, previewSeconds));
+  }
+
+  sample(s: MeterSample): MeterTick[] {
+    const wall = this.opts.now();
+    const p = this.last;
+    if (p && p.status === 'playing' && s.status !== 'seeking') {
+      const dMedia = s.mediaTime - p.mediaTime;
+      const allowance = (Math.max(0, wall - p.wall) / 1000) * Math.max(p.playbackRate, s.playbackRate) * (1 + SLACK);
+      if (dMedia > 0 && dMedia <= allowance + JUMP_SECONDS) {
+        // The 1e-6 µs nudge keeps 0.3 - 0.1 = 0.19999999999999998 from losing a microsecond each time.
+        this.watchedUs += Math.floor(Math.min(dMedia, allowance) * US + 1e-6);
+      }
+    }
+    this.last = { ...s, wall };
+    return this.settle(s);
+  }
+
+  /** Let the viewer spend `extraMicroAlgos` more this session (the overlay's "continue"). */
+  raiseBudget(extraMicroAlgos: number): void {
+    const st = this.state;
+    if (st.budgetMicroAlgos == null || !(extraMicroAlgos > 0)) return;
+    this.opts.budgetMicroAlgos = st.budgetMicroAlgos + extraMicroAlgos;
+    this.store.set({ ...st, budgetMicroAlgos: this.opts.budgetMicroAlgos });
+    // Bill any seconds watched while the stop was on its way, as far as the new budget allows.
+    if (this.last) this.settle(this.last);
+  }
+
+  private settle(s: MeterSample): MeterTick[] {
+    const st = this.state;
+    const rate = st.rateMicroAlgos;
+    const budget = st.budgetMicroAlgos;
+    const watched = Math.floor(this.watchedUs / US);
+    const previewUsed = Math.min(watched, st.previewSeconds);
+    const billable = rate > 0 ? watched - previewUsed : 0;
+    const ticks: MeterTick[] = [];
+    let { billedSeconds: seq, totalMicroAlgos: total } = st;
+    while (seq < billable && (budget == null || total + rate <= budget)) {
+      seq++;
+      total += rate;
+      // In a catch-up of several seconds, each earlier second ended `behind` media seconds before this sample.
+      const behind = (this.watchedUs - (st.previewSeconds + seq) * US) / US;
+      ticks.push({ seq, seconds: seq, microAlgos: rate, totalMicroAlgos: total, mediaTime: Math.max(0, s.mediaTime - behind) });
+    }
+    const budgetState = budget == null ? 'none'
+      : rate > 0 && total + rate > budget ? 'reached'
+      : total * 10 >= budget * 9 ? 'warning' : 'ok';
+    const status = s.status;
+    if (
+      status !== st.status || budgetState !== st.budgetState || watched !== st.watchedSeconds ||
+      seq !== st.billedSeconds || previewUsed !== st.previewUsed
+    ) {
+      this.store.set({
+        ...st, status, budgetState, watchedSeconds: watched, previewUsed, billedSeconds: seq, totalMicroAlgos: total,
+        lastTick: ticks.length ? ticks[ticks.length - 1]! : st.lastTick,
+      });
+    }
+    return ticks;
+  }
+}
