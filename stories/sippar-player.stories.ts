@@ -1,0 +1,77 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import '../src/index';
+
+// The element's public states, each reachable from attributes alone (and, for network states,
+// from the per-story network rules in .storybook/network.ts). Streams come from media/, made by
+// `npm run streams` and served by Storybook at /media.
+interface PlayerArgs {
+  src: string;
+  poster?: string;
+  muted: boolean;
+  autoplay: boolean;
+  lang?: string;
+}
+
+const DEMO = '/media/demo/index.m3u8';
+const BASIC = '/media/basic/index.m3u8';
+
+const meta: Meta<PlayerArgs> = {
+  title: 'Player/States',
+  component: 'sippar-player',
+  args: { src: DEMO, muted: true, autoplay: false },
+  render: (a) => html`<sippar-player
+    style="max-width: 640px"
+    src=${a.src}
+    lang=${ifDefined(a.lang)}
+    poster=${ifDefined(a.poster)}
+    ?muted=${a.muted}
+    ?autoplay=${a.autoplay}
+  ></sippar-player>`,
+};
+export default meta;
+type Story = StoryObj<PlayerArgs>;
+
+/** A free video: no rate, so no sign-in and no meter; the 60 s demo stream. */
+export const FreeVideo: Story = {};
+
+/** The 10 s test stream, autoplaying muted (the browser policy allows muted autoplay). */
+export const FreeVideoAutoplay: Story = { args: { src: BASIC, autoplay: true } };
+
+/** The playlist request never answers: the player stays in its loading state. */
+export const Loading: Story = {
+  args: { src: '/media/demo/index.m3u8?story=loading', autoplay: true },
+  parameters: { network: [{ match: 'story=loading', action: 'hang' }] },
+};
+
+/** The playlist answers 404: a fatal playback error the viewer can read. */
+export const ErrorNotFound: Story = { args: { src: '/media/does-not-exist/index.m3u8', autoplay: true } };
+
+/** Segment 1 of this stream is garbage: a media (decode) error after the first segment plays. */
+export const ErrorBrokenSegment: Story = { args: { src: '/media/broken/index.m3u8', autoplay: true } };
+
+/** The stream declares HEVC, which Chromium cannot play through MSE. */
+export const ErrorUnsupportedCodec: Story = { args: { src: '/media/unsupported/index.m3u8', autoplay: true } };
+
+/**
+ * The playlist and init segment load, then every media segment fails at the network level
+ * (status 0, a dropped connection): the player shows that it is reconnecting.
+ */
+export const Reconnecting: Story = {
+  args: { src: DEMO, autoplay: true },
+  parameters: { network: [{ match: /\/media\/demo\/seg\d+\.m4s/, action: 'offline' }] },
+};
+
+/** English and French: the element follows the lang attribute (its own or its nearest ancestor's). */
+export const LocaleEnglish: Story = { args: { lang: 'en' } };
+export const LocaleFrench: Story = {
+  args: { lang: 'fr' },
+  render: (a) => html`<div lang="fr">
+    <sippar-player style="max-width: 640px" src=${a.src} lang="fr" ?muted=${a.muted}></sippar-player>
+  </div>`,
+};
+export const LocaleFrenchError: Story = {
+  args: { lang: 'fr', src: '/media/does-not-exist/index.m3u8', autoplay: true },
+};
+
