@@ -1,0 +1,261 @@
+/**
+ * The outbox: signed ticks on their way to the payment API. Never loses a durable tick, never doubles one.
+ *
+ * Why it can be this small: ticks carry cumulative totals, so the newest tick settles every one before it.
+ * The outbox therefore keeps one record per session — the last acknowledged totals and the newest
+ * unacknowledged signed tick — and sends one request at a time, so the server sees seqs in order.
+ *
+ * Invariants (checked by test/unit/payments/outbox.property.test.ts):
+ *  - a tick reaches the network only after it is in storage, so after a reload the next seq and totals
+ *    continue from what the server may have seen (no seq reused with other totals, nothing billed twice);
+ *  - a retry re-sends the same signed bytes for the same (session, seq): the server answers it idempotently;
+ *  - an answer only ever moves `acked` forward.
+ *
+ * Pure: storage, transport, clock and randomness are injected; no DOM, no network.
+ */
+import type { Tick } from './tick.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+
+export interface SignedTick {
+  tick: Tick;
+  /** Session-key signature over tickSigningBytes(tick), hex. */
+  signature: string;
+}
+
+/** Ledger totals the server confirmed for the session. */
+export interface LedgerTotals {
+  seq: number;
+  seconds: number;
+  microAlgos: number;
+}
+
+/** The one stored record per (principal, content). */
+export interface OutboxRecord {
+  sessionId: string;
+  /** Rate the session was opened at; a different rate needs a new session. */
+  rateMicroAlgos: number;
+  acked: LedgerTotals | null;
+  /** Newest signed tick not yet acknowledged (null: nothing owed). */
+  pending: SignedTick | null;
+}
+
+export interface OutboxStorage {
+  save(record: OutboxRecord): Promise<void>;
+}
+
+export interface OutboxError {
+  /** SipparErrorCode for the element (PAYMENT_API_UNREACHABLE, INSUFFICIENT_FUNDS, …). */
+  code: string;
+  message: string;
+  /** Server error code when the server answered. */
+  apiCode?: string;
+  status?: number;
+}
+
+/** What the transport says about one send. */
+export type SendOutcome =
+  | { ok: true; ledger: LedgerTotals & { balanceMicroAlgos?: number } }
+  | {
+      ok: false;
+      /** Retry later with backoff (network, timeout, 5xx, garbage, 429), or stop (402, 401, 409…). */
+      retryable: boolean;
+      error: OutboxError;
+      /** Ledger after the request when the server said (402 charges what is affordable; 409 shows where it is). */
+      ledger?: LedgerTotals & { balanceMicroAlgos?: number };
+    };
+
+export interface OutboxClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type OutboxEvent =
+  | { type: 'ack'; ledger: LedgerTotals & { balanceMicroAlgos?: number }; final: boolean }
+  | { type: 'retry'; error: OutboxError; attempt: number; delayMs: number; failingSince: number }
+  | { type: 'halt'; error: OutboxError; ledger?: LedgerTotals & { balanceMicroAlgos?: number } };
+
+export interface OutboxOptions {
+  record: OutboxRecord;
+  storage: OutboxStorage;
+  send(tick: SignedTick): Promise<SendOutcome>;
+  clock: OutboxClock;
+  random?: () => number;
+  backoff?: BackoffOptions;
+  onEvent?(e: OutboxEvent): void;
+}
+
+export const systemClock: OutboxClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export function newRecord(sessionId: string, rateMicroAlgos: number): OutboxRecord {
+  return { sessionId, rateMicroAlgos, acked: null, pending: null };
+}
+
+/** Latest totals the session is known to have reached (pending beats acked): the base for the next tick. */
+export function recordHead(r: OutboxRecord): LedgerTotals {
+  const p = r.pending?.tick;
+  if (p && (!r.acked || p.seq > r.acked.seq)) return { seq: p.seq, seconds: p.seconds, microAlgos: p.microAlgos };
+  return r.acked ?? { seq: 0, seconds: 0, microAlgos: 0 };
+}
+
+export class Outbox {
+  private rec: OutboxRecord;
+  private inFlight: SignedTick | null = null;
+  private timer: unknown = undefined;
+  private attempt = 0;
+  private failingSinceAt: number | null = null;
+  private halted: OutboxError | null = null;
+  private disposed = false;
+  private saving: Promise<void> = Promise.resolve();
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly opts: OutboxOptions) {
+    this.rec = structuredClone(opts.record);
+  }
+
+  get record(): OutboxRecord {
+    return structuredClone(this.rec);
+  }
+  get sessionId(): string {
+    return this.rec.sessionId;
+  }
+  head(): LedgerTotals {
+    return recordHead(this.rec);
+  }
+  /** Clock time of the first failure of the current streak, or null while the API answers. */
+  get failingSince(): number | null {
+    return this.failingSinceAt;
+  }
+  get haltedBy(): OutboxError | null {
+    return this.halted;
+  }
+  /** True when nothing is owed to the server. */
+  get drained(): boolean {
+    return this.rec.pending === null;
+  }
+
+  /**
+   * Store a newer signed tick, then send it. Resolves once it is durable (not when acknowledged).
+   * Throws on a seq that does not move forward: that would reuse a seq with other totals.
+   */
+  async enqueue(st: SignedTick): Promise<void> {
+    if (this.disposed) throw new Error('outbox disposed');
+    if (st.tick.sessionId !== this.rec.sessionId) throw new Error('tick for another session');
+    const head = this.head();
+    if (st.tick.seq <= head.seq) throw new Error(`seq ${st.tick.seq} does not follow ${head.seq}`);
+    if (st.tick.seconds < head.seconds || st.tick.microAlgos < head.microAlgos) throw new Error('totals decreased');
+    this.rec.pending = structuredClone(st);
+    await this.persist();
+    this.pump();
+  }
+
+  /** Retry now (e.g. on `online`, or the viewer pressed "retry"), skipping the backoff wait. Clears a halt. */
+  kick(): void {
+    this.halted = null;
+    if (this.timer !== undefined) {
+      this.opts.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.pump();
+  }
+
+  /** Resolves once nothing is pending or the outbox halted / was disposed. */
+  idle(): Promise<void> {
+    // The record is cleared before its write lands: also wait for the writes already queued.
+    if (this.drained || this.halted || this.disposed) return this.saving;
+    return new Promise<void>((r) => this.idleWaiters.push(r)).then(() => this.saving);
+  }
+
+  /** Waits for pending storage writes. */
+  flushStorage(): Promise<void> {
+    return this.saving;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) this.opts.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.wakeIdle();
+  }
+
+  private persist(): Promise<void> {
+    const snapshot = structuredClone(this.rec);
+    // Writes are chained so an older snapshot can never land after a newer one.
+    this.saving = this.saving.then(() => this.opts.storage.save(snapshot)).catch(() => undefined);
+    return this.saving;
+  }
+
+  private wakeIdle(): void {
+    if (!(this.drained || this.halted || this.disposed)) return;
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private pump(): void {
+    if (this.disposed || this.halted || this.inFlight || this.timer !== undefined) return;
+    const st = this.rec.pending;
+    if (!st) return this.wakeIdle();
+    this.inFlight = st;
+    void this.sendOne(st);
+  }
+
+  private async sendOne(st: SignedTick): Promise<void> {
+    let out: SendOutcome;
+    try {
+      out = await this.opts.send(st);
+    } catch (e) {
+      out = { ok: false, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: String((e as Error)?.message ?? e) } };
+    }
+    this.inFlight = null;
+    if (this.disposed) return;
+    const ledger = out.ledger;
+    // Settled when the server answered OK, or answered an error whose ledger is at or past this seq
+    // (409 for a seq it already holds, e.g. after a keepalive copy; 402 after charging what was affordable).
+    const settled = out.ok || (ledger !== undefined && ledger.seq >= st.tick.seq);
+    if (settled) {
+      this.applyLedger(ledger!);
+      // Only the tick sent (or an older one) is settled; a newer one enqueued meanwhile stays pending.
+      if (this.rec.pending && this.rec.pending.tick.seq <= st.tick.seq) this.rec.pending = null;
+      this.attempt = 0;
+      this.failingSinceAt = null;
+      await this.persist();
+      if (this.disposed) return;
+      this.opts.onEvent?.({ type: 'ack', ledger: ledger!, final: st.tick.final === true });
+      if (!out.ok && out.error.code === 'INSUFFICIENT_FUNDS') return this.halt(out.error, ledger);
+      this.wakeIdle();
+      return this.pump();
+    }
+    if (out.ok) return; // unreachable: ok implies settled
+    if (out.retryable) {
+      this.attempt += 1;
+      this.failingSinceAt ??= this.opts.clock.now();
+      const delayMs = backoffDelay(this.attempt, this.opts.random ?? Math.random, this.opts.backoff);
+      this.timer = this.opts.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, delayMs);
+      this.opts.onEvent?.({ type: 'retry', error: out.error, attempt: this.attempt, delayMs, failingSince: this.failingSinceAt });
+      return;
+    }
+    if (ledger) {
+      this.applyLedger(ledger);
+      await this.persist();
+    }
+    this.halt(out.error, ledger);
+  }
+
+  private halt(error: OutboxError, ledger?: LedgerTotals & { balanceMicroAlgos?: number }): void {
+    this.halted = error;
+    this.opts.onEvent?.({ type: 'halt', error, ledger });
+    this.wakeIdle();
+  }
+
+  private applyLedger(l: LedgerTotals): void {
+    if (!this.rec.acked || l.seq > this.rec.acked.seq) this.rec.acked = { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos };
+  }
+}
