@@ -23,19 +23,32 @@ export const DarkRounded: Story = {
     <style>
       .theme-dark {
         --sippar-accent: #f5b700;
-        --sippar-foreground: #fafafa;
-        --sippar-background: #111318;
+        --sippar-controls-fg: #fafafa;
+        --sippar-controls-bg: rgb(17 19 24 / 85%);
         --sippar-radius: 16px;
-        --sippar-font-family: Georgia, serif;
+        --sippar-font: Georgia, serif;
         background: #111318;
         color: #fafafa;
         padding: 16px;
       }
       .theme-dark sippar-player::part(video) { border-radius: 16px; }
-      .theme-dark sippar-player::part(controls) { background: rgb(17 19 24 / 85%); }
+      .theme-dark sippar-player::part(play-button) { border-radius: 50%; }
     </style>
     <div class="theme-dark">
       <sippar-player style="max-width: 640px" src=${SRC} muted></sippar-player>
+    </div>`,
+};
+
+/** A theme that also reaches the error overlay through ::part(error) and ::part(error-message). */
+export const ThemedError: Story = {
+  render: () => html`
+    <style>
+      .theme-error { --sippar-accent: #c2185b; --sippar-radius: 12px; }
+      .theme-error sippar-player::part(error) { background: #2b0b17; }
+      .theme-error sippar-player::part(error-message) { font-weight: 600; color: #ffffff; }
+    </style>
+    <div class="theme-error">
+      <sippar-player style="max-width: 640px" src="/media/does-not-exist/index.m3u8" muted autoplay></sippar-player>
     </div>`,
 };
 
@@ -44,11 +57,13 @@ export const BrandLight: Story = {
     <style>
       .theme-brand {
         --sippar-accent: #0b5fff;
-        --sippar-foreground: #10162f;
-        --sippar-background: #ffffff;
+        --sippar-controls-fg: #10162f;
+        --sippar-controls-bg: rgb(255 255 255 / 92%);
         --sippar-radius: 4px;
+        --sippar-font: system-ui, sans-serif;
       }
       .theme-brand sippar-player::part(video) { outline: 3px solid #0b5fff; }
+      .theme-brand sippar-player::part(controls) { border-top: 1px solid #0b5fff; }
     </style>
     <div class="theme-brand">
       <sippar-player style="max-width: 640px" src=${SRC} muted></sippar-player>

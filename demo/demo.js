@@ -1,0 +1,91 @@
+// The demo platform's own page script: reads the players' events and the payment API, writes text
+// only (textContent), never markup built from outside data.
+const API = ''; // the payment API is served from this page's origin (scripts/start.mjs proxies /streaming/)
+const MICRO = 1_000_000;
+const $ = (id) => document.getElementById(id);
+const paid = $('paid');
+
+const algo = (micro) => (typeof micro === 'number' && Number.isFinite(micro) ? (micro / MICRO).toFixed(6) : '—');
+let principal;
+
+function say(text) { $('demo-message').textContent = text; }
+
+function showBalance(micro) {
+  if (typeof micro === 'number') $('balance').textContent = algo(micro);
+}
+
+paid.addEventListener('sippar-auth-state', (event) => {
+  const { status, principal: p } = event.detail ?? {};
+  principal = status === 'signed-in' ? p : undefined;
+  $('viewer-principal').textContent = principal ?? (status === 'signing-in' ? 'signing in…' : 'signed out');
+  $('top-up').disabled = !principal;
+  if (!principal) $('balance').textContent = '—';
+  else void refreshBalance();
+});
+
+paid.addEventListener('sippar-tick', (event) => {
+  const d = event.detail ?? {};
+  $('session-cost').textContent = algo(d.totalMicroAlgos);
+  if (typeof d.seconds === 'number') $('session-seconds').textContent = String(d.seconds);
+});
+
+// Payment state may carry the ledger's view of the balance; show it when it does.
+paid.addEventListener('sippar-payment-state', (event) => {
+  const d = event.detail ?? {};
+  showBalance(d.balanceMicroAlgos);
+  if (d.status === 'insufficient-funds' || d.status === 'payment-required') say('Out of funds: top up to keep watching.');
+});
+
+paid.addEventListener('sippar-error', (event) => { say(event.detail?.message ?? 'Error'); });
+
+// Development mode only: credits the viewer. A credit of 0 reads the balance without changing it.
+async function credit(microAlgos) {
+  const res = await fetch(`${API}/streaming/dev/credit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ principal, microAlgos }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+  return body;
+}
+
+async function refreshBalance() {
+  if (!principal) return;
+  try { showBalance((await credit(0)).balanceMicroAlgos); } catch { /* the player's own state still shows */ }
+}
+
+$('top-up').addEventListener('click', async () => {
+  if (!principal) return;
+  $('top-up').disabled = true;
+  try {
+    const body = await credit(MICRO);
+    showBalance(body.balanceMicroAlgos);
+    say('Credited 1 ALGO (development mode).');
+  } catch (error) {
+    say(`Top-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    $('top-up').disabled = !principal;
+  }
+});
+
+async function refreshAnalytics() {
+  try {
+    const res = await fetch(`${API}/streaming/session/analytics`, { cache: 'no-store' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const { totals } = await res.json();
+    if (!totals) throw new Error('no totals');
+    $('earnings').textContent = algo(totals.earningsMicroAlgos);
+    $('billed').textContent = algo(totals.microAlgos);
+    $('watch-time').textContent = String(totals.watchSeconds);
+    $('live-sessions').textContent = String(totals.liveSessions);
+    $('viewers').textContent = String(totals.viewers);
+    $('analytics-status').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  } catch (error) {
+    $('analytics-status').textContent = `Payment API unreachable (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (principal) void refreshBalance();
+}
+
+void refreshAnalytics();
+setInterval(refreshAnalytics, 3000);
