@@ -1,10 +1,23 @@
 import { Meter, type MeterOptions } from '../../../src/metering/meter.js';
 import type { MeterTick, PlayStatus } from '../../../src/metering/meter-store.js';
 
+export interface FakeMedia {
+  mediaTime: number;
+  playbackRate: number;
+  status: PlayStatus;
+  ticks: MeterTick[];
+  meter: Meter;
+  sample(): MeterTick[];
+  set(status: PlayStatus): MeterTick[];
+  pass(seconds: number, advancing?: boolean): void;
+  run(seconds: number, step?: number): void;
+  readonly wall: number;
+}
+
 /** A fake wall clock and media clock driving a Meter the way MeterController does. */
-export function fakeMedia(opts: Omit<MeterOptions, 'now'> = {}) {
+export function fakeMedia(opts: Omit<MeterOptions, 'now'> = {}): FakeMedia {
   let wall = 0;
-  const m = {
+  const m: FakeMedia = {
     mediaTime: 0,
     playbackRate: 1,
     status: 'idle' as PlayStatus,
