@@ -34,7 +34,13 @@ export interface OutboxRecord {
   sessionId: string;
   /** Rate the session was opened at; a different rate needs a new session. */
   rateMicroAlgos: number;
+  /** What the server's ledger last said (billed totals: below `signed` after a 402). */
   acked: LedgerTotals | null;
+  /**
+   * Totals of the newest tick ever signed for the session, acknowledged or not: the base of the next tick.
+   * Not `acked`: after a 402 the ledger bills less than was signed, and signing less again is TOTALS_DECREASED.
+   */
+  signed: LedgerTotals;
   /** Newest signed tick not yet acknowledged (null: nothing owed). */
   pending: SignedTick | null;
 }
@@ -92,14 +98,15 @@ export const systemClock: OutboxClock = {
 };
 
 export function newRecord(sessionId: string, rateMicroAlgos: number): OutboxRecord {
-  return { sessionId, rateMicroAlgos, acked: null, pending: null };
+  return { sessionId, rateMicroAlgos, acked: null, signed: { seq: 0, seconds: 0, microAlgos: 0 }, pending: null };
 }
 
 /** Latest totals the session is known to have reached (pending beats acked): the base for the next tick. */
 export function recordHead(r: OutboxRecord): LedgerTotals {
-  const p = r.pending?.tick;
-  if (p && (!r.acked || p.seq > r.acked.seq)) return { seq: p.seq, seconds: p.seconds, microAlgos: p.microAlgos };
-  return r.acked ?? { seq: 0, seconds: 0, microAlgos: 0 };
+  const a = r.acked;
+  // A ledger ahead of what this record signed (another tab of the same viewer wrote it) moves the base on.
+  if (a && a.seq > r.signed.seq) return { seq: a.seq, seconds: Math.max(a.seconds, r.signed.seconds), microAlgos: Math.max(a.microAlgos, r.signed.microAlgos) };
+  return { ...r.signed };
 }
 
 export class Outbox {
@@ -149,6 +156,7 @@ export class Outbox {
     if (st.tick.seq <= head.seq) throw new Error(`seq ${st.tick.seq} does not follow ${head.seq}`);
     if (st.tick.seconds < head.seconds || st.tick.microAlgos < head.microAlgos) throw new Error('totals decreased');
     this.rec.pending = structuredClone(st);
+    this.rec.signed = { seq: st.tick.seq, seconds: st.tick.seconds, microAlgos: st.tick.microAlgos };
     await this.persist();
     this.pump();
   }

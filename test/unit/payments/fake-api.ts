@@ -36,6 +36,8 @@ export class MemoryStorage implements OutboxStorage {
 /** The server's ledger for one session: applies a seq once, answers repeats idempotently. */
 export class FakeLedger {
   seq = 0; seconds = 0; microAlgos = 0;
+  /** Signed (claimed) seconds; `seconds` is what was billed (less after a 402). */
+  claimed = 0;
   applied: number[] = [];
   byseq = new Map<number, string>();
   balance = Number.MAX_SAFE_INTEGER;
@@ -47,17 +49,18 @@ export class FakeLedger {
       if (this.byseq.get(t.seq) === text) return { ok: true, ledger: ledger() };
       return { ok: false, retryable: false, error: { code: 'PAYMENT_REJECTED', apiCode: 'SEQ_OUT_OF_ORDER', message: 'seq', status: 409 }, ledger: ledger() };
     }
-    if (t.seconds < this.seconds || t.microAlgos < this.microAlgos) {
+    if (t.seconds < this.claimed) {
       return { ok: false, retryable: false, error: { code: 'PAYMENT_REJECTED', apiCode: 'TOTALS_DECREASED', message: 'dec', status: 409 }, ledger: ledger() };
     }
-    const cost = t.microAlgos - this.microAlgos;
-    if (cost > this.balance) {
-      return { ok: false, retryable: false, error: { code: 'INSUFFICIENT_FUNDS', apiCode: 'INSUFFICIENT_FUNDS', message: 'funds', status: 402 }, ledger: ledger() };
-    }
-    this.balance -= cost;
-    this.seq = t.seq; this.seconds = t.seconds; this.microAlgos = t.microAlgos;
+    // Like server/ledger.ts: charge the whole seconds the balance can pay, record the seq either way.
+    const rate = t.seconds ? t.microAlgos / t.seconds : 0;
+    const owed = t.seconds - this.seconds;
+    const paid = rate === 0 ? owed : Math.min(owed, Math.floor(this.balance / rate));
+    this.balance -= paid * rate;
+    this.seq = t.seq; this.claimed = t.seconds; this.seconds += paid; this.microAlgos += paid * rate;
     this.applied.push(t.seq);
     this.byseq.set(t.seq, text);
+    if (paid < owed) return { ok: false, retryable: false, error: { code: 'INSUFFICIENT_FUNDS', apiCode: 'INSUFFICIENT_FUNDS', message: 'funds', status: 402 }, ledger: ledger() };
     return { ok: true, ledger: ledger() };
   }
 }

@@ -69,6 +69,7 @@ describe('Outbox property', () => {
         await settle();
         expect(ob.haltedBy).toBeNull();
         expect(ledger.seconds).toBe(meterSeconds);
+        expect(ledger.claimed).toBe(meterSeconds);
         expect(ledger.microAlgos).toBe(meterSeconds * RATE);
         expect(new Set(ledger.applied).size).toBe(ledger.applied.length);
         expect([...ledger.applied].sort((a, b) => a - b)).toEqual(ledger.applied);

@@ -79,7 +79,7 @@ describe('Outbox', () => {
     expect(h.ob.record.acked).toEqual({ seq: 5, seconds: 5, microAlgos: 5000 });
   });
 
-  it('halts on 402 with the ledger, keeps the unpaid tick, and resumes on kick', async () => {
+  it('halts on 402 (the server charged what it could), and the next tick after a top-up bills the rest', async () => {
     const h = setup();
     h.ledger.balance = 2500;
     await h.ob.enqueue(tick(1, 2));
@@ -87,11 +87,15 @@ describe('Outbox', () => {
     await h.ob.enqueue(tick(2, 4));
     await h.ob.idle();
     const halt = h.events.find((e) => e.type === 'halt');
-    expect(halt).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' }, ledger: { seq: 1, balanceMicroAlgos: 500 } });
-    expect(h.ob.record.pending?.tick.seq).toBe(2);
+    expect(halt).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' }, ledger: { seq: 2, seconds: 2, balanceMicroAlgos: 500 } });
+    expect(h.ob.drained).toBe(true);
+    // The base of the next tick is what was signed (4 s), not what was billed (2 s): no TOTALS_DECREASED.
+    expect(h.ob.head()).toEqual({ seq: 2, seconds: 4, microAlgos: 4000 });
     h.ledger.balance += 10_000;
     h.ob.kick();
+    await h.ob.enqueue(tick(3, 5));
     await h.ob.idle();
-    expect(h.ledger.microAlgos).toBe(4000);
+    expect(h.ledger.microAlgos).toBe(5000);
+    expect(h.ob.haltedBy).toBeNull();
   });
 });
