@@ -134,7 +134,9 @@ export interface TotalsAnalytics {
   ticks: number;
   /** Sessions with status active and a tick (or start) in the last 30 s. */
   liveSessions: number;
-  /** Platform earnings recorded in settlements (microAlgos). */
+  /** microAlgos settled by pauses (the gross the platform can move on chain). */
+  settledMicroAlgos: number;
+  /** The platform's fee out of settled microAlgos (platformFeeBps of each settlement). */
   earningsMicroAlgos: number;
 }
 export type AnalyticsResponse = { session: SessionAnalytics } | { totals: TotalsAnalytics };

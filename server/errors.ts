@@ -1,0 +1,14 @@
+import { ERROR_STATUS, type ApiErrorCode, type TickResponse } from '../src/payments/protocol.js';
+
+/** A refusal with a stable code; the HTTP layer turns it into `{error:{code,message}}`. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly ledger?: TickResponse,
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Public keys as they appear in delegation chains (DER SubjectPublicKeyInfo) and signature checks with
+ * node:crypto. The async callback form of crypto.verify runs on the libuv pool, so verification spreads
+ * over every core while the event loop keeps serving.
+ */
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+
+/** DER of the canister-signature algorithm identifier OID 1.3.6.1.4.1.56387.1.2. */
+const CANISTER_SIG_OID = Buffer.from('060a2b0601040183b8430102', 'hex');
+
+export type KeyKind = 'ed25519' | 'p256' | 'canister';
+
+export interface SigningKey {
+  kind: 'ed25519' | 'p256';
+  der: Uint8Array;
+  key: KeyObject;
+}
+
+/** Reads one DER TLV at `pos`: returns [tag, contentStart, contentEnd]. */
+export function derTlv(buf: Uint8Array, pos: number): [number, number, number] {
+  if (pos + 2 > buf.length) throw new Error('DER: truncated');
+  const tag = buf[pos];
+  let len = buf[pos + 1];
+  let start = pos + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 3 || start + n > buf.length) throw new Error('DER: bad length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = (len << 8) | buf[start + i];
+    start += n;
+  }
+  if (start + len > buf.length) throw new Error('DER: truncated');
+  return [tag, start, start + len];
+}
+
+export function isCanisterSignatureKey(der: Uint8Array): boolean {
+  try {
+    const [tag, s] = derTlv(der, 0);
+    if (tag !== 0x30) return false;
+    const [algTag, algStart] = derTlv(der, s);
+    if (algTag !== 0x30) return false;
+    const oid = der.subarray(algStart, algStart + CANISTER_SIG_OID.length);
+    return Buffer.compare(Buffer.from(oid), CANISTER_SIG_OID) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses an Ed25519 or ECDSA P-256 SPKI; throws on anything else. */
+export function parseSigningKey(der: Uint8Array): SigningKey {
+  const key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType === 'ed25519') return { kind: 'ed25519', der, key };
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return { kind: 'p256', der, key };
+  throw new Error(`unsupported key type ${key.asymmetricKeyType}`);
+}
+
+/**
+ * Ed25519: pure EdDSA over the message. P-256: ECDSA over SHA-256 of the message with the signature as
+ * r‖s (IEEE P1363), which is what WebCrypto (and so ECDSAKeyIdentity) produces.
+ */
+export function verifySignature(k: SigningKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (err: Error | null, ok: boolean) => resolve(!err && ok);
+    try {
+      if (k.kind === 'ed25519') {
+        if (signature.length !== 64) return resolve(false);
+        verify(null, message, k.key, signature, done);
+      } else {
+        if (signature.length !== 64) return resolve(false);
+        verify('sha256', message, { key: k.key, dsaEncoding: 'ieee-p1363' }, signature, done);
+      }
+    } catch {
+      resolve(false);
+    }
+  });
+}
