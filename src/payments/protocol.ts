@@ -81,6 +81,11 @@ export interface TickRequest {
   tick: Tick;
   /** Session-key signature (hex) over tickSigningBytes(tick). */
   signature: string;
+  /**
+   * Optional DER SPKI hex of the signing session key. When present and not the session's key the server
+   * answers 403 NOT_SESSION_OWNER (instead of 401 BAD_SIGNATURE), which tells a client it used the wrong session.
+   */
+  sessionPublicKey?: string;
 }
 /** What the ledger holds for the session after this request (the same answer for a repeated tick). */
 export interface TickResponse {
@@ -172,7 +177,7 @@ export const ERROR_CODES = [
   'TOTALS_DECREASED', // seconds or microAlgos lower than the ledger holds
   'RATE_EXCEEDED', // billed seconds ahead of wall time × maxPlaybackRate + slack
   'AMOUNT_MISMATCH', // microAlgos ≠ seconds × rate
-  'NOT_SESSION_OWNER', // reserved: request proves a different principal than the session owner
+  'NOT_SESSION_OWNER', // the tick names another session key than the session's (or analytics without the token)
   'SESSION_EXPIRED', // the session's delegation has expired
   'INSUFFICIENT_FUNDS', // 402
   'DEV_ONLY', // 404: dev endpoint in production mode
