@@ -20,12 +20,15 @@ export interface MeterOptions {
 const SLACK = 0.05;
 /** Media advance past the wall-clock allowance by more than this is a jump, not watching. */
 const JUMP_SECONDS = 1;
+/** Wall-clock allowance (content seconds) that may carry from one interval to the next. */
+const CARRY_SECONDS = 1;
 const US = 1_000_000;
 
 /**
  * The pure per-second meter. Feed it a sample on every media event and timer wake-up; it credits the
  * content time that advanced over an interval that started while really playing,
- *   min(Δmedia, Δwall × rate × (1 + slack)),  only when 0 < Δmedia ≤ allowance + 1 s,
+ *   min(Δmedia, allowance),  allowance = Δwall × rate × (1 + slack) + ≤ 1 s carried over,
+ * only when 0 < Δmedia ≤ allowance + 1 s (more is a jump),
  * and turns each completed whole second into a tick. Crediting by the media clock rather than by
  * counting callbacks means a timer that fires 60 s late yields 60 ticks, none lost or doubled.
  *
@@ -37,6 +40,7 @@ export class Meter {
   private last: (MeterSample & { wall: number }) | null = null;
   /** Watched content in integer microseconds: exact sums, no float drift over a long film. */
   private watchedUs = 0;
+  private allowance = 0;
 
   constructor(private readonly opts: MeterOptions) {
     this.store = opts.store ?? createMeterStore();
@@ -52,6 +56,7 @@ export class Meter {
     const { rateMicroAlgos = 0, budgetMicroAlgos = null, previewSeconds = 0 } = this.opts;
     this.last = null;
     this.watchedUs = 0;
+    this.allowance = 0;
     this.store.set(emptySnapshot(rateMicroAlgos, budgetMicroAlgos, previewSeconds));
   }
 
@@ -60,11 +65,19 @@ export class Meter {
     const p = this.last;
     if (p && p.status === 'playing' && s.status !== 'seeking') {
       const dMedia = s.mediaTime - p.mediaTime;
-      const allowance = (Math.max(0, wall - p.wall) / 1000) * Math.max(p.playbackRate, s.playbackRate) * (1 + SLACK);
-      if (dMedia > 0 && dMedia <= allowance + JUMP_SECONDS) {
+      this.allowance += (Math.max(0, wall - p.wall) / 1000) * Math.max(p.playbackRate, s.playbackRate) * (1 + SLACK);
+      if (dMedia > 0 && dMedia <= this.allowance + JUMP_SECONDS) {
+        const credit = Math.min(dMedia, this.allowance);
+        this.allowance -= credit;
         // The 1e-6 µs nudge keeps 0.3 - 0.1 = 0.19999999999999998 from losing a microsecond each time.
-        this.watchedUs += Math.floor(Math.min(dMedia, allowance) * US + 1e-6);
+        this.watchedUs += Math.floor(credit * US + 1e-6);
       }
+      // Unused allowance carries a little: the media clock and the wall clock are read at slightly
+      // different moments, and a sample that sees the wall move but not the media (or the reverse)
+      // must not lose that time for good.
+      this.allowance = Math.min(this.allowance, CARRY_SECONDS);
+    } else {
+      this.allowance = 0;
     }
     this.last = { ...s, wall };
     return this.settle(s);

@@ -1,0 +1,163 @@
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
+import { MeterController, type MeterHost } from '../../../src/metering/meter-controller.js';
+import type { MeterTick } from '../../../src/metering/meter-store.js';
+
+/** A media element as far as the controller looks at it: properties plus events, driven by the test. */
+class FakeVideo extends EventTarget {
+  currentTime = 0; playbackRate = 1; paused = true; ended = false; seeking = false; readyState = 4;
+  error: unknown = null;
+  play() { this.paused = false; this.fire('play'); this.fire('playing'); return Promise.resolve(); }
+  pause() { if (!this.paused) { this.paused = true; this.fire('pause'); } }
+  fire(type: string) { this.dispatchEvent(new Event(type)); }
+}
+
+const doc = Object.assign(new EventTarget(), { hidden: false });
+
+function setup(attrs: Partial<Pick<MeterHost, 'rate' | 'budget' | 'previewSeconds' | 'pauseWhenHidden'>> = {}) {
+  let wall = 0;
+  const video = new FakeVideo();
+  const events: { type: string; detail: unknown }[] = [];
+  const host = Object.assign(new EventTarget(), {
+    media: video as unknown as HTMLMediaElement,
+    rate: '0.001', budget: null, previewSeconds: null, pauseWhenHidden: false, ...attrs,
+    updates: 0,
+    addController() {}, removeController() {}, requestUpdate() { host.updates++; },
+    updateComplete: Promise.resolve(true),
+  });
+  host.addEventListener('sippar-tick', (e) => events.push({ type: 'tick', detail: (e as CustomEvent).detail }));
+  host.addEventListener('sippar-meter-state', (e) => events.push({ type: 'state', detail: (e as CustomEvent).detail }));
+  host.addEventListener('sippar-error', (e) => events.push({ type: 'error', detail: (e as CustomEvent).detail }));
+  const c = new MeterController(host as unknown as MeterHost, () => wall);
+  c.hostConnected(); c.hostUpdate(); c.hostUpdated();
+  /** Wall time passes; a playing video advances and fires timeupdate every 250 ms unless `quiet`. */
+  const pass = (seconds: number, { quiet = false } = {}) => {
+    for (let t = 0; t < seconds - 1e-9; t += 0.25) {
+      wall += 250;
+      const playing = !video.paused && !video.seeking && video.readyState >= 3;
+      if (playing) video.currentTime += 0.25 * video.playbackRate;
+      vi.advanceTimersByTime(250);
+      if (playing && !quiet) video.fire('timeupdate');
+    }
+  };
+  const ticks = () => events.filter((e) => e.type === 'tick').map((e) => e.detail as MeterTick);
+  const states = () => events.filter((e) => e.type === 'state').map((e) => (e.detail as { state: string }).state);
+  return { c, video, host, pass, ticks, states, events, tick: (ms: number) => { wall += ms; vi.advanceTimersByTime(ms); } };
+}
+
+describe('MeterController', () => {
+  beforeEach(() => { vi.useFakeTimers(); vi.stubGlobal('document', doc); doc.hidden = false; });
+  afterEach(() => { vi.useRealTimers(); vi.unstubAllGlobals(); });
+
+  it('bills while playing, stops at pause, emits ticks and state changes', () => {
+    const s = setup();
+    void s.video.play();
+    s.pass(3);
+    s.video.pause();
+    s.pass(5);
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 3]);
+    expect(s.states()).toEqual(['playing', 'paused']);
+    expect(s.c.store.get()).toMatchObject({ status: 'paused', totalMicroAlgos: 3000 });
+  });
+
+  it('keeps no timer while paused and at most one while playing', () => {
+    const s = setup();
+    expect(vi.getTimerCount()).toBe(0);
+    void s.video.play();
+    s.pass(2);
+    expect(vi.getTimerCount()).toBe(1);
+    s.video.pause();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('counts a hidden tab whose only wake-up is a timer a minute late', () => {
+    const s = setup();
+    void s.video.play();
+    doc.hidden = true; doc.dispatchEvent(new Event('visibilitychange'));
+    s.pass(60, { quiet: true }); // no timeupdate at all; the 1 s timer is what samples
+    expect(s.ticks().length).toBe(60);
+    doc.hidden = false; doc.dispatchEvent(new Event('visibilitychange'));
+    expect(s.ticks().length).toBe(60);
+  });
+
+  it('pause-when-hidden pauses in the background and resumes on return', () => {
+    const s = setup({ pauseWhenHidden: true });
+    void s.video.play();
+    s.pass(2);
+    doc.hidden = true; doc.dispatchEvent(new Event('visibilitychange'));
+    expect(s.video.paused).toBe(true);
+    s.pass(30);
+    doc.hidden = false; doc.dispatchEvent(new Event('visibilitychange'));
+    expect(s.video.paused).toBe(false);
+    s.pass(1);
+    expect(s.ticks().length).toBe(3);
+  });
+
+  it('does not count waiting, nor the jump of a seek', () => {
+    const s = setup();
+    void s.video.play();
+    s.pass(2);
+    s.video.readyState = 2; s.video.fire('waiting');
+    s.pass(10);
+    s.video.readyState = 4; s.video.fire('playing');
+    s.video.seeking = true; s.video.currentTime = 100; s.video.fire('seeking');
+    s.tick(300);
+    s.video.seeking = false; s.video.fire('seeked');
+    s.pass(1);
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 3]);
+    expect(s.states()).toContain('waiting');
+    expect(s.states()).toContain('seeking');
+  });
+
+  it('starts a new session on emptied (src change) and stops counting when removed', () => {
+    const s = setup();
+    void s.video.play();
+    s.pass(2);
+    s.video.currentTime = 0; s.video.fire('emptied');
+    expect(s.c.store.get()).toMatchObject({ billedSeconds: 0, totalMicroAlgos: 0 });
+    s.pass(1);
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 1]);
+    s.c.hostDisconnected();
+    s.pass(5);
+    expect(s.ticks().length).toBe(3);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('refuses an invalid rate before anything plays', () => {
+    const s = setup({ rate: '-1' });
+    expect(s.events[0]).toMatchObject({ type: 'error', detail: { code: 'RATE_INVALID', fatal: true } });
+    void s.video.play();
+    expect(s.video.paused).toBe(true);
+    s.pass(3);
+    expect(s.ticks()).toEqual([]);
+  });
+
+  it.each([['budget', '0', 'BUDGET_INVALID'], ['previewSeconds', '1.5', 'PREVIEW_INVALID']])('refuses %s "%s"', (k, v, code) => {
+    const s = setup({ [k]: v });
+    expect(s.events[0]).toMatchObject({ type: 'error', detail: { code } });
+  });
+
+  it('pauses at the budget, refuses to play past it, and continues when raised', () => {
+    const s = setup({ budget: '0.01' });
+    void s.video.play();
+    s.pass(9);
+    expect(s.c.store.get().budgetState).toBe('warning');
+    s.pass(1);
+    expect(s.video.paused).toBe(true);
+    expect(s.c.store.get()).toMatchObject({ budgetState: 'reached', totalMicroAlgos: 10_000 });
+    void s.video.play();
+    expect(s.video.paused).toBe(true);
+    s.c.continueWithMoreBudget();
+    expect(s.video.paused).toBe(false);
+    expect(s.c.store.get()).toMatchObject({ budgetState: 'ok', budgetMicroAlgos: 20_000 });
+    s.pass(2);
+    expect(s.c.store.get().totalMicroAlgos).toBe(12_000);
+  });
+
+  it('re-renders the host about once per second, not per timeupdate', () => {
+    const s = setup();
+    void s.video.play();
+    const before = s.host.updates;
+    s.pass(10);
+    expect(s.host.updates - before).toBeLessThanOrEqual(11);
+  });
+});
