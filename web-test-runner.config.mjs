@@ -7,7 +7,14 @@ import { defaultReporter } from '@web/test-runner';
 export default {
   rootDir: '.',
   files: ['test/browser/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['browser', 'development'] },
+  // Production conditions, as shipped: nanostores' `development` build reads `process.env`,
+  // which a browser does not have.
+  nodeResolve: { exportConditions: ['browser', 'production'] },
+  // nanostores reads process.env.NODE_ENV and expects a bundler to replace it; the build does
+  // (vite.config.ts define), the unbundled test page gets the same answer here.
+  testRunnerHtml: (testFramework) => `<!doctype html><html><head>
+    <script>window.process = { env: { NODE_ENV: 'production' } };</script></head>
+    <body><script type="module" src="${testFramework}"></script></body></html>`,
   // Two cores: one browser page at a time keeps media timing honest.
   concurrency: 1,
   concurrentBrowsers: 1,

@@ -1,1 +1,5 @@
 export { SipparPlayer } from './sippar-player.js';
+export { SipparError, type SipparErrorCode } from './errors.js';
+export { MEDIA_EVENTS, type SipparErrorDetail, type SipparMediaEvent } from './events.js';
+/** Live hls.js instances and timers, for leak tests and debugging. */
+export { playbackDebug } from './playback/debug.js';

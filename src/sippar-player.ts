@@ -1,19 +1,142 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { PlaybackController } from './playback/playback-controller.js';
+import { messagesFor, pageLocale } from './i18n/locale.js';
+import { renderControls } from './ui/controls.js';
+import { renderStatusOverlay } from './ui/overlays.js';
+import { handleKey } from './ui/keyboard.js';
+import { styles } from './ui/styles.js';
+import { IdentityGate } from './identity/identity-gate.js';
 
+/**
+ * A video player that plays HLS (hls.js, loaded only when needed) and plain files, and behaves
+ * like a <video>: same properties, methods and events.
+ *
+ * @element sippar-player
+ * @attr src - Media URL: an HLS manifest (.m3u8) or a file the browser plays (MP4, WebM).
+ * @attr poster - Image shown before playback.
+ * @attr autoplay - Start when ready; browsers allow it when muted.
+ * @attr muted - Start muted.
+ * @attr loop - Restart at the end.
+ * @attr preload - none | metadata | auto, as on <video>.
+ * @fires sippar-error - {code, message, fatal}: a stable code and a localised message.
+ * @fires play - and every standard media event: playing, pause, waiting, seeking, seeked,
+ *   timeupdate, ended, ratechange, volumechange, loadedmetadata, loadeddata, canplay,
+ *   durationchange, error, progress, re-dispatched from the host.
+ * @csspart video - The inner <video>.
+ * @csspart controls - The control bar.
+ * @csspart button - Every control button (also play-button, mute-button, captions-button,
+ *   pip-button, fullscreen-button, retry-button).
+ * @csspart play-button - Play/pause.
+ * @csspart seek - The seek slider.
+ * @csspart volume - The volume slider.
+ * @csspart rate - The playback-rate menu.
+ * @csspart time - Current time / duration.
+ * @csspart overlay - Any overlay over the picture (also error, loading, reconnecting).
+ * @csspart error - The error overlay.
+ * @csspart error-message - The error text.
+ * @cssprop --sippar-accent - Accent colour (sliders, focus ring, spinner, Retry).
+ * @cssprop --sippar-controls-bg - Control bar background.
+ * @cssprop --sippar-controls-fg - Text and icon colour.
+ * @cssprop --sippar-font - Font family.
+ * @cssprop --sippar-radius - Corner radius.
+ */
 export class SipparPlayer extends LitElement {
-  static override styles = css`:host { display: block; } video { width: 100%; }`;
+  static override styles = styles;
+
   @property() src = '';
-  @property({ type: Boolean }) muted = false;
+  @property() poster = '';
   @property({ type: Boolean }) autoplay = false;
+  @property({ type: Boolean }) muted = false;
+  @property({ type: Boolean }) loop = false;
+  @property() preload = 'auto';
+
+  /** Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it. */
+  protected readonly playback = new PlaybackController(this);
+  /** Identity: Internet Identity sign-in for paid videos (reads rate, preview-seconds, identity-provider, derivation-origin, max-time-to-live, api). */
+  readonly identity = new IdentityGate(this);
+  private video: HTMLVideoElement | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('keydown', this.onKeydown);
+    // Keep `muted` true to the <video> when the user mutes through controls or keys.
+    this.addEventListener('volumechange', () => { if (this.video) this.muted = this.video.muted; });
+    this.addEventListener('fullscreenchange', () => this.requestUpdate());
+  }
+
+  /** The inner <video>, for controllers that observe playback (e.g. the meter). Null before first render. */
+  get media(): HTMLVideoElement | null {
+    return this.video;
+  }
+
+  /** The page's language, which picks the UI strings. */
+  get locale(): string {
+    return pageLocale(this);
+  }
+
+  get currentTime(): number { return this.video?.currentTime ?? 0; }
+  set currentTime(t: number) { void this.ready().then((v) => { v.currentTime = t; }); }
+  get duration(): number { return this.video?.duration ?? NaN; }
+  get paused(): boolean { return this.video?.paused ?? true; }
+  get ended(): boolean { return this.video?.ended ?? false; }
+  get volume(): number { return this.video?.volume ?? 1; }
+  set volume(v: number) { void this.ready().then((el) => { el.volume = v; }); }
+  get playbackRate(): number { return this.video?.playbackRate ?? 1; }
+  set playbackRate(r: number) { void this.ready().then((v) => { v.playbackRate = r; }); }
+
+  async play(): Promise<void> { return (await this.ready()).play(); }
+  pause(): void { this.video?.pause(); }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
+    if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', messagesFor(this.locale).player);
+  }
+
+  protected override firstUpdated(changed: PropertyValues): void {
+    super.firstUpdated(changed);
+    this.video = this.renderRoot.querySelector('video');
+    this.requestUpdate(); // re-render the controls now that they can read the <video>
+  }
 
   override render() {
-    return html`<video part="video" .src=${this.src} ?muted=${this.muted} .muted=${this.muted} ?autoplay=${this.autoplay} playsinline></video>`;
+    const m = messagesFor(this.locale);
+    const video = this.video;
+    return html`
+      <video part="video" playsinline .muted=${this.muted} ?autoplay=${this.autoplay} ?loop=${this.loop}
+        preload=${this.preload} poster=${this.poster || nothing}
+        @click=${() => video && (video.paused ? video.play().catch(() => undefined) : video.pause())}></video>
+      ${renderStatusOverlay(this.playback, m)}
+      ${this.renderCommerce()}
+      ${video ? renderControls(this, video, m, this.locale) : nothing}
+    `;
   }
+
+  /**
+   * The seam for selling video by the second. Each concern appends its template here, in this
+   * order (later ones sit on top): cost counter, login overlay, budget overlay, payment overlay.
+   * Keep each to one call into its own src/ui/*.ts module.
+   */
+  protected renderCommerce(): unknown[] {
+    return [this.identity.render()];
+  }
+
+  private async ready(): Promise<HTMLVideoElement> {
+    if (!this.video) await this.updateComplete;
+    return this.video!;
+  }
+
+  private readonly onKeydown = (event: KeyboardEvent): void => {
+    if (this.video && handleKey(event, this, this.video)) event.preventDefault();
+  };
 }
 
 if (globalThis.customElements && !customElements.get('sippar-player')) customElements.define('sippar-player', SipparPlayer);
 
 declare global {
-  interface HTMLElementTagNameMap { 'sippar-player': SipparPlayer; }
+  interface HTMLElementTagNameMap {
+    'sippar-player': SipparPlayer;
+  }
 }

@@ -1,0 +1,284 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type Hls from 'hls.js';
+import { SipparError, type SipparErrorCode } from '../errors.js';
+import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
+import { t } from '../i18n/locale.js';
+import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
+import { codeForHlsError, loadHls, sniffManifest } from './hls-loader.js';
+import { MediaRecovery } from './media-recovery.js';
+import { NetworkRecovery } from './network-recovery.js';
+import { playbackDebug } from './debug.js';
+import { Timers } from './timers.js';
+
+const TRACK_EVENTS = ['addtrack', 'removetrack', 'change'] as const;
+
+export type PlaybackStatus = 'idle' | 'loading' | 'ready' | 'reconnecting' | 'error';
+
+export interface PlaybackHost extends ReactiveControllerHost, HTMLElement {
+  src: string;
+  preload: string;
+  readonly media: HTMLVideoElement | null;
+  readonly locale: string;
+}
+
+interface HlsErrorData {
+  type: string;
+  details: string;
+  fatal: boolean;
+  response?: { code?: number };
+  networkDetails?: { status?: number };
+}
+
+/**
+ * Owns the life of one source on the host's <video>: engine choice, lazy hls.js, recovery,
+ * media-event re-dispatch and teardown. Each load bumps `generation`; callbacks from an older
+ * generation (a late import, a destroyed hls.js instance) are ignored.
+ */
+export class PlaybackController implements ReactiveController {
+  status: PlaybackStatus = 'idle';
+  error: SipparError | undefined;
+  waiting = false;
+  engine: Engine | undefined;
+
+  private video: HTMLVideoElement | null = null;
+  private hls: Hls | undefined;
+  private loadedSrc: string | undefined;
+  private generation = 0;
+  private abort: AbortController | undefined;
+  private readonly timers = new Timers();
+  private teardownTimer: number | undefined;
+  private retryTimer: number | undefined;
+  private resume: { time: number; playing: boolean } | undefined;
+  private network = new NetworkRecovery(() => performance.now());
+  private mediaRecovery = new MediaRecovery(() => performance.now());
+
+  constructor(private readonly host: PlaybackHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    // A DOM move reconnects before the deferred teardown runs: keep playing as if nothing happened.
+    if (this.teardownTimer !== undefined) {
+      this.timers.cancel(this.teardownTimer);
+      this.teardownTimer = undefined;
+    }
+    // Torn down while away: render again so hostUpdated re-binds and reloads (resuming).
+    this.host.requestUpdate();
+  }
+
+  hostUpdated(): void {
+    const video = this.host.media;
+    if (!video || !this.host.isConnected) return;
+    if (video !== this.video) this.bind(video);
+    if (this.host.src !== this.loadedSrc) this.load();
+  }
+
+  hostDisconnected(): void {
+    this.teardownTimer = this.timers.afterFrames(() => {
+      this.teardownTimer = undefined;
+      const v = this.video;
+      if (v && this.loadedSrc) this.resume = { time: v.currentTime, playing: !v.paused };
+      this.unload();
+      this.unbind();
+      this.timers.clearAll();
+    });
+  }
+
+  /** Starts over with the current src (the overlay's Retry button). */
+  retry(): void {
+    this.loadedSrc = undefined;
+    this.load();
+  }
+
+  private bind(video: HTMLVideoElement): void {
+    this.unbind();
+    this.video = video;
+    for (const type of MEDIA_EVENTS) video.addEventListener(type, this.onMediaEvent);
+    for (const type of TRACK_EVENTS) video.textTracks.addEventListener(type, this.onTracks);
+    globalThis.addEventListener('online', this.onOnline);
+  }
+
+  private unbind(): void {
+    const video = this.video;
+    if (!video) return;
+    for (const type of MEDIA_EVENTS) video.removeEventListener(type, this.onMediaEvent);
+    for (const type of TRACK_EVENTS) video.textTracks.removeEventListener(type, this.onTracks);
+    globalThis.removeEventListener('online', this.onOnline);
+    this.video = null;
+  }
+
+  private load(): void {
+    const video = this.video!;
+    this.unload();
+    const gen = this.generation;
+    const src = this.host.src;
+    this.loadedSrc = src;
+    this.network = new NetworkRecovery(() => performance.now());
+    this.mediaRecovery = new MediaRecovery(() => performance.now());
+    if (!src) return this.fail('SRC_MISSING');
+    const url = parseSrc(src, document.baseURI);
+    if (!url) return this.fail('SRC_INVALID');
+    this.setStatus('loading');
+    this.engine = chooseEngine(url, browserEnv(video));
+    if (this.engine !== 'hls') {
+      video.src = url.href;
+      this.afterAttach();
+      return;
+    }
+    this.abort = new AbortController();
+    void this.startHls(url.href, gen, this.abort.signal);
+  }
+
+  private async startHls(url: string, gen: number, signal: AbortSignal): Promise<void> {
+    let Hls;
+    try {
+      const sniff = await sniffManifest(url, signal);
+      if (gen !== this.generation) return;
+      if (sniff.status >= 400 && sniff.status < 500) return this.fail('MANIFEST_NOT_FOUND');
+      Hls = await loadHls(sniff.captions);
+    } catch {
+      if (gen === this.generation) this.fail('ENGINE_LOAD');
+      return;
+    }
+    if (gen !== this.generation || !this.video) return;
+    const hls = new Hls({
+      // hls.js's worker is a blob: URL, which a strict CSP (worker-src falls back to script-src
+      // 'self') refuses; fMP4 needs little transmuxing, so the main thread is fine.
+      enableWorker: false,
+      autoStartLoad: this.host.preload !== 'none',
+      startPosition: this.resume?.time ?? -1,
+    });
+    playbackDebug.liveEngines += 1;
+    this.hls = hls;
+    // String event names: the Events enum lives in hls.js, which must stay out of the main bundle.
+    const on = hls.on.bind(hls) as unknown as (event: string, fn: (event: string, data: HlsErrorData) => void) => void;
+    on('hlsError', (_e, data) => {
+      if (gen === this.generation) this.onHlsError(data);
+    });
+    on('hlsFragBuffered', () => {
+      if (gen !== this.generation || !this.network.recovering) return;
+      this.network.reset();
+      this.setStatus('ready');
+    });
+    hls.loadSource(url);
+    hls.attachMedia(this.video);
+    this.afterAttach();
+  }
+
+  private afterAttach(): void {
+    const video = this.video!;
+    if (this.resume) {
+      const { time, playing } = this.resume;
+      this.resume = undefined;
+      if (this.engine !== 'hls' && time) video.addEventListener('loadedmetadata', () => { video.currentTime = time; }, { once: true });
+      if (playing) video.play().catch(() => undefined);
+    }
+  }
+
+  private onHlsError(data: HlsErrorData): void {
+    if (!data.fatal) return;
+    const hls = this.hls!;
+    const status = data.response?.code ?? data.networkDetails?.status;
+    const code = codeForHlsError(data.type, data.details, status);
+    if (data.type === 'networkError' && code !== 'MANIFEST_NOT_FOUND') {
+      const decision = this.network.onFatal(status);
+      if (decision.action === 'give-up') {
+        return this.fail(typeof navigator !== 'undefined' && !navigator.onLine ? 'NETWORK_OFFLINE' : code);
+      }
+      this.setStatus('reconnecting');
+      this.timers.cancel(this.retryTimer);
+      const manifestMissing = data.details.startsWith('manifest') || !hls.levels?.length;
+      this.retryTimer = this.timers.after(decision.delayMs, () => this.reconnect(manifestMissing));
+      return;
+    }
+    if (data.type === 'mediaError' && code !== 'CODEC_UNSUPPORTED') {
+      const action = this.mediaRecovery.onFatal();
+      if (action === 'give-up') return this.fail(code);
+      if (action === 'swap-and-recover') hls.swapAudioCodec();
+      hls.recoverMediaError();
+      return;
+    }
+    this.fail(code);
+  }
+
+  private reconnect(manifestMissing: boolean): void {
+    this.retryTimer = undefined;
+    const hls = this.hls;
+    if (!hls || !this.video) return;
+    if (manifestMissing) hls.loadSource(this.loadedSrc!);
+    else hls.startLoad(this.video.currentTime);
+  }
+
+  private readonly onOnline = (): void => {
+    if (this.retryTimer === undefined) return;
+    this.timers.cancel(this.retryTimer);
+    this.reconnect(!this.hls?.levels?.length);
+  };
+
+  private readonly onTracks = (): void => this.host.requestUpdate();
+
+  private readonly onMediaEvent = (event: Event): void => {
+    const type = event.type;
+    if (type === 'waiting') this.waiting = true;
+    else if (type === 'playing' || type === 'pause' || type === 'seeked' || type === 'canplay') this.waiting = false;
+    if (type === 'loadeddata' && this.status === 'loading') this.setStatus('ready');
+    if (type === 'error') this.onVideoError();
+    this.host.dispatchEvent(new Event(type, { bubbles: true, composed: true }));
+    this.host.requestUpdate();
+  };
+
+  private onVideoError(): void {
+    // With hls.js attached, its own ERROR event carries the better diagnosis.
+    const err = this.video?.error;
+    if (!err || this.hls || this.engine === undefined) return;
+    const code: SipparErrorCode | undefined =
+      err.code === 2 ? 'NETWORK_ERROR' : err.code === 3 ? 'MEDIA_DECODE' : err.code === 4 ? 'MEDIA_UNSUPPORTED' : undefined;
+    if (code) this.fail(code);
+  }
+
+  private fail(code: SipparErrorCode): void {
+    const message = t(this.host.locale, code);
+    this.error = new SipparError(code, message, true);
+    this.setStatus('error');
+    this.unload(false);
+    const detail: SipparErrorDetail = { code, message, fatal: true };
+    this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
+  }
+
+  private setStatus(status: PlaybackStatus): void {
+    this.status = status;
+    if (status !== 'error') this.error = undefined;
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Teardown in the order that frees everything: detach, destroy, then empty the <video> so it
+   * drops its MediaSource/decoder. `clearStatus` is false when an error should stay on screen.
+   */
+  private unload(clearStatus = true): void {
+    this.generation += 1;
+    this.abort?.abort();
+    this.abort = undefined;
+    this.timers.cancel(this.retryTimer);
+    this.retryTimer = undefined;
+    const hls = this.hls;
+    if (hls) {
+      this.hls = undefined;
+      hls.detachMedia();
+      hls.destroy();
+      playbackDebug.liveEngines -= 1;
+    }
+    const video = this.video;
+    if (video && (video.hasAttribute('src') || video.currentSrc)) {
+      video.removeAttribute('src');
+      video.load();
+    }
+    this.engine = undefined;
+    this.waiting = false;
+    if (clearStatus) {
+      this.loadedSrc = undefined;
+      this.status = 'idle';
+      this.error = undefined;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * What the buttons and keys do, on the <video> and the host. Shared by controls and keyboard so a
+ * key and its button can never disagree.
+ */
+export function togglePlay(video: HTMLVideoElement): void {
+  if (video.paused || video.ended) video.play().catch(() => undefined); // autoplay policy may refuse
+  else video.pause();
+}
+
+export function seekBy(video: HTMLVideoElement, seconds: number): void {
+  const end = Number.isFinite(video.duration) ? video.duration : Infinity;
+  video.currentTime = Math.max(0, Math.min(end, video.currentTime + seconds));
+}
+
+export function volumeBy(video: HTMLVideoElement, delta: number): void {
+  video.volume = Math.max(0, Math.min(1, Math.round((video.volume + delta) * 10) / 10));
+  if (delta > 0) video.muted = false;
+}
+
+export function captionTracks(video: HTMLVideoElement): TextTrack[] {
+  return [...video.textTracks].filter((tr) => tr.kind === 'subtitles' || tr.kind === 'captions');
+}
+
+export function captionsShowing(video: HTMLVideoElement): boolean {
+  return captionTracks(video).some((tr) => tr.mode === 'showing');
+}
+
+export function toggleCaptions(video: HTMLVideoElement): void {
+  const tracks = captionTracks(video);
+  const show = !tracks.some((tr) => tr.mode === 'showing');
+  // Prefer the track in the page's language: hls.js follows the mode change through its own listener.
+  const lang = document.documentElement.lang.split('-')[0];
+  const pick = tracks.find((tr) => lang && tr.language.startsWith(lang)) ?? tracks[0];
+  for (const tr of tracks) tr.mode = show && tr === pick ? 'showing' : 'disabled';
+}
+
+export function toggleFullscreen(host: HTMLElement): void {
+  if (document.fullscreenElement === host) void document.exitFullscreen().catch(() => undefined);
+  else void host.requestFullscreen?.().catch(() => undefined);
+}
+
+export function togglePip(video: HTMLVideoElement): void {
+  if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => undefined);
+  else void video.requestPictureInPicture?.().catch(() => undefined);
+}

@@ -1,0 +1,63 @@
+import { html, nothing } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Messages } from '../i18n/messages.js';
+import { formatTime } from '../i18n/locale.js';
+import { icons } from './icons.js';
+import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay } from './actions.js';
+
+const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2];
+
+/** Buffered ranges as percentage spans under the seek slider (styleMap uses CSSOM: CSP-safe). */
+function buffered(video: HTMLVideoElement, duration: number) {
+  const spans = [];
+  for (let i = 0; i < video.buffered.length; i++) {
+    const left = (video.buffered.start(i) / duration) * 100;
+    const width = ((video.buffered.end(i) - video.buffered.start(i)) / duration) * 100;
+    spans.push(html`<span class="buffered" style=${styleMap({ left: `${left}%`, width: `${width}%` })}></span>`);
+  }
+  return spans;
+}
+
+/** The control bar. Reads state straight from the <video>; the host re-renders on media events. */
+export function renderControls(host: HTMLElement, video: HTMLVideoElement, m: Messages, locale: string) {
+  const duration = Number.isFinite(video.duration) ? video.duration : 0;
+  const playing = !video.paused && !video.ended;
+  const muted = video.muted || video.volume === 0;
+  const hasCaptions = captionTracks(video).length > 0;
+  const captionsOn = hasCaptions && captionsShowing(video);
+  const fullscreen = document.fullscreenElement === host;
+  const fmt = new Intl.NumberFormat(locale);
+  return html`
+    <div class="controls" part="controls" ?data-playing=${playing}>
+      <div class="seek">
+        ${duration ? buffered(video, duration) : nothing}
+        <input part="seek" type="range" min="0" max=${duration || 0} step="any" .value=${String(video.currentTime)}
+          aria-label=${m.seek} aria-valuetext=${`${formatTime(video.currentTime, locale)} / ${formatTime(duration, locale)}`}
+          @input=${(e: Event) => { video.currentTime = Number((e.target as HTMLInputElement).value); }} />
+      </div>
+      <div class="bar">
+        <button part="button play-button" aria-label=${playing ? m.pause : m.play} @click=${() => togglePlay(video)}>
+          ${playing ? icons.pause : icons.play}
+        </button>
+        <button part="button mute-button" aria-label=${muted ? m.unmute : m.mute} @click=${() => { video.muted = !muted; if (muted && video.volume === 0) video.volume = 1; }}>
+          ${muted ? icons.muted : icons.volume}
+        </button>
+        <input part="volume" class="volume" type="range" min="0" max="1" step="0.05" .value=${String(muted ? 0 : video.volume)}
+          aria-label=${m.volume} @input=${(e: Event) => { video.volume = Number((e.target as HTMLInputElement).value); video.muted = video.volume === 0; }} />
+        <span part="time" class="time">${formatTime(video.currentTime, locale)} / ${formatTime(duration, locale)}</span>
+        <span class="spacer"></span>
+        <select part="rate" aria-label=${m.speed} @change=${(e: Event) => { video.playbackRate = Number((e.target as HTMLSelectElement).value); }}>
+          ${RATES.map((r) => html`<option value=${r} ?selected=${r === video.playbackRate}>${fmt.format(r)}×</option>`)}
+        </select>
+        ${hasCaptions
+          ? html`<button part="button captions-button" aria-pressed=${captionsOn ? 'true' : 'false'} aria-label=${captionsOn ? m.captionsOff : m.captionsOn} @click=${() => toggleCaptions(video)}>${icons.captions}</button>`
+          : nothing}
+        ${document.pictureInPictureEnabled
+          ? html`<button part="button pip-button" aria-label=${m.pip} @click=${() => togglePip(video)}>${icons.pip}</button>`
+          : nothing}
+        <button part="button fullscreen-button" aria-label=${fullscreen ? m.exitFullscreen : m.fullscreen} @click=${() => toggleFullscreen(host)}>
+          ${fullscreen ? icons.exitFullscreen : icons.fullscreen}
+        </button>
+      </div>
+    </div>`;
+}
