@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  TICK_DOMAIN_SEPARATOR,
+  canonicalTickJson,
+  domainSeparator,
+  startSigningBytes,
+  tickSigningBytes,
+  validateTick,
+  whoamiSigningBytes,
+  type Tick,
+} from '../../../src/payments/tick.js';
+
+const tick: Tick = { sessionId: 'abc_DEF-123', seq: 7, seconds: 42, microAlgos: 4200, mediaTime: 41_950, clientTime: 1_700_000_000_123 };
+const dec = new TextDecoder();
+
+describe('tickSigningBytes', () => {
+  it('is the length-prefixed domain separator followed by the canonical JSON (golden vector)', () => {
+    const bytes = tickSigningBytes(tick);
+    expect(Array.from(TICK_DOMAIN_SEPARATOR.slice(0, 1))).toEqual([0x15]);
+    expect(dec.decode(bytes)).toBe(
+      '\x15sippar-player/tick/v1{"v":1,"sessionId":"abc_DEF-123","seq":7,"seconds":42,"microAlgos":4200,"mediaTime":41950,"clientTime":1700000000123,"final":false}',
+    );
+  });
+
+  it('separates each message kind, and none starts like an IC request (\\x0Aic-request) or delegation (\\x1Aic-request-auth-delegation)', () => {
+    const seps = (['tick', 'whoami', 'start'] as const).map((k) => dec.decode(domainSeparator(k)));
+    expect(seps).toEqual(['\x15sippar-player/tick/v1', '\x17sippar-player/whoami/v1', '\x16sippar-player/start/v1']);
+    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes({ contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })]) {
+      expect(b[0]).not.toBe(0x0a);
+      expect(b[0]).not.toBe(0x1a);
+    }
+  });
+
+  it('ignores key order and unknown fields of the input; final:true is part of the bytes', () => {
+    const shuffled = { clientTime: tick.clientTime, extra: 'x', mediaTime: tick.mediaTime, microAlgos: 4200, seconds: 42, seq: 7, sessionId: tick.sessionId };
+    expect(canonicalTickJson(shuffled as Tick)).toBe(canonicalTickJson(tick));
+    expect(canonicalTickJson({ ...tick, final: true })).not.toBe(canonicalTickJson(tick));
+  });
+
+  it('refuses non-integers, negatives, unsafe integers and escapable session ids', () => {
+    for (const bad of [
+      { ...tick, seconds: 1.5 },
+      { ...tick, microAlgos: -1 },
+      { ...tick, clientTime: 2 ** 53 },
+      { ...tick, seq: 0 },
+      { ...tick, sessionId: 'a"b' },
+      { ...tick, sessionId: '' },
+      { ...tick, final: 'yes' },
+      { ...tick, mediaTime: '1' },
+    ]) {
+      expect(() => tickSigningBytes(bad as Tick)).toThrow(TypeError);
+    }
+  });
+
+  it('property: canonical JSON parses back to the tick, and distinct ticks never share bytes', () => {
+    const arbTick = fc.record({
+      sessionId: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+      seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      seconds: fc.nat(),
+      microAlgos: fc.maxSafeNat(),
+      mediaTime: fc.nat(),
+      clientTime: fc.maxSafeNat(),
+      final: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arbTick, arbTick, (a, b) => {
+        const ja = canonicalTickJson(a);
+        const parsed = JSON.parse(ja);
+        expect(validateTick(parsed)).toEqual(validateTick(a));
+        const same = JSON.stringify(validateTick(a)) === JSON.stringify(validateTick(b));
+        expect(Buffer.compare(Buffer.from(tickSigningBytes(a)), Buffer.from(tickSigningBytes(b))) === 0).toBe(same);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
