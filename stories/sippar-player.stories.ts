@@ -57,12 +57,13 @@ export const ErrorBrokenSegment: Story = { args: { src: '/media/broken/index.m3u
 export const ErrorUnsupportedCodec: Story = { args: { src: '/media/unsupported/index.m3u8', autoplay: true } };
 
 /**
- * The playlist and init segment load, then every media segment fails at the network level
- * (status 0, a dropped connection): the player shows that it is reconnecting.
+ * The connection drops: every request for the stream fails at the network level (status 0). Once
+ * hls.js's own retries are spent (a second or two for the playlist), the player shows that it is
+ * reconnecting and retries with backoff instead of giving up.
  */
 export const Reconnecting: Story = {
-  args: { src: DEMO, autoplay: true },
-  parameters: { network: [{ match: /\/media\/demo\/seg\d+\.m4s/, action: 'offline' }] },
+  args: { src: '/media/demo/index.m3u8?story=offline', autoplay: true },
+  parameters: { network: [{ match: 'story=offline', action: 'offline' }] },
 };
 
 /** English and French: the element follows the lang attribute (its own or its nearest ancestor's). */

@@ -43,7 +43,7 @@ export const DarkRounded: Story = {
 export const ThemedError: Story = {
   render: () => html`
     <style>
-      .theme-error { --sippar-accent: #c2185b; --sippar-radius: 12px; }
+      .theme-error { --sippar-accent: #ff8fb8; --sippar-radius: 12px; }
       .theme-error sippar-player::part(error) { background: #2b0b17; }
       .theme-error sippar-player::part(error-message) { font-weight: 600; color: #ffffff; }
     </style>
@@ -56,14 +56,14 @@ export const BrandLight: Story = {
   render: () => html`
     <style>
       .theme-brand {
-        --sippar-accent: #0b5fff;
+        --sippar-accent: #3d8bff;
         --sippar-controls-fg: #10162f;
         --sippar-controls-bg: rgb(255 255 255 / 92%);
         --sippar-radius: 4px;
         --sippar-font: system-ui, sans-serif;
       }
-      .theme-brand sippar-player::part(video) { outline: 3px solid #0b5fff; }
-      .theme-brand sippar-player::part(controls) { border-top: 1px solid #0b5fff; }
+      .theme-brand sippar-player::part(video) { outline: 3px solid #3d8bff; }
+      .theme-brand sippar-player::part(controls) { border-top: 1px solid #3d8bff; }
     </style>
     <div class="theme-brand">
       <sippar-player style="max-width: 640px" src=${SRC} muted></sippar-player>

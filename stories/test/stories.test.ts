@@ -17,7 +17,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 // Time a story gets after it rendered to reach its state (an error shown, a stream started)
 // before the scan: long enough for a 404 or a failed segment, short enough for 2 cores.
-const SETTLE_MS = 1500;
+const SETTLE_MS = 2500;
 
 let browser: Browser;
 beforeAll(async () => { browser = await chromium.launch(chromiumLaunchOptions()); });
@@ -35,7 +35,7 @@ describe.concurrent('stories', () => {
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
       try {
-        await page.goto(`${base}/iframe.html?id=${encodeURIComponent(story.id)}&viewMode=story`);
+        await page.goto(`${base}/iframe.html?id=${encodeURIComponent(story.id)}&viewMode=story`, { waitUntil: 'domcontentloaded' });
         await page.waitForFunction(
           () => document.body.classList.contains('sb-show-main') || document.body.classList.contains('sb-show-errordisplay'),
           undefined, { timeout: 15_000 },
