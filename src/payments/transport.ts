@@ -1,0 +1,96 @@
+/**
+ * The outbox's view of the payment API: one tick in, one SendOutcome out, every failure classified as
+ * "retry later" or "stop", with the element's error codes. Built on api-client.ts (server engineer's fetch
+ * client); this module adds what the outbox needs on top: a fetch that tells a timeout and a garbage
+ * answer apart from a lost network, keepalive for the tick sent while the page goes away, and a check of
+ * the answer's shape.
+ */
+import { createApiClient, PaymentApiError, type ApiClient } from './api-client.js';
+import type { TickRequest, TickResponse } from './protocol.js';
+import { isUint } from './tick.js';
+import type { OutboxError, SendOutcome, SignedTick } from './outbox.js';
+
+export type PaymentErrorCode =
+  | 'PAYMENT_API_UNREACHABLE'
+  | 'PAYMENT_API_TIMEOUT'
+  | 'PAYMENT_API_INVALID_RESPONSE'
+  | 'INSUFFICIENT_FUNDS'
+  | 'PAYMENT_SESSION_EXPIRED'
+  | 'PAYMENT_SESSION_UNKNOWN'
+  | 'PAYMENT_REJECTED';
+
+/** The three calls payments make. `ApiClient` of api-client.ts satisfies it; Storybook can pass a fake. */
+export type PaymentApi = Pick<ApiClient, 'start' | 'extend' | 'pause'>;
+
+const TIMEOUT_MARK = 'PAYMENT_API_TIMEOUT';
+const INVALID_MARK = 'PAYMENT_API_INVALID_RESPONSE';
+
+/**
+ * A fetch for api-client that (1) marks timeouts, (2) reads the body under the same deadline and marks a
+ * non-JSON body (a proxy's HTML error page, a truncated answer), (3) optionally sends with keepalive so the
+ * request outlives the page (pagehide). api-client wraps thrown errors into PaymentApiError(0, 'NETWORK'),
+ * keeping our message, which classify() reads back.
+ */
+export function classifyingFetch(base: typeof fetch = (...a) => fetch(...a), keepalive = false): typeof fetch {
+  return async (input, init) => {
+    try {
+      const res = await base(input, { ...init, keepalive, credentials: 'omit' });
+      const text = await res.text();
+      try {
+        JSON.parse(text);
+      } catch {
+        throw new Error(`${INVALID_MARK}: HTTP ${res.status} with a body that is not JSON`);
+      }
+      return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    } catch (e) {
+      const err = e as Error;
+      if (err?.name === 'TimeoutError') throw new Error(`${TIMEOUT_MARK}: no answer in time`);
+      throw err;
+    }
+  };
+}
+
+export function createPaymentApi(baseUrl: string, opts: { timeoutMs?: number; keepalive?: boolean; fetch?: typeof fetch } = {}): PaymentApi {
+  return createApiClient({ baseUrl, timeoutMs: opts.timeoutMs ?? 10_000, fetch: classifyingFetch(opts.fetch, opts.keepalive) });
+}
+
+/** An error from api-client (or anything thrown) as an OutboxError plus whether to retry. */
+export function classify(e: unknown): { retryable: boolean; error: OutboxError; ledger?: TickResponse } {
+  if (e instanceof PaymentApiError) {
+    const { status, code } = e;
+    const base = { apiCode: code, status, message: e.message };
+    if (status === 0) {
+      if (e.message.startsWith(TIMEOUT_MARK)) return { retryable: true, error: { ...base, code: 'PAYMENT_API_TIMEOUT' } };
+      if (e.message.startsWith(INVALID_MARK)) return { retryable: true, error: { ...base, code: 'PAYMENT_API_INVALID_RESPONSE' } };
+      return { retryable: true, error: { ...base, code: 'PAYMENT_API_UNREACHABLE' } };
+    }
+    const ledger = isLedger(e.ledger) ? e.ledger : undefined;
+    if (status === 402) return { retryable: false, error: { ...base, code: 'INSUFFICIENT_FUNDS' }, ledger };
+    // 429 RATE_EXCEEDED: billed time ran ahead of the server's clock allowance; it catches up by waiting.
+    if (status === 429 || status >= 500 || status === 408) return { retryable: true, error: { ...base, code: 'PAYMENT_API_UNREACHABLE' }, ledger };
+    if (code === 'SESSION_EXPIRED' || code === 'DELEGATION_EXPIRED') return { retryable: false, error: { ...base, code: 'PAYMENT_SESSION_EXPIRED' }, ledger };
+    if (status === 404) return { retryable: false, error: { ...base, code: 'PAYMENT_SESSION_UNKNOWN' }, ledger };
+    return { retryable: false, error: { ...base, code: 'PAYMENT_REJECTED' }, ledger };
+  }
+  return { retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: String((e as Error)?.message ?? e) } };
+}
+
+export function isLedger(v: unknown): v is TickResponse {
+  const r = v as TickResponse;
+  return typeof r === 'object' && r !== null && typeof r.sessionId === 'string' && isUint(r.seq) && isUint(r.seconds) && isUint(r.microAlgos) && isUint(r.balanceMicroAlgos);
+}
+
+/** Sends one signed tick: final ticks to /session/pause (settles), others to /session/extend. */
+export async function sendTick(api: PaymentApi, st: SignedTick): Promise<SendOutcome> {
+  const req: TickRequest = { tick: st.tick, signature: st.signature };
+  try {
+    const res = await (st.tick.final ? api.pause(req) : api.extend(req));
+    if (!isLedger(res) || res.sessionId !== st.tick.sessionId) {
+      return { ok: false, retryable: true, error: { code: 'PAYMENT_API_INVALID_RESPONSE', message: 'the payment API answered a tick without a valid ledger' } };
+    }
+    return { ok: true, ledger: res };
+  } catch (e) {
+    const c = classify(e);
+    return { ok: false, ...c };
+  }
+}
