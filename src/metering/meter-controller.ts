@@ -28,6 +28,8 @@ export class MeterController implements ReactiveController {
   readonly store = createMeterStore();
   meter!: Meter;
   error: MeterConfigError | null = null;
+  /** What one "continue" adds at the budget: the budget the session started with. */
+  budgetStep: number | null = null;
   private media: HTMLMediaElement | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
@@ -54,10 +56,11 @@ export class MeterController implements ReactiveController {
     this.config = config;
     try {
       this.error = null;
+      this.budgetStep = parseBudget(budget);
       this.meter = new Meter({
         now: this.now,
         rateMicroAlgos: parseRate(rate),
-        budgetMicroAlgos: parseBudget(budget),
+        budgetMicroAlgos: this.budgetStep,
         previewSeconds: parsePreviewSeconds(previewSeconds == null ? null : String(previewSeconds)),
         store: this.store,
       });
@@ -95,11 +98,9 @@ export class MeterController implements ReactiveController {
 
   /** The overlay's "continue": add the original budget again and resume. */
   continueWithMoreBudget(): void {
-    const { budgetMicroAlgos } = this.meter.state;
-    if (budgetMicroAlgos == null) return;
-    // The first budget of the session is the step, so each continue buys the same amount again.
+    if (this.budgetStep == null) return;
     const before = this.meter.state;
-    this.meter.raiseBudget(parseBudget(this.host.budget) ?? budgetMicroAlgos);
+    this.meter.raiseBudget(this.budgetStep);
     this.report(before);
     void this.media?.play().catch(() => undefined);
   }

@@ -1,0 +1,50 @@
+// The live cost counter in a corner of the picture (::part(counter)), and a polite live region that
+// speaks on pause, end and budget changes only: a screen reader must not read a number every second.
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { MeterSnapshot } from '../metering/meter-store.js';
+import { formatTime } from '../i18n/locale.js';
+
+let cached: [string, Intl.NumberFormat] | undefined;
+/** ALGO amounts in the page's locale: up to 6 decimals, exactly a microAlgo. One formatter, reused. */
+export function formatAmount(micro: number, locale: string): string {
+  if (cached?.[0] !== locale) cached = [locale, new Intl.NumberFormat(locale, { maximumFractionDigits: 6 })];
+  return `${cached[1].format(micro / 1e6)} ALGO`;
+}
+
+/** What the live region says; empty while playing, so it changes (and speaks) only on these moments. */
+export function announcement(s: MeterSnapshot, locale: string): string {
+  const total = formatAmount(s.totalMicroAlgos, locale);
+  if (s.budgetState === 'reached') return `Budget reached: ${total} spent`;
+  if (s.status === 'paused' || s.status === 'ended') return `Paused. ${formatTime(s.watchedSeconds, locale)} watched, ${total}`;
+  if (s.budgetState === 'warning') return 'Budget almost spent';
+  return '';
+}
+
+export function costCounter(s: MeterSnapshot, locale: string): TemplateResult | typeof nothing {
+  if (!s.rateMicroAlgos) return nothing;
+  const text =
+    s.status === 'idle'
+      ? `${formatAmount(s.rateMicroAlgos, locale)} / second${s.previewSeconds ? ` · ${s.previewSeconds} s free` : ''}`
+      : s.status === 'paused' || s.status === 'ended'
+        ? `Total ${formatAmount(s.totalMicroAlgos, locale)}`
+        : `${formatTime(s.watchedSeconds, locale)} · ${
+            s.previewUsed < s.previewSeconds ? 'free preview' : formatAmount(s.totalMicroAlgos, locale)
+          }`;
+  return html`<div part="counter" class="counter" ?data-warning=${s.budgetState !== 'ok' && s.budgetState !== 'none'}>${text}</div>
+    <span class="sr" aria-live="polite">${announcement(s, locale)}</span>`;
+}
+
+/**
+ * @cssprop --sippar-counter-bg - Counter background.
+ * @cssprop --sippar-counter-fg - Counter text colour.
+ * @cssprop --sippar-counter-warning-bg - Counter background near or at the budget.
+ */
+export const costCounterStyles = css`
+  .counter {
+    position: absolute; top: 8px; right: 8px; padding: 2px 8px; pointer-events: none;
+    border-radius: var(--sippar-radius, 4px); font-variant-numeric: tabular-nums;
+    background: var(--sippar-counter-bg, rgb(0 0 0 / 0.6)); color: var(--sippar-counter-fg, #fff);
+  }
+  .counter[data-warning] { background: var(--sippar-counter-warning-bg, #a15c00); }
+  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+`;
