@@ -48,6 +48,8 @@ export class PlaybackController implements ReactiveController {
   private readonly timers = new Timers();
   private teardownTimer: number | undefined;
   private retryTimer: number | undefined;
+  private noticeTimer: number | undefined;
+  private notice: SipparError | undefined;
   private resume: { time: number; playing: boolean } | undefined;
   private network = new NetworkRecovery(() => performance.now());
   private mediaRecovery = new MediaRecovery(() => performance.now());
@@ -176,7 +178,12 @@ export class PlaybackController implements ReactiveController {
   }
 
   private onHlsError(data: HlsErrorData): void {
-    if (!data.fatal) return;
+    if (!data.fatal) {
+      // hls.js skips a segment it cannot parse and plays on: say so, once, without stopping.
+      const code = codeForHlsError(data.type, data.details);
+      if (code === 'SEGMENT_DECODE' && this.notice?.code !== code) this.warn(code);
+      return;
+    }
     const hls = this.hls!;
     const status = data.response?.code ?? data.networkDetails?.status;
     const code = codeForHlsError(data.type, data.details, status);
@@ -236,13 +243,31 @@ export class PlaybackController implements ReactiveController {
     if (code) this.fail(code);
   }
 
+  /** A non-fatal problem: a notice over the picture for a few seconds, and a sippar-error event. */
+  private warn(code: SipparErrorCode): void {
+    const message = t(this.host.locale, code);
+    this.notice = new SipparError(code, message, false);
+    this.timers.cancel(this.noticeTimer);
+    this.noticeTimer = this.timers.after(5_000, () => { this.noticeTimer = undefined; this.host.requestUpdate(); });
+    this.emit({ code, message, fatal: false });
+    this.host.requestUpdate();
+  }
+
+  /** Shown while its timer runs; kept afterwards only to report a code once per load. */
+  get activeNotice(): SipparError | undefined {
+    return this.noticeTimer === undefined ? undefined : this.notice;
+  }
+
+  private emit(detail: SipparErrorDetail): void {
+    this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
+  }
+
   private fail(code: SipparErrorCode): void {
     const message = t(this.host.locale, code);
     this.error = new SipparError(code, message, true);
     this.setStatus('error');
     this.unload(false);
-    const detail: SipparErrorDetail = { code, message, fatal: true };
-    this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
+    this.emit({ code, message, fatal: true });
   }
 
   private setStatus(status: PlaybackStatus): void {
@@ -261,6 +286,9 @@ export class PlaybackController implements ReactiveController {
     this.abort = undefined;
     this.timers.cancel(this.retryTimer);
     this.retryTimer = undefined;
+    this.timers.cancel(this.noticeTimer);
+    this.noticeTimer = undefined;
+    this.notice = undefined;
     const hls = this.hls;
     if (hls) {
       this.hls = undefined;

@@ -3,7 +3,8 @@ import type { Messages } from '../i18n/messages.js';
 import type { PlaybackController } from '../playback/playback-controller.js';
 
 /**
- * What sits over the picture: the error with its Retry button, "Reconnecting…", or the spinner.
+ * What sits over the picture: the error with its Retry button, a passing notice, "Reconnecting…",
+ * or the spinner.
  * Never a blank box: every non-playing state says something.
  */
 export function renderStatusOverlay(playback: PlaybackController, m: Messages) {
@@ -13,6 +14,10 @@ export function renderStatusOverlay(playback: PlaybackController, m: Messages) {
       <p part="error-message">${error.message}</p>
       <button part="button retry-button" @click=${() => playback.retry()}>${m.retry}</button>
     </div>`;
+  }
+  const notice = playback.activeNotice;
+  if (notice) {
+    return html`<div class="overlay quiet notice" part="overlay notice" role="status" data-code=${notice.code}><p>${notice.message}</p></div>`;
   }
   if (status === 'reconnecting') {
     return html`<div class="overlay" part="overlay reconnecting" role="status"><span class="spinner"></span><p>${m.reconnecting}</p></div>`;

@@ -25,6 +25,8 @@ export const styles = css`
   }
   .overlay.quiet { background: none; pointer-events: none; }
   .overlay p { margin: 0; max-width: 36em; }
+  .notice { justify-content: flex-start; }
+  .notice p { background: rgb(0 0 0 / 0.75); padding: 6px 10px; border-radius: 4px; }
   .spinner {
     width: 36px; height: 36px; border-radius: 50%;
     border: 3px solid rgb(255 255 255 / 0.3); border-top-color: var(--sippar-accent, #4af);

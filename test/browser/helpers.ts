@@ -1,5 +1,6 @@
 // Shared by the playback browser tests. Assertions compare strings/booleans only: the runner
 // hangs when a failing assertion carries a DOM node.
+import '../../src/index.js';
 import type { SipparPlayer } from '../../src/sippar-player.js';
 
 export function check(ok: boolean, message: string): void {

@@ -1,0 +1,74 @@
+import type { SipparErrorDetail } from '../../src/index.js';
+import { playbackDebug } from '../../src/index.js';
+import { equal, check, mount, nextEvent, part, waitFor, watchUncaught } from './helpers.js';
+
+const uncaught = watchUncaught();
+
+/** Mounts with `src`, waits for sippar-error, checks the code and that the overlay says it. */
+async function expectError(src: string | undefined, code: string, timeoutMs = 10_000) {
+  const el = document.createElement('sippar-player');
+  if (src !== undefined) el.setAttribute('src', src);
+  el.muted = true;
+  el.autoplay = true;
+  const error = nextEvent<CustomEvent<SipparErrorDetail>>(el, 'sippar-error', timeoutMs);
+  document.body.append(el);
+  const { detail } = await error;
+  equal(detail.code, code, 'error code');
+  equal(detail.fatal, true, 'fatal');
+  await el.updateComplete;
+  const overlay = part(el, 'error');
+  equal(overlay?.dataset['code'], code, 'overlay code');
+  equal(part(el, 'error-message')?.textContent, detail.message, 'overlay message');
+  check(detail.message.length > 10, 'message is a sentence');
+  check(!!part(el, 'retry-button'), 'retry button shown');
+  return el;
+}
+
+describe('bad input', () => {
+  afterEach(() => {
+    document.querySelectorAll('sippar-player').forEach((el) => el.remove());
+    equal(uncaught.join('; '), '', 'uncaught errors');
+  });
+
+  it('missing src', async () => { await expectError(undefined, 'SRC_MISSING'); });
+  it('malformed src', async () => { await expectError('http://[bad', 'SRC_INVALID'); });
+  it('404 manifest', async () => { await expectError('/media/nowhere/index.m3u8', 'MANIFEST_NOT_FOUND'); });
+  it('unsupported codec', async () => { await expectError('/media/unsupported/index.m3u8', 'CODEC_UNSUPPORTED'); });
+  it('broken segment: a notice and a non-fatal event, then playback skips past it', async () => {
+    const el = document.createElement('sippar-player');
+    el.setAttribute('src', '/media/broken/index.m3u8');
+    el.muted = true;
+    el.autoplay = true;
+    const error = nextEvent<CustomEvent<SipparErrorDetail>>(el, 'sippar-error', 10_000);
+    document.body.append(el);
+    const { detail } = await error;
+    equal(`${detail.code} ${detail.fatal}`, 'SEGMENT_DECODE false', 'non-fatal segment error');
+    await el.updateComplete;
+    equal(part(el, 'notice')?.textContent?.trim(), detail.message, 'notice text');
+    await waitFor(() => el.currentTime > 4.5, 'playing past the broken segment', 10_000);
+    equal(playbackDebug.liveEngines, 1, 'still one engine');
+  });
+
+  it('a fatal error releases the engine', async () => {
+    await expectError('/media/unsupported/index.m3u8', 'CODEC_UNSUPPORTED');
+    await waitFor(() => playbackDebug.liveEngines === 0, 'engine released after a fatal error');
+  });
+
+  it('retry starts over and recovers when the source is fixed', async () => {
+    const el = await expectError('/media/nowhere/index.m3u8', 'MANIFEST_NOT_FOUND');
+    el.setAttribute('src', '/media/basic.mp4');
+    await waitFor(() => el.currentTime > 0.2, 'playing the new src');
+    equal(part(el, 'error'), null, 'error overlay cleared');
+  });
+
+  it('speaks French when the page does', async () => {
+    const box = document.createElement('div');
+    box.lang = 'fr';
+    document.body.append(box);
+    const el = await mount({}, box);
+    await waitFor(() => !!part(el, 'error-message'), 'error overlay');
+    equal(part(el, 'error-message')!.textContent, 'Aucune source vidéo n’a été indiquée.', 'French message');
+    equal(part(el, 'retry-button')!.textContent, 'Réessayer', 'French retry');
+    box.remove();
+  });
+});
