@@ -20,7 +20,6 @@ paid.addEventListener('sippar-auth-state', (event) => {
   $('viewer-principal').textContent = principal ?? (status === 'signing-in' ? 'signing in…' : 'signed out');
   $('top-up').disabled = !principal;
   if (!principal) $('balance').textContent = '—';
-  else void refreshBalance();
 });
 
 paid.addEventListener('sippar-tick', (event) => {
@@ -38,7 +37,7 @@ paid.addEventListener('sippar-payment-state', (event) => {
 
 paid.addEventListener('sippar-error', (event) => { say(event.detail?.message ?? 'Error'); });
 
-// Development mode only: credits the viewer. A credit of 0 reads the balance without changing it.
+// Development mode only: credits the viewer and answers the new balance.
 async function credit(microAlgos) {
   const res = await fetch(`${API}/streaming/dev/credit`, {
     method: 'POST',
@@ -50,10 +49,6 @@ async function credit(microAlgos) {
   return body;
 }
 
-async function refreshBalance() {
-  if (!principal) return;
-  try { showBalance((await credit(0)).balanceMicroAlgos); } catch { /* the player's own state still shows */ }
-}
 
 $('top-up').addEventListener('click', async () => {
   if (!principal) return;
@@ -84,7 +79,6 @@ async function refreshAnalytics() {
   } catch (error) {
     $('analytics-status').textContent = `Payment API unreachable (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (principal) void refreshBalance();
 }
 
 void refreshAnalytics();
