@@ -1,0 +1,51 @@
+// Starts the reference payment API (server/main.ts) in a child process on an ephemeral loopback port and
+// reads its CPU time from /proc, for the payment API benches (tick-latency.mjs, load.mjs).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function startApiProcess({ db = ':memory:', extraArgs = [] } = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', ...extraArgs], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('API server did not start within 30 s')), 30_000);
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.includes('"listening"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line).url);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
+  });
+  child.stdout.resume();
+  const ticksPerSec = 100; // USER_HZ on Linux
+  return {
+    url,
+    pid: child.pid,
+    /** utime + stime of the server process, seconds. */
+    cpuSeconds() {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / ticksPerSec;
+    },
+    stop() {
+      return new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
