@@ -14,7 +14,11 @@ export type SipparErrorCode =
   | 'NETWORK_ERROR'
   | 'MEDIA_DECODE'
   | 'MEDIA_UNSUPPORTED'
-  | 'ENGINE_LOAD';
+  | 'ENGINE_LOAD'
+  // metering: an attribute that cannot be read exactly as integer microAlgos / whole seconds
+  | 'RATE_INVALID'
+  | 'BUDGET_INVALID'
+  | 'PREVIEW_INVALID';
 
 export class SipparError extends Error {
   override name = 'SipparError';

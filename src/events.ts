@@ -17,8 +17,24 @@ export const MEDIA_EVENTS = [
 ] as const;
 export type SipparMediaEvent = (typeof MEDIA_EVENTS)[number];
 
+/** Detail of `sippar-tick`: one billed second; `seconds` and `totalMicroAlgos` are cumulative. */
+export type SipparTickDetail = import('./metering/meter-store.js').MeterTick;
+
+/** Detail of `sippar-meter-state`, sent on every change of playing status or budget state. */
+export interface SipparMeterStateDetail {
+  state: import('./metering/meter-store.js').PlayStatus;
+  budget: import('./metering/meter-store.js').BudgetState;
+  watchedSeconds: number;
+  previewUsed: number;
+  billedSeconds: number;
+  totalMicroAlgos: number;
+  budgetMicroAlgos: number | null;
+}
+
 declare global {
   interface HTMLElementEventMap {
     'sippar-error': CustomEvent<SipparErrorDetail>;
+    'sippar-tick': CustomEvent<SipparTickDetail>;
+    'sippar-meter-state': CustomEvent<SipparMeterStateDetail>;
   }
 }

@@ -7,6 +7,9 @@ import { renderStatusOverlay } from './ui/overlays.js';
 import { handleKey } from './ui/keyboard.js';
 import { styles } from './ui/styles.js';
 import { IdentityGate } from './identity/identity-gate.js';
+import { MeterController } from './metering/meter-controller.js';
+import { costCounter, costCounterStyles } from './ui/cost-counter.js';
+import { budgetOverlay } from './ui/budget-overlay.js';
 
 /**
  * A video player that plays HLS (hls.js, loaded only when needed) and plain files, and behaves
@@ -19,6 +22,12 @@ import { IdentityGate } from './identity/identity-gate.js';
  * @attr muted - Start muted.
  * @attr loop - Restart at the end.
  * @attr preload - none | metadata | auto, as on <video>.
+ * @attr rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: RATE_INVALID.
+ * @attr budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: BUDGET_INVALID.
+ * @attr preview-seconds - Free seconds before billing (whole number). Invalid: PREVIEW_INVALID.
+ * @attr pause-when-hidden - Pause while the tab is hidden instead of billing background playback.
+ * @fires sippar-tick - {seq, seconds, microAlgos, totalMicroAlgos, mediaTime} for every billed second.
+ * @fires sippar-meter-state - {state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, budgetMicroAlgos}.
  * @fires sippar-error - {code, message, fatal}: a stable code and a localised message.
  * @fires play - and every standard media event: playing, pause, waiting, seeking, seeked,
  *   timeupdate, ended, ratechange, volumechange, loadedmetadata, loadeddata, canplay,
@@ -35,6 +44,8 @@ import { IdentityGate } from './identity/identity-gate.js';
  * @csspart overlay - Any overlay over the picture (also error, loading, reconnecting).
  * @csspart error - The error overlay.
  * @csspart error-message - The error text.
+ * @csspart counter - The live cost counter.
+ * @csspart budget - The budget-reached overlay (also budget-button).
  * @cssprop --sippar-accent - Accent colour (sliders, focus ring, spinner, Retry).
  * @cssprop --sippar-controls-bg - Control bar background.
  * @cssprop --sippar-controls-fg - Text and icon colour.
@@ -42,7 +53,7 @@ import { IdentityGate } from './identity/identity-gate.js';
  * @cssprop --sippar-radius - Corner radius.
  */
 export class SipparPlayer extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, costCounterStyles];
 
   @property() src = '';
   @property() poster = '';
@@ -50,11 +61,21 @@ export class SipparPlayer extends LitElement {
   @property({ type: Boolean }) muted = false;
   @property({ type: Boolean }) loop = false;
   @property() preload = 'auto';
+  /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
+  @property({ reflect: true }) rate: string | null = null;
+  /** ALGO one session may spend; playback pauses there until the viewer adds more. */
+  @property() budget: string | null = null;
+  /** Free seconds before billing starts. */
+  @property({ attribute: 'preview-seconds', reflect: true }) previewSeconds: string | null = null;
+  /** Pause while the tab is hidden (a playing hidden tab is otherwise still billed). */
+  @property({ type: Boolean, attribute: 'pause-when-hidden' }) pauseWhenHidden = false;
 
   /** Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it. */
   protected readonly playback = new PlaybackController(this);
   /** Identity: Internet Identity sign-in for paid videos (reads rate, preview-seconds, identity-provider, derivation-origin, max-time-to-live, api). */
   readonly identity = new IdentityGate(this);
+  /** Metering: per-second billing of watched content; `meter.store` is a nanostores atom. */
+  readonly meter = new MeterController(this);
   private video: HTMLVideoElement | null = null;
 
   constructor() {
@@ -120,7 +141,12 @@ export class SipparPlayer extends LitElement {
    * Keep each to one call into its own src/ui/*.ts module.
    */
   protected renderCommerce(): unknown[] {
-    return [this.identity.render()];
+    const s = this.meter.store.get();
+    return [
+      costCounter(s, this.locale),
+      this.identity.render(),
+      budgetOverlay(s, this.meter.budgetStep, this.locale, () => this.meter.continueWithMoreBudget()),
+    ];
   }
 
   private async ready(): Promise<HTMLVideoElement> {

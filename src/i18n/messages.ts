@@ -27,6 +27,9 @@ const en = {
   MEDIA_DECODE: 'The video could not be decoded.',
   MEDIA_UNSUPPORTED: 'This video format is not supported.',
   ENGINE_LOAD: 'The video engine could not be loaded.',
+  RATE_INVALID: 'This video’s price (rate) is not valid, so it will not play.',
+  BUDGET_INVALID: 'The spending limit (budget) is not valid.',
+  PREVIEW_INVALID: 'The free preview length is not valid.',
 };
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
@@ -59,6 +62,9 @@ const fr: Messages = {
   MEDIA_DECODE: 'La vidéo n’a pas pu être décodée.',
   MEDIA_UNSUPPORTED: 'Ce format vidéo n’est pas pris en charge.',
   ENGINE_LOAD: 'Le moteur vidéo n’a pas pu être chargé.',
+  RATE_INVALID: 'Le prix de cette vidéo (rate) n’est pas valide : elle ne sera pas lue.',
+  BUDGET_INVALID: 'La limite de dépense (budget) n’est pas valide.',
+  PREVIEW_INVALID: 'La durée de l’aperçu gratuit n’est pas valide.',
 };
 
 export const catalogs: Record<string, Messages> = { en, fr };

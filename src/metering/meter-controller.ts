@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Meter } from './meter.js';
 import { createMeterStore, type MeterSnapshot, type PlayStatus } from './meter-store.js';
 import { MeterConfigError, parseBudget, parsePreviewSeconds, parseRate } from './money.js';
+import { t } from '../i18n/locale.js';
 
 /** What the meter needs from its element: the attributes and the inner media element. */
 export interface MeterHost extends ReactiveControllerHost, HTMLElement {
@@ -10,6 +11,7 @@ export interface MeterHost extends ReactiveControllerHost, HTMLElement {
   budget?: string | null;
   previewSeconds?: string | number | null;
   pauseWhenHidden?: boolean;
+  readonly locale?: string;
 }
 
 const MEDIA_EVENTS = [
@@ -70,9 +72,10 @@ export class MeterController implements ReactiveController {
       this.error = e;
       this.meter = new Meter({ now: this.now, store: this.store });
       this.media?.pause();
-      this.host.dispatchEvent(
-        new CustomEvent('sippar-error', { detail: { code: e.code, message: e.message, fatal: true }, bubbles: true, composed: true }),
-      );
+      // The event carries the localised sentence; the page's developer gets the exact reason.
+      console.warn(`sippar-player: ${e.message}`);
+      const detail = { code: e.code, message: t(this.host.locale ?? 'en', e.code), fatal: true };
+      this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
     }
     this.started = false;
     this.sample();
