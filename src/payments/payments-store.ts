@@ -1,0 +1,29 @@
+/** The payment state of one player, as a nanostores atom (UI, events and apps subscribe to it). */
+import { atom, type WritableAtom } from 'nanostores';
+
+/**
+ * - idle: nothing to pay (free video, not signed in, not played yet)
+ * - starting: opening (or resuming) the session
+ * - active: ticks are acknowledged
+ * - grace: the API does not answer; playback goes on until `graceEndsAt`
+ * - paused-unreachable: grace spent; playback paused until the API answers again
+ * - insufficient-funds: the server refused to bill further (402); playback paused
+ * - elsewhere: another tab of this viewer is playing this video (Web Lock); this one is paused
+ * - error: the server refused the session or a tick for good (expired sign-in, rejected signature…)
+ */
+export type PaymentStatus = 'idle' | 'starting' | 'active' | 'grace' | 'paused-unreachable' | 'insufficient-funds' | 'elsewhere' | 'error';
+
+export interface PaymentState {
+  status: PaymentStatus;
+  sessionId?: string;
+  /** Totals the server's ledger acknowledged (billed). */
+  acknowledged: { seq: number; seconds: number; microAlgos: number };
+  balanceMicroAlgos?: number;
+  /** Unix ms at which playback pauses if the API stays unreachable (status 'grace'). */
+  graceEndsAt?: number;
+  error?: { code: string; message: string; fatal: boolean };
+}
+
+export const initialPaymentState = (): PaymentState => ({ status: 'idle', acknowledged: { seq: 0, seconds: 0, microAlgos: 0 } });
+
+export const createPaymentStore = (): WritableAtom<PaymentState> => atom<PaymentState>(initialPaymentState());
