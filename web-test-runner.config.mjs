@@ -3,6 +3,11 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromiumLaunchOptions } from './scripts/browser.mjs';
 import { summaryReporter } from './test/support/wtr-summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+// test/browser/dist.test.ts loads the built files (script tag, strict CSP): build once if absent.
+if (!existsSync('dist/sippar-player.iife.js')) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
 
 export default {
   rootDir: '.',

@@ -1,5 +1,4 @@
-import { html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { html, svg, nothing } from 'lit';
 import type { Messages } from '../i18n/messages.js';
 import { formatTime } from '../i18n/locale.js';
 import { icons } from './icons.js';
@@ -7,15 +6,18 @@ import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, toggl
 
 const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
-/** Buffered ranges as percentage spans under the seek slider (styleMap uses CSSOM: CSP-safe). */
+/**
+ * Buffered ranges as SVG rects under the seek slider. Not styled spans: Lit writes a style
+ * attribute on first render, which a strict CSP (style-src without 'unsafe-inline') blocks.
+ */
 function buffered(video: HTMLVideoElement, duration: number) {
-  const spans = [];
+  const rects = [];
   for (let i = 0; i < video.buffered.length; i++) {
-    const left = (video.buffered.start(i) / duration) * 100;
+    const x = (video.buffered.start(i) / duration) * 100;
     const width = ((video.buffered.end(i) - video.buffered.start(i)) / duration) * 100;
-    spans.push(html`<span class="buffered" style=${styleMap({ left: `${left}%`, width: `${width}%` })}></span>`);
+    rects.push(svg`<rect class="buffered" x="${x}%" width="${width}%" height="100%" />`);
   }
-  return spans;
+  return html`<svg class="buffer" aria-hidden="true">${rects}</svg>`;
 }
 
 /** The control bar. Reads state straight from the <video>; the host re-renders on media events. */

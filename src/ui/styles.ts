@@ -57,7 +57,8 @@ export const styles = css`
   .volume { width: 70px; }
   .seek { position: relative; height: 16px; display: flex; align-items: center; }
   .seek input { width: 100%; position: relative; background: transparent; }
-  .buffered { position: absolute; top: 6px; height: 4px; background: rgb(255 255 255 / 0.35); }
+  .buffer { position: absolute; left: 0; top: 6px; width: 100%; height: 4px; }
+  .buffered { fill: rgb(255 255 255 / 0.35); }
   @media (prefers-reduced-motion: reduce) {
     .spinner { animation-duration: 3s; }
     .controls { transition: none; }
