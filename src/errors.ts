@@ -18,7 +18,16 @@ export type SipparErrorCode =
   // metering: an attribute that cannot be read exactly as integer microAlgos / whole seconds
   | 'RATE_INVALID'
   | 'BUDGET_INVALID'
-  | 'PREVIEW_INVALID';
+  | 'PREVIEW_INVALID'
+  // payments: the payment API and the outbox (src/payments/transport.ts classifies them)
+  | 'PAYMENT_API_UNREACHABLE'
+  | 'PAYMENT_API_TIMEOUT'
+  | 'PAYMENT_API_INVALID_RESPONSE'
+  | 'INSUFFICIENT_FUNDS'
+  | 'PAYMENT_SESSION_EXPIRED'
+  | 'PAYMENT_SESSION_UNKNOWN'
+  | 'PAYMENT_REJECTED'
+  | 'WATCHING_ELSEWHERE';
 
 export class SipparError extends Error {
   override name = 'SipparError';

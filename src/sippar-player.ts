@@ -10,6 +10,9 @@ import { IdentityGate } from './identity/identity-gate.js';
 import { MeterController } from './metering/meter-controller.js';
 import { costCounter, costCounterStyles } from './ui/cost-counter.js';
 import { budgetOverlay } from './ui/budget-overlay.js';
+import { PaymentsController, paymentsConfigOf, type PaymentServices } from './payments/payments-controller.js';
+import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
+import { parseRate } from './metering/money.js';
 
 /**
  * A video player that plays HLS (hls.js, loaded only when needed) and plain files, and behaves
@@ -26,6 +29,11 @@ import { budgetOverlay } from './ui/budget-overlay.js';
  * @attr budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: BUDGET_INVALID.
  * @attr preview-seconds - Free seconds before billing (whole number). Invalid: PREVIEW_INVALID.
  * @attr pause-when-hidden - Pause while the tab is hidden instead of billing background playback.
+ * @attr content-id - What is sold (the payment session's content id, [A-Za-z0-9._:/-]{1,128}).
+ * @attr api - Payment API base URL (default: the page's origin).
+ * @attr grace-seconds - How long playback goes on while the payment API is unreachable (default 30).
+ * @fires sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each status change.
+ * @csspart payment - The payment overlay (402, unreachable, another tab); also payment-grace, payment-button.
  * @fires sippar-tick - {seq, seconds, microAlgos, totalMicroAlgos, mediaTime} for every billed second.
  * @fires sippar-meter-state - {state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, budgetMicroAlgos}.
  * @fires sippar-error - {code, message, fatal}: a stable code and a localised message.
@@ -53,7 +61,7 @@ import { budgetOverlay } from './ui/budget-overlay.js';
  * @cssprop --sippar-radius - Corner radius.
  */
 export class SipparPlayer extends LitElement {
-  static override styles = [styles, costCounterStyles];
+  static override styles = [styles, costCounterStyles, paymentOverlayStyles];
 
   @property() src = '';
   @property() poster = '';
@@ -76,6 +84,10 @@ export class SipparPlayer extends LitElement {
   readonly identity = new IdentityGate(this);
   /** Metering: per-second billing of watched content; `meter.store` is a nanostores atom. */
   readonly meter = new MeterController(this);
+  /** Replaceable payment services (Storybook, tests): `player.services = { api, auth, store, locks }`. See PaymentServices. */
+  services: PaymentServices = {};
+  /** Payments: signs each tick, keeps it in an IndexedDB outbox, sends it; `payments.store` is a nanostores atom. */
+  readonly payments = new PaymentsController(this, () => paymentsConfigOf(this, parseRate), () => ({ auth: this.identity.controller, ...this.services }));
   private video: HTMLVideoElement | null = null;
 
   constructor() {
@@ -146,6 +158,7 @@ export class SipparPlayer extends LitElement {
       costCounter(s, this.locale),
       this.identity.render(),
       budgetOverlay(s, this.meter.budgetStep, this.locale, () => this.meter.continueWithMoreBudget()),
+      paymentOverlay({ state: this.payments.state, onRetry: () => this.payments.retry(), onWatchHere: () => void this.payments.watchHere() }),
     ];
   }
 

@@ -30,6 +30,14 @@ const en = {
   RATE_INVALID: 'This video’s price (rate) is not valid, so it will not play.',
   BUDGET_INVALID: 'The spending limit (budget) is not valid.',
   PREVIEW_INVALID: 'The free preview length is not valid.',
+  PAYMENT_API_UNREACHABLE: 'The payment service cannot be reached. Playback resumes when it is back.',
+  PAYMENT_API_TIMEOUT: 'The payment service is not answering in time.',
+  PAYMENT_API_INVALID_RESPONSE: 'The payment service gave an answer that cannot be read.',
+  INSUFFICIENT_FUNDS: 'Your balance does not cover more of this video. Top up to keep watching.',
+  PAYMENT_SESSION_EXPIRED: 'Your payment session has expired. Sign in again to keep watching.',
+  PAYMENT_SESSION_UNKNOWN: 'The payment service no longer knows this session; a new one starts on play.',
+  PAYMENT_REJECTED: 'The payment service refused this payment.',
+  WATCHING_ELSEWHERE: 'This video is playing in another tab.',
 };
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
@@ -65,6 +73,14 @@ const fr: Messages = {
   RATE_INVALID: 'Le prix de cette vidéo (rate) n’est pas valide : elle ne sera pas lue.',
   BUDGET_INVALID: 'La limite de dépense (budget) n’est pas valide.',
   PREVIEW_INVALID: 'La durée de l’aperçu gratuit n’est pas valide.',
+  PAYMENT_API_UNREACHABLE: 'Le service de paiement est injoignable. La lecture reprendra à son retour.',
+  PAYMENT_API_TIMEOUT: 'Le service de paiement ne répond pas à temps.',
+  PAYMENT_API_INVALID_RESPONSE: 'Le service de paiement a donné une réponse illisible.',
+  INSUFFICIENT_FUNDS: 'Votre solde ne couvre pas la suite de cette vidéo. Rechargez-le pour continuer.',
+  PAYMENT_SESSION_EXPIRED: 'Votre session de paiement a expiré. Reconnectez-vous pour continuer.',
+  PAYMENT_SESSION_UNKNOWN: 'Le service de paiement ne connaît plus cette session ; une nouvelle commencera à la lecture.',
+  PAYMENT_REJECTED: 'Le service de paiement a refusé ce paiement.',
+  WATCHING_ELSEWHERE: 'Cette vidéo est en cours de lecture dans un autre onglet.',
 };
 
 export const catalogs: Record<string, Messages> = { en, fr };
