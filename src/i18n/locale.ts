@@ -1,3 +1,4 @@
+import type { SipparErrorCode } from '../errors.js';
 import { catalogs, type MessageKey, type Messages } from './messages.js';
 
 /**
@@ -14,8 +15,9 @@ export function messagesFor(locale: string): Messages {
   return catalogs[locale.toLowerCase().split('-')[0]!] ?? catalogs['en']!;
 }
 
-export function t(locale: string, key: MessageKey): string {
-  return messagesFor(locale)[key];
+/** A code that no table knows yet (a concern added it to errors.ts only) reads as itself, not "undefined". */
+export function t(locale: string, key: MessageKey | SipparErrorCode): string {
+  return (messagesFor(locale) as Record<string, string>)[key] ?? catalogs['en']![key as MessageKey] ?? key;
 }
 
 /** m:ss or h:mm:ss, digits from Intl so locales with their own numerals show them. */

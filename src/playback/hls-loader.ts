@@ -4,30 +4,10 @@ import type { SipparErrorCode } from '../errors.js';
 export type HlsClass = typeof Hls;
 
 /**
- * Loads hls.js lazily, from the chunk beside the bundle. hls.js/light (no subtitles, no EME,
- * 111 KB gz) serves most videos; the full build (174 KB gz) only when the manifest declares
- * subtitle or caption renditions, which we learn by reading the manifest first. That read is a
- * few hundred bytes, it tells a 404 apart before any engine loads, and it avoids starting light
- * then swapping engines mid-play.
+ * Loads hls.js lazily, from the chunk beside the bundle: hls.js/light (no subtitles, no EME,
+ * 111 KB gz) for most videos, the full build (174 KB gz) when manifest-sniff.ts found subtitle
+ * or caption renditions.
  */
-export interface ManifestSniff {
-  status: number;
-  captions: boolean;
-}
-
-export async function sniffManifest(url: string, signal: AbortSignal): Promise<ManifestSniff> {
-  try {
-    const res = await fetch(url, { signal, credentials: 'same-origin' });
-    if (!res.ok) return { status: res.status, captions: false };
-    const text = await res.text();
-    return { status: res.status, captions: /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(text) };
-  } catch (error) {
-    if (signal.aborted) throw error;
-    // No answer (offline, CORS): status 0; hls.js will try again and report properly.
-    return { status: 0, captions: false };
-  }
-}
-
 export async function loadHls(full: boolean): Promise<HlsClass> {
   const mod = full ? await import('hls.js') : await import('hls.js/light');
   return mod.default;

@@ -1,13 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type Hls from 'hls.js';
+import type { HlsSession, SessionOwner } from './hls-session.js';
 import { SipparError, type SipparErrorCode } from '../errors.js';
 import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
 import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
-import { codeForHlsError, loadHls, sniffManifest } from './hls-loader.js';
-import { MediaRecovery } from './media-recovery.js';
-import { NetworkRecovery } from './network-recovery.js';
-import { playbackDebug } from './debug.js';
+import { sniffManifest } from './manifest-sniff.js';
 import { Timers } from './timers.js';
 
 const TRACK_EVENTS = ['addtrack', 'removetrack', 'change'] as const;
@@ -21,38 +18,27 @@ export interface PlaybackHost extends ReactiveControllerHost, HTMLElement {
   readonly locale: string;
 }
 
-interface HlsErrorData {
-  type: string;
-  details: string;
-  fatal: boolean;
-  response?: { code?: number };
-  networkDetails?: { status?: number };
-}
-
 /**
  * Owns the life of one source on the host's <video>: engine choice, lazy hls.js, recovery,
  * media-event re-dispatch and teardown. Each load bumps `generation`; callbacks from an older
  * generation (a late import, a destroyed hls.js instance) are ignored.
  */
-export class PlaybackController implements ReactiveController {
+export class PlaybackController implements ReactiveController, SessionOwner {
   status: PlaybackStatus = 'idle';
   error: SipparError | undefined;
   waiting = false;
   engine: Engine | undefined;
 
   private video: HTMLVideoElement | null = null;
-  private hls: Hls | undefined;
+  private session: HlsSession | undefined;
   private loadedSrc: string | undefined;
   private generation = 0;
   private abort: AbortController | undefined;
-  private readonly timers = new Timers();
+  readonly timers = new Timers();
   private teardownTimer: number | undefined;
-  private retryTimer: number | undefined;
   private noticeTimer: number | undefined;
   private notice: SipparError | undefined;
   private resume: { time: number; playing: boolean } | undefined;
-  private network = new NetworkRecovery(() => performance.now());
-  private mediaRecovery = new MediaRecovery(() => performance.now());
 
   constructor(private readonly host: PlaybackHost) {
     host.addController(this);
@@ -115,8 +101,6 @@ export class PlaybackController implements ReactiveController {
     const gen = this.generation;
     const src = this.host.src;
     this.loadedSrc = src;
-    this.network = new NetworkRecovery(() => performance.now());
-    this.mediaRecovery = new MediaRecovery(() => performance.now());
     if (!src) return this.fail('SRC_MISSING');
     const url = parseSrc(src, document.baseURI);
     if (!url) return this.fail('SRC_INVALID');
@@ -132,39 +116,27 @@ export class PlaybackController implements ReactiveController {
   }
 
   private async startHls(url: string, gen: number, signal: AbortSignal): Promise<void> {
-    let Hls;
+    let session: HlsSession;
     try {
-      const sniff = await sniffManifest(url, signal);
+      // The session chunk and the manifest come in parallel; then hls.js light or full.
+      const [mod, sniff] = await Promise.all([import('./hls-session.js'), sniffManifest(url, signal)]);
       if (gen !== this.generation) return;
       if (sniff.status >= 400 && sniff.status < 500) return this.fail('MANIFEST_NOT_FOUND');
-      Hls = await loadHls(sniff.captions);
+      session = await mod.HlsSession.create(this, sniff.captions, this.resume?.time ?? -1, this.host.preload !== 'none');
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;
     }
-    if (gen !== this.generation || !this.video) return;
-    const hls = new Hls({
-      // hls.js's worker is a blob: URL, which a strict CSP (worker-src falls back to script-src
-      // 'self') refuses; fMP4 needs little transmuxing, so the main thread is fine.
-      enableWorker: false,
-      autoStartLoad: this.host.preload !== 'none',
-      startPosition: this.resume?.time ?? -1,
-    });
-    playbackDebug.liveEngines += 1;
-    this.hls = hls;
-    // String event names: the Events enum lives in hls.js, which must stay out of the main bundle.
-    const on = hls.on.bind(hls) as unknown as (event: string, fn: (event: string, data: HlsErrorData) => void) => void;
-    on('hlsError', (_e, data) => {
-      if (gen === this.generation) this.onHlsError(data);
-    });
-    on('hlsFragBuffered', () => {
-      if (gen !== this.generation || !this.network.recovering) return;
-      this.network.reset();
-      this.setStatus('ready');
-    });
-    hls.loadSource(url);
-    hls.attachMedia(this.video);
+    // Superseded while hls.js loaded (src changed, element removed): drop it unused.
+    if (gen !== this.generation || !this.video) return session.destroy();
+    this.session = session;
+    session.start(this.video, url);
     this.afterAttach();
+  }
+
+  /** SessionOwner: the hls.js session is retrying (true) or media flows again (false). */
+  reconnecting(on: boolean): void {
+    this.setStatus(on ? 'reconnecting' : 'ready');
   }
 
   private afterAttach(): void {
@@ -177,50 +149,7 @@ export class PlaybackController implements ReactiveController {
     }
   }
 
-  private onHlsError(data: HlsErrorData): void {
-    if (!data.fatal) {
-      // hls.js skips a segment it cannot parse and plays on: say so, once, without stopping.
-      const code = codeForHlsError(data.type, data.details);
-      if (code === 'SEGMENT_DECODE' && this.notice?.code !== code) this.warn(code);
-      return;
-    }
-    const hls = this.hls!;
-    const status = data.response?.code ?? data.networkDetails?.status;
-    const code = codeForHlsError(data.type, data.details, status);
-    if (data.type === 'networkError' && code !== 'MANIFEST_NOT_FOUND') {
-      const decision = this.network.onFatal(status);
-      if (decision.action === 'give-up') {
-        return this.fail(typeof navigator !== 'undefined' && !navigator.onLine ? 'NETWORK_OFFLINE' : code);
-      }
-      this.setStatus('reconnecting');
-      this.timers.cancel(this.retryTimer);
-      const manifestMissing = data.details.startsWith('manifest') || !hls.levels?.length;
-      this.retryTimer = this.timers.after(decision.delayMs, () => this.reconnect(manifestMissing));
-      return;
-    }
-    if (data.type === 'mediaError' && code !== 'CODEC_UNSUPPORTED') {
-      const action = this.mediaRecovery.onFatal();
-      if (action === 'give-up') return this.fail(code);
-      if (action === 'swap-and-recover') hls.swapAudioCodec();
-      hls.recoverMediaError();
-      return;
-    }
-    this.fail(code);
-  }
-
-  private reconnect(manifestMissing: boolean): void {
-    this.retryTimer = undefined;
-    const hls = this.hls;
-    if (!hls || !this.video) return;
-    if (manifestMissing) hls.loadSource(this.loadedSrc!);
-    else hls.startLoad(this.video.currentTime);
-  }
-
-  private readonly onOnline = (): void => {
-    if (this.retryTimer === undefined) return;
-    this.timers.cancel(this.retryTimer);
-    this.reconnect(!this.hls?.levels?.length);
-  };
+  private readonly onOnline = (): void => this.session?.online();
 
   private readonly onTracks = (): void => this.host.requestUpdate();
 
@@ -237,14 +166,14 @@ export class PlaybackController implements ReactiveController {
   private onVideoError(): void {
     // With hls.js attached, its own ERROR event carries the better diagnosis.
     const err = this.video?.error;
-    if (!err || this.hls || this.engine === undefined) return;
+    if (!err || this.session || this.engine === undefined) return;
     const code: SipparErrorCode | undefined =
       err.code === 2 ? 'NETWORK_ERROR' : err.code === 3 ? 'MEDIA_DECODE' : err.code === 4 ? 'MEDIA_UNSUPPORTED' : undefined;
     if (code) this.fail(code);
   }
 
   /** A non-fatal problem: a notice over the picture for a few seconds, and a sippar-error event. */
-  private warn(code: SipparErrorCode): void {
+  warn(code: SipparErrorCode): void {
     const message = t(this.host.locale, code);
     this.notice = new SipparError(code, message, false);
     this.timers.cancel(this.noticeTimer);
@@ -262,7 +191,7 @@ export class PlaybackController implements ReactiveController {
     this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
   }
 
-  private fail(code: SipparErrorCode): void {
+  fail(code: SipparErrorCode): void {
     const message = t(this.host.locale, code);
     this.error = new SipparError(code, message, true);
     this.setStatus('error');
@@ -284,18 +213,11 @@ export class PlaybackController implements ReactiveController {
     this.generation += 1;
     this.abort?.abort();
     this.abort = undefined;
-    this.timers.cancel(this.retryTimer);
-    this.retryTimer = undefined;
     this.timers.cancel(this.noticeTimer);
     this.noticeTimer = undefined;
     this.notice = undefined;
-    const hls = this.hls;
-    if (hls) {
-      this.hls = undefined;
-      hls.detachMedia();
-      hls.destroy();
-      playbackDebug.liveEngines -= 1;
-    }
+    this.session?.destroy();
+    this.session = undefined;
     const video = this.video;
     if (video && (video.hasAttribute('src') || video.currentSrc)) {
       video.removeAttribute('src');
