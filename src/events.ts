@@ -20,16 +20,13 @@ export type SipparMediaEvent = (typeof MEDIA_EVENTS)[number];
 /** Detail of `sippar-tick`: one billed second; `seconds` and `totalMicroAlgos` are cumulative. */
 export type SipparTickDetail = import('./metering/meter-store.js').MeterTick;
 
-/** Detail of `sippar-meter-state`, sent on every change of playing status or budget state. */
-export interface SipparMeterStateDetail {
+/** Detail of `sippar-meter-state`, sent on every change of playing status or budget state: the meter's snapshot. */
+export type SipparMeterStateDetail = import('./metering/meter-store.js').MeterSnapshot & {
+  /** = status */
   state: import('./metering/meter-store.js').PlayStatus;
+  /** = budgetState */
   budget: import('./metering/meter-store.js').BudgetState;
-  watchedSeconds: number;
-  previewUsed: number;
-  billedSeconds: number;
-  totalMicroAlgos: number;
-  budgetMicroAlgos: number | null;
-}
+};
 
 declare global {
   interface HTMLElementEventMap {

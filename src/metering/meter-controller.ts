@@ -175,10 +175,7 @@ export class MeterController implements ReactiveController {
   private report(before: MeterSnapshot): MeterSnapshot {
     const s = this.meter.state;
     if (s.status !== before.status || s.budgetState !== before.budgetState) {
-      const detail = {
-        state: s.status, budget: s.budgetState, watchedSeconds: s.watchedSeconds, previewUsed: s.previewUsed,
-        billedSeconds: s.billedSeconds, totalMicroAlgos: s.totalMicroAlgos, budgetMicroAlgos: s.budgetMicroAlgos,
-      };
+      const detail = { state: s.status, budget: s.budgetState, ...s };
       this.host.dispatchEvent(new CustomEvent('sippar-meter-state', { detail, bubbles: true, composed: true }));
     }
     return s;

@@ -30,14 +30,14 @@ export class MeterConfigError extends Error {
  */
 export function parseAlgo(text: string, max: number, code: MeterErrorCode, what = 'amount'): number {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  const fail = (why: string) => new MeterConfigError(code, `${what} "${text}" ${why}`);
-  if (!m) throw fail('is not a decimal ALGO amount like "0.001"');
+  const fail = (why: string) => new MeterConfigError(code, `${what} "${text}": ${why}`);
+  if (!m) throw fail('not an ALGO decimal like "0.001"');
   const frac = (m[2] ?? '').padEnd(6, '0');
-  if (/[^0]/.test(frac.slice(6))) throw fail('is finer than 1 microAlgo (0.000001 ALGO)');
+  if (/[^0]/.test(frac.slice(6))) throw fail('finer than 1 microAlgo');
   const whole = m[1]!.replace(/^0+(?=\d)/, '');
   // Compare as text first, so a 40-digit string is refused before it ever becomes an inexact Number.
   if (whole.length > 16 || Number(whole) * MICRO_PER_ALGO + Number(frac.slice(0, 6)) > max) {
-    throw fail(`is above the ceiling of ${max / MICRO_PER_ALGO} ALGO`);
+    throw fail(`above the ceiling, ${max / MICRO_PER_ALGO} ALGO`);
   }
   return Number(whole) * MICRO_PER_ALGO + Number(frac.slice(0, 6));
 }
@@ -50,7 +50,7 @@ export const parseRate = (text: string | null | undefined): number =>
 export function parseBudget(text: string | null | undefined): number | null {
   if (text == null || text === '') return null;
   const micro = parseAlgo(text, MAX_BUDGET_MICRO, 'BUDGET_INVALID', 'budget');
-  if (micro === 0) throw new MeterConfigError('BUDGET_INVALID', 'budget must be more than 0 ALGO');
+  if (micro === 0) throw new MeterConfigError('BUDGET_INVALID', 'budget "0": must be above 0');
   return micro;
 }
 
@@ -59,7 +59,7 @@ export function parsePreviewSeconds(text: string | null | undefined): number {
   if (text == null || text === '') return 0;
   const t = text.trim();
   if (!/^\d{1,6}$/.test(t) || Number(t) > MAX_PREVIEW_SECONDS) {
-    throw new MeterConfigError('PREVIEW_INVALID', `preview-seconds "${text}" must be a whole number from 0 to ${MAX_PREVIEW_SECONDS}`);
+    throw new MeterConfigError('PREVIEW_INVALID', `preview-seconds "${text}": not a whole number 0–${MAX_PREVIEW_SECONDS}`);
   }
   return Number(t);
 }

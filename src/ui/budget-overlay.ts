@@ -6,8 +6,5 @@ import { formatAmount } from './cost-counter.js';
 
 export function budgetOverlay(s: MeterSnapshot, step: number | null, locale: string, onContinue: () => void): TemplateResult | typeof nothing {
   if (s.budgetState !== 'reached') return nothing;
-  return html`<div part="overlay budget" class="overlay" role="dialog" aria-label="Budget reached">
-    <p>Budget of ${formatAmount(s.budgetMicroAlgos ?? 0, locale)} reached</p>
-    <button part="button budget-button" @click=${onContinue}>Continue: +${formatAmount(step ?? s.budgetMicroAlgos ?? 0, locale)}</button>
-  </div>`;
+  return html`<div part="overlay budget" class="overlay" role="dialog" aria-label="Budget reached"><p>Budget of ${formatAmount(s.budgetMicroAlgos ?? 0, locale)} reached</p><button part="button budget-button" @click=${onContinue}>Continue: +${formatAmount(step ?? s.budgetMicroAlgos ?? 0, locale)}</button></div>`;
 }

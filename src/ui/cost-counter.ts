@@ -30,8 +30,7 @@ export function costCounter(s: MeterSnapshot, locale: string): TemplateResult | 
         : `${formatTime(s.watchedSeconds, locale)} · ${
             s.previewUsed < s.previewSeconds ? 'free preview' : formatAmount(s.totalMicroAlgos, locale)
           }`;
-  return html`<div part="counter" class="counter" ?data-warning=${s.budgetState !== 'ok' && s.budgetState !== 'none'}>${text}</div>
-    <span class="sr" aria-live="polite">${announcement(s, locale)}</span>`;
+  return html`<div part="counter" class="counter" ?data-warning=${s.budgetState === 'warning' || s.budgetState === 'reached'}>${text}</div><span class="sr" aria-live="polite">${announcement(s, locale)}</span>`;
 }
 
 /**
@@ -39,12 +38,5 @@ export function costCounter(s: MeterSnapshot, locale: string): TemplateResult | 
  * @cssprop --sippar-counter-fg - Counter text colour.
  * @cssprop --sippar-counter-warning-bg - Counter background near or at the budget.
  */
-export const costCounterStyles = css`
-  .counter {
-    position: absolute; top: 8px; right: 8px; padding: 2px 8px; pointer-events: none;
-    border-radius: var(--sippar-radius, 4px); font-variant-numeric: tabular-nums;
-    background: var(--sippar-counter-bg, rgb(0 0 0 / 0.6)); color: var(--sippar-counter-fg, #fff);
-  }
-  .counter[data-warning] { background: var(--sippar-counter-warning-bg, #a15c00); }
-  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-`;
+// Written compact: Lit's css`` text reaches the bundle as it is, unminified.
+export const costCounterStyles = css`.counter{position:absolute;top:8px;right:8px;padding:2px 8px;pointer-events:none;border-radius:var(--sippar-radius,4px);font-variant-numeric:tabular-nums;background:var(--sippar-counter-bg,#0009);color:var(--sippar-counter-fg,#fff)}.counter[data-warning]{background:var(--sippar-counter-warning-bg,#a15c00)}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;

@@ -36,7 +36,7 @@ describe('parseRate', () => {
   it('says why', () => {
     expect(() => parseRate('0.0000001')).toThrow(/finer than 1 microAlgo/);
     expect(() => parseRate('5')).toThrow(/ceiling/);
-    expect(() => parseRate('-1')).toThrow(/decimal ALGO amount/);
+    expect(() => parseRate('-1')).toThrow(/not an ALGO decimal/);
   });
 
   it('round-trips every microAlgo amount through formatAlgo (sampled)', () => {
