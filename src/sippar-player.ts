@@ -2,9 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { PlaybackController } from './playback/playback-controller.js';
 import { messagesFor, pageLocale } from './i18n/locale.js';
-import { renderControls } from './ui/controls.js';
 import { renderStatusOverlay } from './ui/overlays.js';
-import { handleKey } from './ui/keyboard.js';
 import { styles } from './ui/styles.js';
 import { IdentityGate } from './identity/identity-gate.js';
 import { MeterController } from './metering/meter-controller.js';
@@ -89,6 +87,7 @@ export class SipparPlayer extends LitElement {
   /** Payments: signs each tick, keeps it in an IndexedDB outbox, sends it; `payments.store` is a nanostores atom. */
   readonly payments = new PaymentsController(this, () => paymentsConfigOf(this, parseRate), () => ({ auth: this.identity.controller, ...this.services }));
   private video: HTMLVideoElement | null = null;
+  private chrome: typeof import('./ui/chrome.js') | undefined;
 
   constructor() {
     super();
@@ -131,7 +130,14 @@ export class SipparPlayer extends LitElement {
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
     this.video = this.renderRoot.querySelector('video');
-    this.requestUpdate(); // re-render the controls now that they can read the <video>
+    // Controls load after the first render, in parallel with the media: see ui/chrome.ts.
+    void import('./ui/chrome.js').then((chrome) => {
+      const root = this.renderRoot as ShadowRoot;
+      const sheet = chrome.controlsStyles.styleSheet;
+      if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this.chrome = chrome;
+      this.requestUpdate();
+    });
   }
 
   override render() {
@@ -143,7 +149,7 @@ export class SipparPlayer extends LitElement {
         @click=${() => video && (video.paused ? video.play().catch(() => undefined) : video.pause())}></video>
       ${renderStatusOverlay(this.playback, m)}
       ${this.renderCommerce()}
-      ${video ? renderControls(this, video, m, this.locale) : nothing}
+      ${video && this.chrome ? this.chrome.renderControls(this, video, m, this.locale) : nothing}
     `;
   }
 
@@ -168,7 +174,7 @@ export class SipparPlayer extends LitElement {
   }
 
   private readonly onKeydown = (event: KeyboardEvent): void => {
-    if (this.video && handleKey(event, this, this.video)) event.preventDefault();
+    if (this.video && this.chrome?.handleKey(event, this, this.video)) event.preventDefault();
   };
 }
 

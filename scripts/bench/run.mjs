@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// npm run bench: every scripts/bench/*.mjs but this one, in name order; fails if any fails.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
+
+const self = basename(new URL(import.meta.url).pathname);
+const benches = readdirSync('scripts/bench').filter((f) => f.endsWith('.mjs') && f !== self).sort();
+let failed = 0;
+for (const file of benches) {
+  console.log(`\n── bench ${file} ──`);
+  const r = spawnSync(process.execPath, [`scripts/bench/${file}`], { stdio: 'inherit' });
+  if (r.status !== 0) failed += 1;
+}
+process.exit(failed ? 1 : 0);
