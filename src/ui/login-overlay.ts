@@ -13,8 +13,9 @@ export interface LoginOverlayProps {
   onSignOut: () => void;
 }
 
-// A stable callback: Lit calls it once per new button, so focus moves into each new dialog state once.
-const focusIn = (el?: Element) => (el as HTMLElement | undefined)?.focus();
+// A stable callback: Lit calls it once per new button, so focus moves into the dialog once. The button stays
+// focusable while busy (aria-disabled, not disabled): a disabled button cannot take that focus.
+const focusIn = (el?: Element) => el && queueMicrotask(() => (el as HTMLElement).focus()); // after Lit inserts the fragment
 
 export function loginOverlay({ state, rate, onSignIn, onSignOut }: LoginOverlayProps): TemplateResult | typeof nothing {
   const { status, error } = state;
@@ -41,7 +42,8 @@ export function loginOverlay({ state, rate, onSignIn, onSignOut }: LoginOverlayP
   return html`<div part="login" class="login" role="dialog" aria-modal="true" aria-labelledby="login-title" aria-describedby="login-message">
     <h2 id="login-title">Keep watching for ${rate} ALGO per second</h2>
     <p id="login-message" role=${status === 'failed' || status === 'blocked' ? 'alert' : 'status'}>${message}</p>
-    <button part="login-button" ${ref(focusIn)} ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${onSignIn}>
+    <button part="login-button" ${ref(focusIn)} aria-disabled=${busy ? 'true' : 'false'} aria-busy=${busy ? 'true' : 'false'}
+      @click=${() => busy || onSignIn()}>
       ${status === 'failed' || status === 'blocked' || status === 'expired' ? 'Try again: sign in with Internet Identity' : 'Sign in with Internet Identity'}
     </button>
   </div>`;
@@ -59,6 +61,7 @@ export const loginOverlayStyles = css`
     font: inherit; cursor: pointer; padding: .5em 1em; border: 0; border-radius: var(--sippar-login-radius, .4em);
     background: var(--sippar-login-accent, #29abe2); color: var(--sippar-login-accent-text, #000);
   }
+  .login button[aria-disabled='true'] { opacity: .6; cursor: progress; }
   .login button:focus-visible { outline: 2px solid var(--sippar-login-color, #fff); outline-offset: 2px; }
   .login.badge {
     inset: .5em .5em auto auto; display: flex; align-items: center; gap: .5em; padding: .25em .5em;

@@ -1,0 +1,149 @@
+// Internet Identity journeys against the local IdP (demo/idp) on another origin, with the real
+// @dfinity/auth-client inside a production build of the element, and the reference payment API.
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { startStaticServer, type StaticServer } from './support/static-server.js';
+import { buildPage } from './support/build-page.js';
+
+const OUT = '.cache/e2e-identity';
+let app: StaticServer;
+let idp: StaticServer;
+let api: { url: string; close(): Promise<void> } | undefined;
+
+test.beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build-idp.mjs'], { stdio: 'inherit' });
+  await buildPage('test/e2e/support/identity-fixture', OUT);
+  app = await startStaticServer({ roots: { '/': OUT, '/media/': 'media' }, csp: "script-src 'self'" });
+  idp = await startStaticServer({ roots: { '/': 'dist-demo/idp' }, csp: "script-src 'self'" });
+  try {
+    // The reference payment API, when the server engineer's module is present.
+    const { startServer } = (await import('../../server/app.js')) as {
+      startServer(o: object): Promise<{ url: string; close(): Promise<void> }>;
+    };
+    api = await startServer({ port: 0, host: '127.0.0.1', db: ':memory:', dev: true, origins: [app.origin], quiet: true });
+  } catch (error) {
+    console.warn('payment API not available, address checks skipped:', (error as Error).message);
+  }
+});
+
+test.afterAll(async () => {
+  await Promise.all([app?.close(), idp?.close(), api?.close()]);
+});
+
+/** The principal the local IdP gives `user` at the app's origin (stable seeds, see demo/idp/idp.ts). */
+function expectedPrincipal(user = 'alice'): string {
+  const seed = createHash('sha256').update(`sippar-test-idp:${user}:${app.origin}`).digest();
+  return Ed25519KeyIdentity.generate(new Uint8Array(seed)).getPrincipal().toText();
+}
+
+function fixtureUrl(opts: { idp?: string; ttl?: string; preview?: string } = {}): string {
+  const q = new URLSearchParams({ idp: opts.idp ?? `${idp.origin}/` });
+  if (api) q.set('api', api.url);
+  if (opts.ttl) q.set('ttl', opts.ttl);
+  if (opts.preview) q.set('preview', opts.preview);
+  return `${app.origin}/?${q}`;
+}
+
+const authState = (page: Page) =>
+  page.evaluate(() => {
+    const s = document.querySelector('sippar-player')!.identity.controller.state.get();
+    return { status: s.status, principal: s.principal, algorandAddress: s.algorandAddress, error: s.error?.code, message: s.error?.message };
+  });
+
+const signInButton = (page: Page) => page.getByRole('button', { name: /sign in with internet identity/i });
+
+async function signIn(page: Page, action: 'approve' | 'deny' = 'approve'): Promise<void> {
+  const popupPromise = page.waitForEvent('popup');
+  await signInButton(page).click();
+  const popup = await popupPromise;
+  // The auth client closes the window as soon as the answer arrives: listen before clicking.
+  const closed = popup.waitForEvent('close');
+  await popup.getByTestId(`idp-${action}`).click();
+  await closed;
+}
+
+test('approve in the IdP window: the element shows the principal and the Algorand address', async ({ page }) => {
+  await page.goto(fixtureUrl());
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('0.001 ALGO per second');
+  await expect(signInButton(page)).toBeFocused();
+  await signIn(page);
+
+  const principal = expectedPrincipal();
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  expect((await authState(page)).principal).toBe(principal);
+  const badge = page.locator('sippar-player').locator('[part~="login-signed-in"]');
+  await expect(badge).toContainText(`${principal.slice(0, 5)}-…-${principal.split('-').at(-1)}`);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  if (api) {
+    await expect.poll(async () => (await authState(page)).algorandAddress ?? '').toMatch(/^[A-Z2-7]{58}$/);
+    const address = (await authState(page)).algorandAddress!;
+    await expect(badge.locator('.address')).toHaveAttribute('title', address);
+  }
+  const events = await page.evaluate(() => (window as unknown as { authEvents: Array<{ status?: string }> }).authEvents.map((e) => e.status));
+  expect(events).toContain('signing-in');
+  expect(events).toContain('signed-in');
+});
+
+test('deny in the IdP window: failure state with the reason, and retry', async ({ page }) => {
+  await page.goto(fixtureUrl());
+  await signIn(page, 'deny');
+  await expect.poll(async () => (await authState(page)).status).toBe('failed');
+  await expect(page.getByRole('dialog')).toContainText('The user denied the sign-in request.');
+  await expect(signInButton(page)).toContainText(/try again/i);
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+});
+
+test('a reload keeps the session', async ({ page }) => {
+  await page.goto(fixtureUrl());
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  await page.reload();
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  expect((await authState(page)).principal).toBe(expectedPrincipal());
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+});
+
+test('an expired delegation brings the overlay back and pauses the media', async ({ page }) => {
+  // The IdP caps this delegation at 4 seconds.
+  await page.goto(fixtureUrl({ idp: `${idp.origin}/?ttl=4` }));
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play());
+  await expect.poll(() => page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.paused)).toBe(false);
+
+  await expect.poll(async () => (await authState(page)).status, { timeout: 10_000 }).toBe('expired');
+  expect((await authState(page)).error).toBe('SESSION_EXPIRED');
+  expect(await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.paused)).toBe(true);
+  expect(await page.evaluate(() => document.querySelector('sippar-player')!.identity.controller.canCharge)).toBe(false);
+  await expect(page.getByRole('dialog')).toContainText(/expired/i);
+  // Playing again is held until a new sign-in.
+  await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play().catch(() => undefined));
+  await expect.poll(() => page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.paused)).toBe(true);
+});
+
+test('a blocked window shows the blocked state and a real click retries', async ({ page }) => {
+  // The first window.open is refused, as a popup blocker does.
+  await page.addInitScript(() => {
+    const open = window.open.bind(window);
+    let calls = 0;
+    window.open = (...args: Parameters<typeof window.open>) => (calls++ === 0 ? null : open(...args));
+  });
+  await page.goto(fixtureUrl());
+  await signInButton(page).click();
+  await expect.poll(async () => (await authState(page)).status).toBe('blocked');
+  await expect(page.getByRole('dialog')).toContainText(/blocked the sign-in window/i);
+  await expect(signInButton(page)).toHaveAttribute('aria-disabled', 'false');
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+});
+
+test('a malformed identity-provider is refused with IDP_URL_INVALID', async ({ page }) => {
+  await page.goto(fixtureUrl({ idp: 'http://not-loopback.example/' }));
+  await signInButton(page).click();
+  await expect.poll(async () => (await authState(page)).error).toBe('IDP_URL_INVALID');
+  await expect(page.getByRole('dialog')).toContainText(/identity-provider must be https/);
+});
