@@ -14,18 +14,20 @@ function showBalance(micro) {
   if (typeof micro === 'number') $('balance').textContent = algo(micro);
 }
 
-paid.addEventListener('sippar-auth-state', (event) => {
-  const { status, principal: p } = event.detail ?? {};
-  principal = status === 'signed-in' ? p : undefined;
-  $('viewer-principal').textContent = principal ?? (status === 'signing-in' ? 'signing in…' : 'signed out');
-  $('top-up').disabled = !principal;
-  if (!principal) $('balance').textContent = '—';
-});
-
-paid.addEventListener('sippar-tick', (event) => {
-  const d = event.detail ?? {};
-  $('session-cost').textContent = algo(d.totalMicroAlgos);
-  if (typeof d.seconds === 'number') $('session-seconds').textContent = String(d.seconds);
+// The element's own stores (nanostores atoms), once the script tag has defined it: who is signed in
+// with what balance (identity), and what this session has cost so far (meter).
+customElements.whenDefined('sippar-player').then(() => {
+  paid.identity?.controller?.state?.subscribe((s) => {
+    principal = s.status === 'signed-in' ? s.principal : undefined;
+    $('viewer-principal').textContent = principal ?? (s.status === 'signing-in' ? 'signing in…' : 'signed out');
+    $('top-up').disabled = !principal;
+    if (!principal) $('balance').textContent = '—';
+    else showBalance(s.balanceMicroAlgos);
+  });
+  paid.meter?.store?.subscribe((m) => {
+    $('session-cost').textContent = algo(m.totalMicroAlgos);
+    $('session-seconds').textContent = String(m.billedSeconds);
+  });
 });
 
 // Payment state may carry the ledger's view of the balance; show it when it does.

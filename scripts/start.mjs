@@ -100,7 +100,7 @@ async function startApi({ port, host, dbPath, origins, quiet }) {
  * Starts the API, the identity provider and the demo page. Ports 0 pick free ones.
  * Returns { url, idpUrl, apiUrl, close }.
  */
-export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), quiet = true } = {}) {
+export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), distDir = at('dist'), quiet = true } = {}) {
   mkdirSync(resolve(dbPath, '..'), { recursive: true });
   const stops = [];
   const stopAll = async () => { for (const stop of stops.reverse()) await stop().catch(() => undefined); };
@@ -112,7 +112,7 @@ export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host
     // The page's origin must be known before the API starts: the API only serves allowed origins.
     let apiUrl = '';
     const demo = fileServer({
-      mounts: { '/': at('demo'), '/demo/': at('demo'), '/dist/': at('dist'), '/media/': at('media') },
+      mounts: { '/': at('demo'), '/demo/': at('demo'), '/dist/': distDir, '/media/': at('media') },
       transform: (file) => (file === at('demo', 'index.html') ? readFileSync(file, 'utf8').replaceAll('{{IDP_URL}}', idpUrl) : undefined),
       fallback: (req, res, path) => {
         if (!path.startsWith('/streaming/')) return false;
