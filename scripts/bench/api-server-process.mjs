@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
+// SIPPAR_BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", goes to the server's node only.
+const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function startApiProcess({ db = ':memory:', extraArgs = [] } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
