@@ -1,6 +1,6 @@
 import type Hls from 'hls.js';
 import type { SipparErrorCode } from '../errors.js';
-import { codeForHlsError, loadHls } from './hls-loader.js';
+import { codeForHlsError } from './hls-errors.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
 import { playbackDebug } from './debug.js';
@@ -34,14 +34,10 @@ export class HlsSession {
   private readonly network = new NetworkRecovery(() => performance.now());
   private readonly media = new MediaRecovery(() => performance.now());
 
-  static async create(owner: SessionOwner, full: boolean, startPosition: number, autoStartLoad: boolean): Promise<HlsSession> {
-    return new HlsSession(owner, await loadHls(full), startPosition, autoStartLoad);
-  }
-
   private readonly hls: Hls;
   private url = '';
 
-  private constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean) {
+  constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean) {
     this.hls = new HlsClass({
       // hls.js's worker is a blob: URL, which a strict CSP (worker-src falls back to script-src
       // 'self') refuses; fMP4 needs little transmuxing, so the main thread is fine.

@@ -118,11 +118,17 @@ export class PlaybackController implements ReactiveController, SessionOwner {
   private async startHls(url: string, gen: number, signal: AbortSignal): Promise<void> {
     let session: HlsSession;
     try {
-      // The session chunk and the manifest come in parallel; then hls.js light or full.
+      // Everything in parallel: the session chunk, the manifest sniff, and hls.js light on the
+      // bet that the stream has no subtitles (most have none); with subtitles the full build
+      // replaces it before any instance exists, so there is never a mid-play engine swap.
+      const light = import('hls.js/light');
+      light.catch(() => undefined);
       const [mod, sniff] = await Promise.all([import('./hls-session.js'), sniffManifest(url, signal)]);
       if (gen !== this.generation) return;
       if (sniff.status >= 400 && sniff.status < 500) return this.fail('MANIFEST_NOT_FOUND');
-      session = await mod.HlsSession.create(this, sniff.captions, this.resume?.time ?? -1, this.host.preload !== 'none');
+      const Hls = (await (sniff.captions ? import('hls.js') : light)).default;
+      if (gen !== this.generation) return;
+      session = new mod.HlsSession(this, Hls, this.resume?.time ?? -1, this.host.preload !== 'none');
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;

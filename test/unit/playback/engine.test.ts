@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { chooseEngine, parseSrc } from '../../../src/playback/engine.js';
-import { codeForHlsError } from '../../../src/playback/hls-loader.js';
+import { codeForHlsError } from '../../../src/playback/hls-errors.js';
 
 const base = 'https://example.test/page/';
 
