@@ -63,7 +63,7 @@ function simulate(cmds: Cmd[], rate: number, previewSeconds: number) {
 describe('Meter (property)', () => {
   it('bills no more than was watched, at most one second less, with gapless ticks', () => {
     fc.assert(
-      fc.property(fc.array(cmd, { maxLength: 80 }), fc.integer({ min: 1, max: 1_000_000 }), (cmds, rate) => {
+      fc.property(fc.array(cmd, { maxLength: 80, size: 'max' }), fc.integer({ min: 1, max: 1_000_000 }), (cmds, rate) => {
         const { m, watched, lostAtSeeks } = simulate(cmds, rate, 0);
         const billed = m.meter.state.billedSeconds;
         const observable = watched - lostAtSeeks;
@@ -86,7 +86,7 @@ describe('Meter (property)', () => {
   it('without seeks, it never falls more than one second behind', () => {
     const noSeek = cmd.filter((c) => c.k !== 'seek');
     fc.assert(
-      fc.property(fc.array(noSeek, { maxLength: 80 }), (cmds) => {
+      fc.property(fc.array(noSeek, { maxLength: 80, size: 'max' }), (cmds) => {
         const { m, watched } = simulate(cmds, 1000, 0);
         const billed = m.meter.state.billedSeconds;
         expect(billed).toBeLessThanOrEqual(watched + 1e-9);
@@ -98,12 +98,38 @@ describe('Meter (property)', () => {
 
   it('preview seconds come first and are never billed', () => {
     fc.assert(
-      fc.property(fc.array(cmd, { maxLength: 60 }), fc.integer({ min: 0, max: 120 }), (cmds, preview) => {
+      fc.property(fc.array(cmd, { maxLength: 60, size: 'max' }), fc.integer({ min: 0, max: 120 }), (cmds, preview) => {
         const { m, watched } = simulate(cmds, 1000, preview);
         const st = m.meter.state;
         expect(st.previewUsed).toBe(Math.min(preview, st.watchedSeconds));
         expect(st.billedSeconds).toBe(Math.max(0, st.watchedSeconds - preview));
         expect(st.previewUsed + st.billedSeconds).toBeLessThanOrEqual(watched + 1e-9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('Meter (property, clock jitter)', () => {
+  it('loses nothing when media and wall clocks are read at slightly different moments', () => {
+    // Each sample sees the media clock lag the wall clock by a fresh 0–80 ms: a timer that wakes just
+    // before the media position moves, then a timeupdate just after.
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 0.08, noNaN: true }), { minLength: 100, maxLength: 400 }), fc.constantFrom(0.5, 1, 2), (lags, rate) => {
+        const m = fakeMedia({ rateMicroAlgos: 1000 });
+        m.playbackRate = rate;
+        m.set('playing');
+        let wallS = 0;
+        for (const lag of lags) {
+          wallS += 0.25;
+          m.pass(0.25, false);
+          m.mediaTime = Math.max(m.mediaTime, (wallS - lag) * rate);
+          m.sample();
+        }
+        const watched = m.mediaTime;
+        const billed = m.meter.state.billedSeconds;
+        expect(billed).toBeLessThanOrEqual(watched + 1e-9);
+        expect(billed).toBeGreaterThan(watched - 1 - 1e-6);
       }),
       { numRuns: 300 },
     );
