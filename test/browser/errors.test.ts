@@ -72,3 +72,23 @@ describe('bad input', () => {
     box.remove();
   });
 });
+
+describe('network trouble', () => {
+  it('shows "Reconnecting…" after hls.js gives up on an unreachable host, retries at once on online, and leaves nothing behind', async function () {
+    this.timeout(20_000);
+    const { playbackDebug: debug } = await import('../../src/index.js');
+    const fatal: string[] = [];
+    // Port 9 (discard) refuses: status 0, the retryable kind.
+    const el = await mount({ src: 'http://127.0.0.1:9/live/index.m3u8', muted: true, autoplay: true });
+    el.addEventListener('sippar-error', (e) => { if (e.detail.fatal) fatal.push(e.detail.code); });
+    await waitFor(() => !!part(el, 'reconnecting'), 'reconnecting overlay', 15_000);
+    equal(part(el, 'reconnecting')!.textContent?.trim(), 'Reconnecting…', 'overlay text');
+    const timersBefore = debug.liveTimers;
+    check(timersBefore >= 1, 'a retry is scheduled');
+    dispatchEvent(new Event('online'));
+    await waitFor(() => debug.liveTimers < timersBefore || !part(el, 'reconnecting'), 'retry ran at once on online', 2000);
+    equal(fatal.join(','), '', 'no fatal error while within the retry budget');
+    el.remove();
+    await waitFor(() => debug.liveEngines === 0 && debug.liveTimers === 0, 'nothing left after removal', 3000);
+  });
+});
