@@ -3,7 +3,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { atom, type ReadableAtom } from 'nanostores';
 import type { DelegationIdentity, LoginRun, Session } from './auth.js';
-import { IdentityConfigError, loginConfig, type IdentityAttributes } from './options.js';
+import type { IdentityAttributes, LoginConfig } from './options.js';
 
 export type AuthStatus = 'idle' | 'restoring' | 'signed-out' | 'signing-in' | 'blocked' | 'failed' | 'signed-in' | 'expired';
 
@@ -100,15 +100,18 @@ export class IdentityController implements ReactiveController {
 
   /** Call from a click handler: the IdP window needs the click's user activation. */
   async signIn(): Promise<void> {
-    let config;
+    // auth.js and options.js are lazy chunks, already loaded by prepare(): awaiting them here costs a
+    // microtask, well within the click's user activation that window.open needs.
+    const [auth, { loginConfig }] = await Promise.all([import('./auth.js'), import('./options.js')]);
+    let config: LoginConfig;
     try {
       config = loginConfig(this.options());
     } catch (error) {
-      if (error instanceof IdentityConfigError) return this.#fail(error.code, error.message, true);
+      const { code, message } = error as { code?: string; message: string };
+      if (code === 'IDP_URL_INVALID') return this.#fail(code, message, true);
       throw error;
     }
     this.#run?.cancel();
-    const auth = await import('./auth.js');
     // Already loaded by prepare() in the normal case, so login runs within the click's activation.
     const client = (this.#client ??= await auth.authClient()) as Parameters<typeof auth.startLogin>[0];
     const run = (this.#run = auth.startLogin(client, config, this.readyTimeoutMs));

@@ -50,13 +50,6 @@ export function ttlNanoseconds(seconds: string | number | null | undefined): big
   return BigInt(Math.round(s * 1000)) * 1_000_000n;
 }
 
-/** `abcde-…-xyz`-style short form of a principal text for display. */
-export function shortPrincipal(text: string): string {
-  const groups = text.split('-');
-  if (groups.length < 3) return text;
-  return `${groups[0]}-…-${groups[groups.length - 1]}`;
-}
-
 /** Earliest expiration of a delegation chain, in epoch milliseconds (expirations are ns bigints). */
 export function chainExpiryMs(expirations: readonly bigint[]): number | undefined {
   if (expirations.length === 0) return undefined;

@@ -3,7 +3,6 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import type { IdentityState } from '../identity/identity-controller.js';
-import { shortPrincipal } from '../identity/options.js';
 
 export interface LoginOverlayProps {
   state: IdentityState;
@@ -11,6 +10,12 @@ export interface LoginOverlayProps {
   rate: string;
   onSignIn: () => void;
   onSignOut: () => void;
+}
+
+/** `abcde-…-xyz`: first and last group of a principal's text form. */
+export function shortPrincipal(text: string): string {
+  const groups = text.split('-');
+  return groups.length < 3 ? text : `${groups[0]}-…-${groups[groups.length - 1]}`;
 }
 
 // A stable callback: Lit calls it once per new button, so focus moves into the dialog once. The button stays

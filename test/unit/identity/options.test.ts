@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IDENTITY_PROVIDER, chainExpiryMs, loginConfig, shortPrincipal, ttlNanoseconds } from '../../../src/identity/options.js';
+import { DEFAULT_IDENTITY_PROVIDER, chainExpiryMs, loginConfig, ttlNanoseconds } from '../../../src/identity/options.js';
+import { shortPrincipal } from '../../../src/ui/login-overlay.js';
 
 describe('loginConfig', () => {
   it('defaults to II', () => {
