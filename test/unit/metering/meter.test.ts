@@ -50,6 +50,15 @@ describe('Meter', () => {
     expect(m.meter.state.billedSeconds).toBe(10);
   });
 
+  it('does not count a small forward seek that a jump rule alone would let through', () => {
+    const m = fakeMedia({ rateMicroAlgos: RATE });
+    m.set('playing'); m.run(30); // long enough for the carried allowance to be full
+    m.mediaTime += 1.5; m.set('seeking'); m.pass(0.05); m.set('playing');
+    m.run(0.5);
+    m.set('paused');
+    expect(m.meter.state.watchedSeconds).toBe(30);
+  });
+
   it('discards a jump that arrives without a seeking event', () => {
     const m = fakeMedia({ rateMicroAlgos: RATE });
     m.set('playing'); m.run(1);
