@@ -27,7 +27,16 @@ export type SipparErrorCode =
   | 'PAYMENT_SESSION_EXPIRED'
   | 'PAYMENT_SESSION_UNKNOWN'
   | 'PAYMENT_REJECTED'
-  | 'WATCHING_ELSEWHERE';
+  | 'WATCHING_ELSEWHERE'
+  // identity: Internet Identity sign-in (src/identity) and the viewer's Algorand address
+  | 'IDP_URL_INVALID'
+  | 'AUTH_UNAVAILABLE'
+  | 'POPUP_BLOCKED'
+  | 'IDP_UNREACHABLE'
+  | 'LOGIN_FAILED'
+  | 'SESSION_EXPIRED'
+  | 'VIEWER_UNAVAILABLE'
+  | 'ADDRESS_INVALID';
 
 export class SipparError extends Error {
   override name = 'SipparError';

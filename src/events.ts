@@ -28,8 +28,15 @@ export type SipparMeterStateDetail = import('./metering/meter-store.js').MeterSn
   budget: import('./metering/meter-store.js').BudgetState;
 };
 
+/** Detail of `sippar-auth-state`, sent when the sign-in status changes. */
+export interface SipparAuthStateDetail {
+  status: import('./identity/identity-controller.js').AuthStatus;
+  principal?: string;
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'sippar-auth-state': CustomEvent<SipparAuthStateDetail>;
     'sippar-error': CustomEvent<SipparErrorDetail>;
     'sippar-tick': CustomEvent<SipparTickDetail>;
     'sippar-meter-state': CustomEvent<SipparMeterStateDetail>;

@@ -4,6 +4,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { atom, type ReadableAtom } from 'nanostores';
 import type { DelegationIdentity, LoginRun, Session } from './auth.js';
 import type { IdentityAttributes, LoginConfig } from './options.js';
+import type { SipparErrorCode } from '../errors.js';
 
 export type AuthStatus = 'idle' | 'restoring' | 'signed-out' | 'signing-in' | 'blocked' | 'failed' | 'signed-in' | 'expired';
 
@@ -15,7 +16,7 @@ export interface IdentityState {
   balanceMicroAlgos?: number;
   /** Epoch ms at which the delegation expires. */
   expiresAt?: number;
-  error?: { code: string; message: string; fatal: boolean };
+  error?: { code: SipparErrorCode; message: string; fatal: boolean };
 }
 
 export interface IdentityOptions extends IdentityAttributes {
@@ -156,7 +157,7 @@ export class IdentityController implements ReactiveController {
     } catch (error) {
       if (abort.signal.aborted || this.#identity !== identity) return;
       // Duck-typed: a static import of ViewerError would pull viewer.ts (and the tick codec) into the initial script.
-      const code = (error as { code?: string }).code === 'ADDRESS_INVALID' ? 'ADDRESS_INVALID' : 'VIEWER_UNAVAILABLE';
+      const code: SipparErrorCode = (error as { code?: string }).code === 'ADDRESS_INVALID' ? 'ADDRESS_INVALID' : 'VIEWER_UNAVAILABLE';
       // An unreachable API is retried by the payments code; a malformed address is never paid into.
       const fatal = code === 'ADDRESS_INVALID';
       this.#set({ ...this.#state.get(), algorandAddress: undefined, error: { code, message: (error as Error).message, fatal } });
@@ -186,12 +187,12 @@ export class IdentityController implements ReactiveController {
     this.#set({ status: 'expired', principal, error: { code: 'SESSION_EXPIRED', message: 'Your sign-in has expired. Sign in again to keep watching.', fatal: false } });
   }
 
-  #fail(code: string, message: string, fatal = false): void {
+  #fail(code: SipparErrorCode, message: string, fatal = false): void {
     this.#set({ status: 'failed', error: { code, message, fatal } });
     this.#emitError(code, message, fatal);
   }
 
-  #emitError(code: string, message: string, fatal: boolean): void {
+  #emitError(code: SipparErrorCode, message: string, fatal: boolean): void {
     this.host.dispatchEvent(new CustomEvent('sippar-error', { bubbles: true, composed: true, detail: { code, message, fatal } }));
   }
 
