@@ -127,9 +127,15 @@ export class SipparPlayer extends LitElement {
     if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', messagesFor(this.locale).player);
   }
 
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
+    // Known before controllers' hostUpdated runs (it precedes firstUpdated), so playback and the
+    // meter attach on the very first update instead of waiting for another render.
+    this.video ??= this.renderRoot.querySelector('video');
+  }
+
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
-    this.video = this.renderRoot.querySelector('video');
     // Controls load after the first render, in parallel with the media: see ui/chrome.ts.
     void import('./ui/chrome.js').then((chrome) => {
       const root = this.renderRoot as ShadowRoot;
