@@ -13,6 +13,8 @@ export interface StoredSession extends OutboxRecord {
   api: string;
   principal: string;
   contentId: string;
+  /** Hex DER of the session key that opened the session: ticks signed by another key would be refused. */
+  sessionPublicKey?: string;
   /** Unix ms after which the server refuses ticks for this session (its delegation expired). */
   expiresAt?: number;
   updatedAt: number;

@@ -18,6 +18,7 @@ import { Outbox, newRecord, systemClock, type OutboxClock, type OutboxError, typ
 import { indexedDbStore, sessionKey, type SessionStore, type StoredSession } from './outbox-store.js';
 import { createPaymentStore, type PaymentState, type PaymentStatus } from './payments-store.js';
 import { backoffDelay } from './backoff.js';
+import { toHex } from './tick.js';
 import { sessionSignerOf, signTick, type SessionIdentity } from './signer.js';
 import { TabLock, defaultLocks, lockName, type LockManagerLike } from './tab-lock.js';
 import { classify, createPaymentApi, sendTick, type PaymentApi } from './transport.js';
@@ -274,7 +275,14 @@ export class PaymentsController implements ReactiveController {
       }
     }
     const stored = await deps.store.load(key).catch(() => undefined);
-    const usable = stored && stored.rateMicroAlgos === rateMicroAlgos && (stored.expiresAt === undefined || stored.expiresAt > Date.now());
+    const signer = sessionSignerOf(identity);
+    const sessionPublicKey = toHex(signer.sessionPublicKey);
+    // Resume only what this session key can still sign for: same rate, same key (a new sign-in makes a new key), not expired.
+    const usable =
+      stored &&
+      stored.rateMicroAlgos === rateMicroAlgos &&
+      (stored.sessionPublicKey === undefined || stored.sessionPublicKey === sessionPublicKey) &&
+      (stored.expiresAt === undefined || stored.expiresAt > Date.now());
     let record: OutboxRecord;
     let expiresAt: number | undefined;
     if (usable) {
@@ -283,7 +291,7 @@ export class PaymentsController implements ReactiveController {
     } else {
       if (this.state.status !== 'grace' && this.state.status !== 'paused-unreachable') this.set({ status: 'starting' });
       try {
-        const req = await signedStartRequest(sessionSignerOf(identity), { contentId, rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
+        const req = await signedStartRequest(signer, { contentId, rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
         const res = await deps.api.start(req);
         record = newRecord(res.sessionId, res.rateMicroAlgos);
         expiresAt = res.limits?.expiresAt;
@@ -306,7 +314,7 @@ export class PaymentsController implements ReactiveController {
       this.startAttempt = 0;
       this.startFailingSince = null;
     }
-    this.meta = { key, api, principal, contentId, ...(expiresAt !== undefined ? { expiresAt } : {}) };
+    this.meta = { key, api, principal, contentId, sessionPublicKey, ...(expiresAt !== undefined ? { expiresAt } : {}) };
     const meta = this.meta;
     const outbox = new Outbox({
       record,
@@ -433,4 +441,23 @@ export class PaymentsController implements ReactiveController {
       this.host.dispatchEvent(new CustomEvent('sippar-payment-state', { detail: next, bubbles: true, composed: true }));
     }
   }
+}
+
+/** Reads the payment attributes of a <sippar-player>: api, content-id (else a tidy src), rate, grace-seconds. */
+export function paymentsConfigOf(host: HTMLElement & { src?: string; rate?: string | null }, parseRate: (t: string | null) => number): PaymentsConfig {
+  let rateMicroAlgos = 0;
+  try {
+    rateMicroAlgos = parseRate(host.rate ?? host.getAttribute('rate'));
+  } catch {
+    rateMicroAlgos = 0; // RATE_INVALID is the meter's to report; nothing is billed
+  }
+  const grace = Number(host.getAttribute('grace-seconds') ?? 30);
+  const src = (host.src ?? '').split(/[?#]/)[0];
+  return {
+    api: (host.getAttribute('api') || globalThis.location?.origin || '').replace(/\/+$/, ''),
+    // The server accepts [A-Za-z0-9._:/-]{1,128}; a page should set content-id, src is only a fallback.
+    contentId: host.getAttribute('content-id') || src.replace(/[^A-Za-z0-9._:/-]/g, '_').slice(-128),
+    rateMicroAlgos,
+    graceSeconds: Number.isFinite(grace) && grace >= 0 ? grace : 30,
+  };
 }
