@@ -8,7 +8,7 @@ export default defineConfig({
     include: ['stories/test/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['stories/test/global-setup.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: three story pages at a time keeps Chromium busy without starving the streams.
     maxConcurrency: 3,

@@ -4,8 +4,13 @@
 //   'hang'    — the request never answers (a stalled CDN: the player stays in its loading state)
 //   'offline' — the request fails at the network level, status 0 (what a dropped connection gives)
 //   'status:NNN' — answered with that HTTP status and an empty body
-export type NetworkAction = 'hang' | 'offline' | `status:${number}`;
-export interface NetworkRule { match: string | RegExp; action: NetworkAction }
+//   'respond' — answered by `respond` in the page (a fake service, e.g. the payment API's /viewer)
+export type NetworkAction = 'hang' | 'offline' | 'respond' | `status:${number}`;
+export interface NetworkRule {
+  match: string | RegExp;
+  action: NetworkAction;
+  respond?: (url: string, init?: RequestInit) => Promise<Response>;
+}
 
 let rules: NetworkRule[] = [];
 let installed = false;
@@ -47,6 +52,7 @@ function install(): void {
     if (!rule) return realFetch(input, init);
     if (rule.action === 'hang') return new Promise<Response>(() => {});
     if (rule.action === 'offline') return Promise.reject(new TypeError('Failed to fetch'));
+    if (rule.action === 'respond' && rule.respond) return rule.respond(url, init);
     return Promise.resolve(new Response(null, { status: Number(rule.action.slice(7)) }));
   };
 }

@@ -46,6 +46,13 @@ describe.concurrent('stories', () => {
         // Every sippar-player in the story is upgraded and rendered its shadow root.
         const players = await page.evaluate(() => [...document.querySelectorAll('sippar-player')].map((p) => !!p.shadowRoot && customElements.get('sippar-player') !== undefined));
         expect(players.every(Boolean), 'sippar-player upgraded').toBe(true);
+        // Stories with a play function drive the element to their state: wait until it has finished.
+        const phase = await page.waitForFunction(() => {
+          const render = (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { phase?: string } } }).__STORYBOOK_PREVIEW__?.currentRender;
+          const p = render?.phase;
+          return p === undefined || ['completed', 'finished', 'afterEach', 'errored', 'aborted'].includes(p) ? p ?? 'unknown' : false;
+        }, undefined, { timeout: 40_000 }).then((h) => h.jsonValue());
+        expect(phase, 'story render phase').not.toBe('errored');
         await page.waitForTimeout(SETTLE_MS);
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {
