@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Meter } from './meter.js';
-import { createMeterStore, type MeterSnapshot, type PlayStatus } from './meter-store.js';
+import { createMeterStore, type MeterSnapshot, type MeterTick, type PlayStatus } from './meter-store.js';
 import { MeterConfigError, parseBudget, parsePreviewSeconds, parseRate } from './money.js';
 import { t } from '../i18n/locale.js';
 
@@ -36,7 +36,8 @@ export class MeterController implements ReactiveController {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
   private pausedWhenHidden = false;
-  private config = '';
+  private session?: string;
+  private budgetText?: string | null;
   private unlisten?: () => void;
 
   constructor(
@@ -53,12 +54,20 @@ export class MeterController implements ReactiveController {
 
   hostUpdate(): void {
     const { rate, budget, previewSeconds } = this.host;
-    const config = `${rate}|${budget}|${previewSeconds}`;
-    if (config === this.config) return;
-    this.config = config;
+    const session = `${rate}|${previewSeconds}`;
+    if (session === this.session && budget === this.budgetText) return;
+    const sameSession = session === this.session && !this.error;
+    this.session = session;
+    this.budgetText = budget;
     try {
-      this.error = null;
       this.budgetStep = parseBudget(budget);
+      if (sameSession) {
+        // Only the cap changed (the page raised or lowered it): the session, its seq and totals go on.
+        const before = this.meter.state;
+        this.publish(before, this.meter.setBudget(this.budgetStep));
+        return;
+      }
+      // A new price or preview is a new session.
       this.meter = new Meter({
         now: this.now,
         rateMicroAlgos: parseRate(rate),
@@ -66,6 +75,7 @@ export class MeterController implements ReactiveController {
         previewSeconds: parsePreviewSeconds(previewSeconds == null ? null : String(previewSeconds)),
         store: this.store,
       });
+      this.error = null;
     } catch (e) {
       if (!(e instanceof MeterConfigError)) throw e;
       // Refuse to play at a price we cannot read: nothing is billed and play() is undone at once.
@@ -103,8 +113,7 @@ export class MeterController implements ReactiveController {
   continueWithMoreBudget(): void {
     if (this.budgetStep == null) return;
     const before = this.meter.state;
-    this.meter.raiseBudget(this.budgetStep);
-    this.report(before);
+    this.publish(before, this.meter.raiseBudget(this.budgetStep));
     void this.media?.play().catch(() => undefined);
   }
 
@@ -152,11 +161,16 @@ export class MeterController implements ReactiveController {
   private sample(force?: PlayStatus): void {
     const media = this.media;
     const before = this.meter.state;
-    const ticks = this.meter.sample({
+    this.publish(before, this.meter.sample({
       mediaTime: media?.currentTime ?? 0,
       playbackRate: media?.playbackRate ?? 1,
       status: force ?? this.statusOf(media),
-    });
+    }));
+  }
+
+  /** Ticks and state changes out as events; pause at the budget; the timer only while playing. */
+  private publish(before: MeterSnapshot, ticks: MeterTick[]): void {
+    const media = this.media;
     for (const tick of ticks) this.host.dispatchEvent(new CustomEvent('sippar-tick', { detail: tick, bubbles: true, composed: true }));
     const after = this.report(before);
     if (after.budgetState === 'reached' && media && !media.paused) media.pause();

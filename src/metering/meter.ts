@@ -84,13 +84,19 @@ export class Meter {
   }
 
   /** Let the viewer spend `extraMicroAlgos` more this session (the overlay's "continue"). */
-  raiseBudget(extraMicroAlgos: number): void {
-    const st = this.state;
-    if (st.budgetMicroAlgos == null || !(extraMicroAlgos > 0)) return;
-    this.opts.budgetMicroAlgos = st.budgetMicroAlgos + extraMicroAlgos;
-    this.store.set({ ...st, budgetMicroAlgos: this.opts.budgetMicroAlgos });
-    // Bill any seconds watched while the stop was on its way, as far as the new budget allows.
-    if (this.last) this.settle(this.last);
+  raiseBudget(extraMicroAlgos: number): MeterTick[] {
+    const { budgetMicroAlgos } = this.state;
+    return budgetMicroAlgos == null || !(extraMicroAlgos > 0) ? [] : this.setBudget(budgetMicroAlgos + extraMicroAlgos);
+  }
+
+  /**
+   * A new cap for this session (null: none); the session, its seq and totals go on. Returns the ticks
+   * for seconds watched while the budget held them back (the second or so before a pause landed).
+   */
+  setBudget(budgetMicroAlgos: number | null): MeterTick[] {
+    this.opts.budgetMicroAlgos = budgetMicroAlgos;
+    this.store.set({ ...this.state, budgetMicroAlgos });
+    return this.last ? this.settle(this.last) : [];
   }
 
   private settle(s: MeterSample): MeterTick[] {

@@ -153,6 +153,39 @@ describe('MeterController', () => {
     expect(s.c.store.get().totalMicroAlgos).toBe(12_000);
   });
 
+  it('keeps the session when the page changes only the budget, and emits held-back seconds as ticks', () => {
+    const s = setup({ budget: '0.003' });
+    void s.video.play();
+    s.pass(3);
+    expect(s.video.paused).toBe(true);
+    s.host.budget = '0.01';
+    s.c.hostUpdate();
+    expect(s.c.store.get()).toMatchObject({ budgetState: 'ok', budgetMicroAlgos: 10_000, billedSeconds: 3 });
+    void s.video.play();
+    s.pass(2);
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 3, 4, 5]);
+    s.host.rate = '0.002'; // a new price is a new session
+    s.c.hostUpdate();
+    expect(s.c.store.get()).toMatchObject({ billedSeconds: 0, rateMicroAlgos: 2000 });
+  });
+
+  it('bills the seconds watched while the budget pause landed as gapless ticks on continue', () => {
+    const s = setup({ budget: '0.002' });
+    void s.video.play();
+    // The pause lands late: the media keeps playing 1.5 s past the budget before pause() takes effect.
+    const pause = s.video.pause.bind(s.video);
+    let late = 0;
+    s.video.pause = () => { late++; };
+    s.pass(3.5);
+    s.video.pause = pause;
+    s.video.pause();
+    expect(late).toBeGreaterThan(0);
+    expect(s.c.store.get()).toMatchObject({ totalMicroAlgos: 2000, watchedSeconds: 3 });
+    s.c.continueWithMoreBudget();
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 3]);
+    expect(s.ticks().at(-1)!.totalMicroAlgos).toBe(3000);
+  });
+
   it('re-renders the host about once per second, not per timeupdate', () => {
     const s = setup();
     void s.video.play();
