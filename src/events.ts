@@ -34,11 +34,15 @@ export interface SipparAuthStateDetail {
   principal?: string;
 }
 
+/** Detail of `sippar-payment-state`, sent when the payment status changes: the payments store's state. */
+export type SipparPaymentStateDetail = import('./payments/payments-store.js').PaymentState;
+
 declare global {
   interface HTMLElementEventMap {
     'sippar-auth-state': CustomEvent<SipparAuthStateDetail>;
     'sippar-error': CustomEvent<SipparErrorDetail>;
     'sippar-tick': CustomEvent<SipparTickDetail>;
     'sippar-meter-state': CustomEvent<SipparMeterStateDetail>;
+    'sippar-payment-state': CustomEvent<SipparPaymentStateDetail>;
   }
 }
