@@ -15,7 +15,9 @@ export function formatAmount(micro: number, locale: string): string {
 export function announcement(s: MeterSnapshot, locale: string): string {
   const total = formatAmount(s.totalMicroAlgos, locale);
   if (s.budgetState === 'reached') return `Budget reached: ${total} spent`;
-  if (s.status === 'paused' || s.status === 'ended') return `Paused. ${formatTime(s.watchedSeconds, locale)} watched, ${total}`;
+  if (s.status === 'paused' || s.status === 'ended') {
+    return `${s.status === 'ended' ? 'Ended' : 'Paused'}. ${formatTime(s.watchedSeconds, locale)} watched, ${total}`;
+  }
   if (s.budgetState === 'warning') return 'Budget almost spent';
   return '';
 }
