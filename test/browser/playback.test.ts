@@ -11,7 +11,9 @@ describe('playback', () => {
   });
 
   it('plays a plain MP4 without loading hls.js', async () => {
-    const el = await mount({ src: '/media/basic.mp4', muted: true, autoplay: true });
+    const el = await mount({ src: '/media/basic.mp4', muted: true, autoplay: true, poster: '/media/poster.png', loop: true });
+    equal(el.media!.getAttribute('poster'), '/media/poster.png', 'poster passed to the video');
+    equal(el.media!.loop, true, 'loop passed to the video');
     await advancesPast(el, 0.5);
     equal(hlsRequests(), 0, 'hls.js requests for an MP4');
     equal(playbackDebug.liveEngines, 0, 'live hls.js instances');
@@ -53,6 +55,8 @@ describe('playback', () => {
     await waitFor(() => part(el, 'captions-button')?.getAttribute('aria-pressed') === 'true', 'captions showing');
     const showing = [...el.media!.textTracks].filter((t) => t.mode === 'showing').length;
     equal(showing, 1, 'tracks showing');
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true, composed: true }));
+    await waitFor(() => part(el, 'captions-button')?.getAttribute('aria-pressed') === 'false', 'c hides captions');
   });
 
   it('switches src cleanly: old instance destroyed, the last src wins', async () => {
