@@ -198,7 +198,7 @@ export function createApp(options: ServerOptions = {}) {
     if (!settle && t.final === true) throw new ApiError('BAD_REQUEST', 'a final tick goes to /session/pause');
     const signature = signatureBytes(b.signature);
     const s = cachedSession(t.sessionId);
-    if (b.sessionPublicKey !== undefined && b.sessionPublicKey !== s.keyHex) {
+    if (b.sessionPublicKey !== undefined && String(b.sessionPublicKey).toLowerCase() !== s.keyHex) {
       throw new ApiError('NOT_SESSION_OWNER', 'this session belongs to another session key');
     }
     const bytes = tickSigningBytes(t);

@@ -135,6 +135,8 @@ export class Ledger {
   private queue: Job<unknown>[] = [];
   private scheduled = false;
   private readonly s;
+  /** One wrapper made once: called inside the batch transaction it runs `fn` in a savepoint. */
+  private readonly inSavepoint: (fn: () => unknown) => unknown;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -143,6 +145,7 @@ export class Ledger {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       viewer: p('SELECT principal, algorand_address, balance FROM viewers WHERE principal = ?'),
@@ -209,7 +212,7 @@ export class Ledger {
       this.db.transaction(() => {
         for (const job of jobs) {
           try {
-            results.push({ ok: true, v: this.db.transaction(job.run)() });
+            results.push({ ok: true, v: this.inSavepoint(job.run) });
           } catch (e) {
             results.push({ ok: false, v: e });
           }
