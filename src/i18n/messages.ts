@@ -38,6 +38,23 @@ const en = {
   PAYMENT_SESSION_UNKNOWN: 'The payment service no longer knows this session; a new one starts on play.',
   PAYMENT_REJECTED: 'The payment service refused this payment.',
   WATCHING_ELSEWHERE: 'This video is playing in another tab.',
+  // identity: the login overlay ({rate} = ALGO per second as the rate attribute says it)
+  loginTitle: 'Keep watching for {rate} ALGO per second',
+  loginSignIn: 'Sign in with Internet Identity',
+  loginRetry: 'Try again: sign in with Internet Identity',
+  loginSignOut: 'Sign out',
+  loginSignedIn: 'Signed in',
+  loginRestoring: 'Checking your sign-in…',
+  loginSigningIn: 'Finish signing in in the Internet Identity window.',
+  loginFailed: 'Sign-in failed: {reason}',
+  IDP_URL_INVALID: 'The sign-in service address (identity-provider) is not valid.',
+  AUTH_UNAVAILABLE: 'The sign-in client could not be started.',
+  POPUP_BLOCKED: 'Your browser blocked the sign-in window. Allow it, or press the button again.',
+  IDP_UNREACHABLE: 'The sign-in service did not answer.',
+  LOGIN_FAILED: 'Sign-in did not complete.',
+  SESSION_EXPIRED: 'Your sign-in has expired. Sign in again to keep watching.',
+  VIEWER_UNAVAILABLE: 'Your wallet address could not be loaded yet.',
+  ADDRESS_INVALID: 'The payment service gave an invalid Algorand address: nothing will be charged.',
 };
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
@@ -81,6 +98,22 @@ const fr: Messages = {
   PAYMENT_SESSION_UNKNOWN: 'Le service de paiement ne connaît plus cette session ; une nouvelle commencera à la lecture.',
   PAYMENT_REJECTED: 'Le service de paiement a refusé ce paiement.',
   WATCHING_ELSEWHERE: 'Cette vidéo est en cours de lecture dans un autre onglet.',
+  loginTitle: 'Continuez à regarder pour {rate} ALGO par seconde',
+  loginSignIn: 'Se connecter avec Internet Identity',
+  loginRetry: 'Réessayer : se connecter avec Internet Identity',
+  loginSignOut: 'Se déconnecter',
+  loginSignedIn: 'Connecté',
+  loginRestoring: 'Vérification de votre connexion…',
+  loginSigningIn: 'Terminez la connexion dans la fenêtre Internet Identity.',
+  loginFailed: 'Échec de la connexion : {reason}',
+  IDP_URL_INVALID: 'L’adresse du service de connexion (identity-provider) n’est pas valide.',
+  AUTH_UNAVAILABLE: 'Le client de connexion n’a pas pu démarrer.',
+  POPUP_BLOCKED: 'Votre navigateur a bloqué la fenêtre de connexion. Autorisez-la ou appuyez à nouveau sur le bouton.',
+  IDP_UNREACHABLE: 'Le service de connexion n’a pas répondu.',
+  LOGIN_FAILED: 'La connexion n’a pas abouti.',
+  SESSION_EXPIRED: 'Votre connexion a expiré. Reconnectez-vous pour continuer à regarder.',
+  VIEWER_UNAVAILABLE: 'L’adresse de votre portefeuille n’a pas encore pu être chargée.',
+  ADDRESS_INVALID: 'Le service de paiement a donné une adresse Algorand invalide : rien ne sera facturé.',
 };
 
 export const catalogs: Record<string, Messages> = { en, fr };

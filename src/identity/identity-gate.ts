@@ -4,6 +4,7 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { IdentityController } from './identity-controller.js';
 import { loginOverlay, loginOverlayStyles } from '../ui/login-overlay.js';
+import { messagesFor, pageLocale } from '../i18n/locale.js';
 
 type Host = ReactiveElement & { readonly media?: HTMLVideoElement | null };
 
@@ -86,6 +87,7 @@ export class IdentityGate implements ReactiveController {
     return loginOverlay({
       state,
       rate: this.host.getAttribute('rate') ?? '',
+      m: messagesFor(pageLocale(this.host)),
       onSignIn: () => void this.controller.signIn(),
       onSignOut: () => void this.controller.signOut(),
     });

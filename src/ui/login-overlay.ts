@@ -3,11 +3,14 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import type { IdentityState } from '../identity/identity-controller.js';
+import type { Messages } from '../i18n/messages.js';
 
 export interface LoginOverlayProps {
   state: IdentityState;
   /** ALGO per second, as the `rate` attribute says it. */
   rate: string;
+  /** The page's language catalogue (messagesFor(pageLocale(host))). */
+  m: Messages;
   onSignIn: () => void;
   onSignOut: () => void;
 }
@@ -22,34 +25,34 @@ export function shortPrincipal(text: string): string {
 // focusable while busy (aria-disabled, not disabled): a disabled button cannot take that focus.
 const focusIn = (el?: Element) => el && queueMicrotask(() => (el as HTMLElement).focus()); // after Lit inserts the fragment
 
-export function loginOverlay({ state, rate, onSignIn, onSignOut }: LoginOverlayProps): TemplateResult | typeof nothing {
+export function loginOverlay({ state, rate, m, onSignIn, onSignOut }: LoginOverlayProps): TemplateResult | typeof nothing {
   const { status, error } = state;
   if (status === 'idle') return nothing;
   if (status === 'signed-in') {
-    return html`<div part="login login-signed-in" class="login badge" role="status" aria-label="Signed in">
+    return html`<div part="login login-signed-in" class="login badge" role="status" aria-label=${m.loginSignedIn}>
       <span title=${state.principal ?? ''}>${shortPrincipal(state.principal ?? '')}</span>
       ${state.algorandAddress
         ? html`<span class="address" title=${state.algorandAddress}>${state.algorandAddress.slice(0, 6)}…${state.algorandAddress.slice(-4)}</span>`
         : nothing}
-      ${error ? html`<span class="error" role="alert">${error.message}</span>` : nothing}
-      <button part="login-button" @click=${onSignOut}>Sign out</button>
+      ${error ? html`<span class="error" role="alert" title=${error.message}>${(m as Record<string, string>)[error.code] ?? error.message}</span>` : nothing}
+      <button part="login-button" @click=${onSignOut}>${m.loginSignOut}</button>
     </div>`;
   }
   const message = {
-    restoring: 'Checking your sign-in…',
+    restoring: m.loginRestoring,
     'signed-out': '',
-    'signing-in': 'Finish signing in in the Internet Identity window.',
-    blocked: 'Your browser blocked the sign-in window. Allow it, or press the button again.',
-    failed: `Sign-in failed: ${error?.message ?? 'unknown reason'}`,
-    expired: 'Your sign-in has expired. Sign in again to keep watching.',
+    'signing-in': m.loginSigningIn,
+    blocked: m.POPUP_BLOCKED,
+    failed: m.loginFailed.replace('{reason}', error?.message ?? ''),
+    expired: m.SESSION_EXPIRED,
   }[status];
   const busy = status === 'restoring' || status === 'signing-in';
   return html`<div part="login" class="login" role="dialog" aria-modal="true" aria-labelledby="login-title" aria-describedby="login-message">
-    <h2 id="login-title">Keep watching for ${rate} ALGO per second</h2>
+    <h2 id="login-title">${m.loginTitle.replace('{rate}', rate)}</h2>
     <p id="login-message" role=${status === 'failed' || status === 'blocked' ? 'alert' : 'status'}>${message}</p>
     <button part="login-button" ${ref(focusIn)} aria-disabled=${busy ? 'true' : 'false'} aria-busy=${busy ? 'true' : 'false'}
       @click=${() => busy || onSignIn()}>
-      ${status === 'failed' || status === 'blocked' || status === 'expired' ? 'Try again: sign in with Internet Identity' : 'Sign in with Internet Identity'}
+      ${status === 'failed' || status === 'blocked' || status === 'expired' ? m.loginRetry : m.loginSignIn}
     </button>
   </div>`;
 }

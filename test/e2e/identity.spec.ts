@@ -147,3 +147,22 @@ test('a malformed identity-provider is refused with IDP_URL_INVALID', async ({ p
   await expect.poll(async () => (await authState(page)).error).toBe('IDP_URL_INVALID');
   await expect(page.getByRole('dialog')).toContainText(/identity-provider must be https/);
 });
+
+test('an IdP that never answers ends in IDP_UNREACHABLE instead of a hang', async ({ page }) => {
+  test.setTimeout(45_000);
+  // A 404 page on the IdP's origin: it never posts 'authorize-ready'; the controller gives up after 15 s.
+  await page.goto(fixtureUrl({ idp: `${idp.origin}/missing/` }));
+  const popupPromise = page.waitForEvent('popup');
+  await signInButton(page).click();
+  const popup = await popupPromise;
+  await expect.poll(async () => (await authState(page)).status, { timeout: 25_000 }).toBe('failed');
+  expect((await authState(page)).error).toBe('IDP_UNREACHABLE');
+  await expect(page.getByRole('dialog')).toContainText(/did not answer/);
+  expect(popup.isClosed()).toBe(true);
+});
+
+test('the overlay speaks the page language', async ({ page }) => {
+  await page.goto(`${fixtureUrl()}&lang=fr`);
+  await expect(page.getByRole('dialog')).toContainText('0.001 ALGO par seconde');
+  await expect(page.getByRole('button', { name: /Se connecter avec Internet Identity/ })).toBeVisible();
+});

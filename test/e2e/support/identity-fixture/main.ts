@@ -2,6 +2,7 @@
 import '../../../../src/index.js';
 
 const q = new URLSearchParams(location.search);
+if (q.get('lang')) document.documentElement.lang = q.get('lang')!;
 const player = document.createElement('sippar-player');
 player.id = 'player';
 player.setAttribute('src', q.get('src') ?? '/media/basic.mp4');
