@@ -1,0 +1,73 @@
+// Payments pieces that need a real browser: the IndexedDB session store, real Web Locks, and the
+// payment overlay inside <sippar-player>. Assertions compare strings and numbers only.
+import '../../src/index.js';
+import type { SipparPlayer } from '../../src/sippar-player.js';
+import { indexedDbStore, sessionKey, type StoredSession } from '../../src/payments/outbox-store.js';
+import { TabLock, lockName } from '../../src/payments/tab-lock.js';
+
+const check = (ok: boolean, m: string) => { if (!ok) throw new Error(m); };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const row = (seq: number, sessionId = 's1'): StoredSession => ({
+  key: sessionKey('http://api', 'p', 'film'), api: 'http://api', principal: 'p', contentId: 'film', updatedAt: 0,
+  sessionId, rateMicroAlgos: 1000, acked: null, signed: { seq, seconds: seq, microAlgos: seq * 1000 },
+  pending: { tick: { sessionId, seq, seconds: seq, microAlgos: seq * 1000, mediaTime: 0, clientTime: 0 }, signature: 'ab' },
+});
+
+describe('payments in the browser', () => {
+  it('IndexedDB store: a row survives a new store (reload) and a write never moves the head back', async () => {
+    const name = `sippar-payments-test-${Math.random()}`;
+    const a = indexedDbStore(name);
+    await a.save(row(5));
+    const b = indexedDbStore(name); // a fresh connection, as after a reload
+    check((await b.load(row(5).key))?.signed.seq === 5, 'row not found after reopen');
+    await a.save(row(3)); // a late write from a tab that lost the lock
+    check((await b.load(row(5).key))?.signed.seq === 5, 'an older head overwrote a newer one');
+    await a.save(row(2, 's2')); // a new session may replace the old one
+    check((await b.load(row(5).key))?.sessionId === 's2', 'a new session was not stored');
+    await b.remove(row(5).key);
+    check((await a.load(row(5).key)) === undefined, 'row not removed');
+  });
+
+  it('Web Locks: the second tab is refused, "watch here" steals and the first is told', async () => {
+    const name = lockName('http://api', `p-${Math.random()}`, 'film');
+    let lost = 0;
+    const one = new TabLock(name, navigator.locks, () => lost++);
+    const two = new TabLock(name, navigator.locks, () => undefined);
+    check(await one.acquire(), 'first tab did not get the lock');
+    check(!(await two.acquire()), 'second tab got the lock too');
+    check(await two.steal(), 'steal failed');
+    await sleep(50);
+    check(lost === 1 && !one.isHeld, `first tab not told (${lost})`);
+    two.drop();
+    await sleep(50);
+    check(await one.acquire(), 'lock not freed by drop');
+    one.drop();
+  });
+
+  it('<sippar-player> renders the payment overlay from its payments store and takes injected services', async () => {
+    const el = document.createElement('sippar-player') as SipparPlayer;
+    el.setAttribute('lang', 'en');
+    el.setAttribute('rate', '0.001');
+    el.setAttribute('content-id', 'film-1');
+    let retried = 0;
+    el.services = { locks: null, api: { start: async () => { throw new Error('unused'); }, extend: async () => { throw new Error('unused'); }, pause: async () => { throw new Error('unused'); } } };
+    document.body.append(el);
+    await el.updateComplete;
+    const payments = el.payments;
+    const original = payments.retry.bind(payments);
+    payments.retry = () => { retried++; original(); };
+    payments.store.set({ status: 'insufficient-funds', acknowledged: { seq: 3, seconds: 3, microAlgos: 3000 }, balanceMicroAlgos: 0, error: { code: 'INSUFFICIENT_FUNDS', message: 'Top up.', fatal: false } });
+    await el.updateComplete;
+    const overlay = el.shadowRoot!.querySelector('[part~="payment"]');
+    check(!!overlay, 'no payment overlay');
+    check(overlay!.getAttribute('data-code') === 'INSUFFICIENT_FUNDS', `code ${overlay!.getAttribute('data-code')}`);
+    check((overlay!.textContent ?? '').includes('Balance: 0 ALGO'), `text ${overlay!.textContent}`);
+    (overlay!.querySelector('button') as HTMLButtonElement).click();
+    check(retried === 1, 'retry not wired');
+    payments.store.set({ status: 'active', acknowledged: { seq: 3, seconds: 3, microAlgos: 3000 } });
+    await el.updateComplete;
+    check(!el.shadowRoot!.querySelector('[part~="payment"]'), 'overlay still shown when active');
+    el.remove();
+  });
+});
