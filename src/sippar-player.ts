@@ -30,10 +30,14 @@ import { parseRate } from './metering/money.js';
  * @attr content-id - What is sold (the payment session's content id, [A-Za-z0-9._:/-]{1,128}).
  * @attr api - Payment API base URL (default: the page's origin).
  * @attr grace-seconds - How long playback goes on while the payment API is unreachable (default 30).
+ * @attr identity-provider - Internet Identity URL (default https://identity.ic0.app; https, or http on localhost). Invalid: IDP_URL_INVALID.
+ * @attr derivation-origin - Origin the IdP derives the principal for (one principal across the sites that embed the player).
+ * @attr max-time-to-live - Seconds a sign-in lasts (default 8 h); at expiry playback pauses until the viewer signs in again.
  * @fires sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each status change.
  * @csspart payment - The payment overlay (402, unreachable, another tab); also payment-grace, payment-button.
  * @fires sippar-tick - {seq, seconds, microAlgos, totalMicroAlgos, mediaTime} for every billed second.
  * @fires sippar-meter-state - {state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, budgetMicroAlgos}.
+ * @fires sippar-auth-state - {status, principal}: idle | restoring | signed-out | signing-in | blocked | failed | signed-in | expired.
  * @fires sippar-error - {code, message, fatal}: a stable code and a localised message.
  * @fires play - and every standard media event: playing, pause, waiting, seeking, seeked,
  *   timeupdate, ended, ratechange, volumechange, loadedmetadata, loadeddata, canplay,
@@ -52,6 +56,11 @@ import { parseRate } from './metering/money.js';
  * @csspart error-message - The error text.
  * @csspart counter - The live cost counter.
  * @csspart budget - The budget-reached overlay (also budget-button).
+ * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge (also login-signed-in, login-button).
+ * @cssprop --sippar-login-background - Sign-in overlay background.
+ * @cssprop --sippar-login-color - Sign-in overlay text colour.
+ * @cssprop --sippar-login-accent - Sign-in button colour (and --sippar-login-accent-text).
+ * @cssprop --sippar-login-radius - Sign-in button and badge corner radius.
  * @cssprop --sippar-accent - Accent colour (sliders, focus ring, spinner, Retry).
  * @cssprop --sippar-controls-bg - Control bar background.
  * @cssprop --sippar-controls-fg - Text and icon colour.
