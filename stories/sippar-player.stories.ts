@@ -35,26 +35,52 @@ const meta: Meta<PlayerArgs> = {
 export default meta;
 type Story = StoryObj<PlayerArgs>;
 
+/** A play function that waits until every player in the story shows `part` (an overlay of that state). */
+const showsPart = (part: string) => async ({ canvasElement }: { canvasElement: HTMLElement }) => {
+  const end = Date.now() + 20_000;
+  const players = () => [...canvasElement.querySelectorAll('sippar-player')];
+  while (!players().every((p) => p.shadowRoot?.querySelector(`[part~="${part}"]`))) {
+    if (Date.now() > end) throw new Error(`no [part~="${part}"] after 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
 /** A free video: no rate, so no sign-in and no meter; the 60 s demo stream. */
 export const FreeVideo: Story = {};
 
 /** The 10 s test stream, autoplaying muted (the browser policy allows muted autoplay). */
-export const FreeVideoAutoplay: Story = { args: { src: BASIC, autoplay: true } };
+export const FreeVideoAutoplay: Story = {
+  args: { src: BASIC, autoplay: true },
+  play: async ({ canvasElement }) => {
+    const p = canvasElement.querySelector('sippar-player')!;
+    const end = Date.now() + 20_000;
+    while (p.currentTime < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  },
+};
 
 /** The playlist request never answers: the player stays in its loading state. */
 export const Loading: Story = {
   args: { src: '/media/demo/index.m3u8?story=loading', autoplay: true },
   parameters: { network: [{ match: 'story=loading', action: 'hang' }] },
+  play: showsPart('loading'),
 };
 
 /** The playlist answers 404: a fatal playback error the viewer can read. */
-export const ErrorNotFound: Story = { args: { src: '/media/does-not-exist/index.m3u8', autoplay: true } };
+export const ErrorNotFound: Story = { args: { src: '/media/does-not-exist/index.m3u8', autoplay: true }, play: showsPart('error') };
 
 /** Segment 1 of this stream is garbage: a media (decode) error after the first segment plays. */
-export const ErrorBrokenSegment: Story = { args: { src: '/media/broken/index.m3u8', autoplay: true } };
+export const ErrorBrokenSegment: Story = {
+  args: { src: '/media/broken/index.m3u8', autoplay: true },
+  // Past the broken segment (2–4 s), where the player has said what it skipped.
+  play: async ({ canvasElement }) => {
+    const p = canvasElement.querySelector('sippar-player')!;
+    const end = Date.now() + 20_000;
+    while (p.currentTime < 4.5 && !p.shadowRoot?.querySelector('[part~="error"]') && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  },
+};
 
 /** The stream declares HEVC, which Chromium cannot play through MSE. */
-export const ErrorUnsupportedCodec: Story = { args: { src: '/media/unsupported/index.m3u8', autoplay: true } };
+export const ErrorUnsupportedCodec: Story = { args: { src: '/media/unsupported/index.m3u8', autoplay: true }, play: showsPart('error') };
 
 /**
  * The connection drops: every request for the stream fails at the network level (status 0). Once
@@ -64,6 +90,7 @@ export const ErrorUnsupportedCodec: Story = { args: { src: '/media/unsupported/i
 export const Reconnecting: Story = {
   args: { src: '/media/demo/index.m3u8?story=offline', autoplay: true },
   parameters: { network: [{ match: 'story=offline', action: 'offline' }] },
+  play: showsPart('reconnecting'),
 };
 
 /** English and French: the element follows the lang attribute (its own or its nearest ancestor's). */
@@ -76,5 +103,6 @@ export const LocaleFrench: Story = {
 };
 export const LocaleFrenchError: Story = {
   args: { lang: 'fr', src: '/media/does-not-exist/index.m3u8', autoplay: true },
+  play: showsPart('error'),
 };
 

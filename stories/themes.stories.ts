@@ -50,6 +50,12 @@ export const ThemedError: Story = {
     <div class="theme-error">
       <sippar-player style="max-width: 640px" src="/media/does-not-exist/index.m3u8" muted autoplay></sippar-player>
     </div>`,
+  play: async ({ canvasElement }) => {
+    const end = Date.now() + 20_000;
+    while (!canvasElement.querySelector('sippar-player')?.shadowRoot?.querySelector('[part~="error"]') && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  },
 };
 
 export const BrandLight: Story = {

@@ -15,9 +15,9 @@ const index = (await (await fetch(`${base}/index.json`)).json()) as { entries: R
 const stories = Object.values(index.entries).filter((e) => e.type === 'story');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-// Time a story gets after it rendered to reach its state (an error shown, a stream started)
-// before the scan: long enough for a 404 or a failed segment, short enough for 2 cores.
-const SETTLE_MS = 2500;
+// Time a story gets after its play function (which waits for its state) before the scan; stories
+// without one get this long to show their first frame.
+const SETTLE_MS = 800;
 
 let browser: Browser;
 beforeAll(async () => { browser = await chromium.launch(chromiumLaunchOptions()); });
