@@ -225,6 +225,11 @@ export class Ledger {
     jobs.forEach((job, i) => (results[i].ok ? job.resolve(results[i].v) : job.reject(results[i].v)));
   }
 
+  /** Runs `fn` in a transaction now (tests; requests go through `batch`). */
+  inTransactionForTest<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   viewer(principal: string): { principal: string; algorand_address: string; balance: number } | undefined {
     return this.s.viewer.get(principal) as never;
   }
