@@ -36,7 +36,8 @@ import { parseRate } from './metering/money.js';
  * @fires sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each status change.
  * @csspart payment - The payment overlay (402, unreachable, another tab); also payment-grace, payment-button.
  * @fires sippar-tick - {seq, seconds, microAlgos, totalMicroAlgos, mediaTime} for every billed second.
- * @fires sippar-meter-state - {state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, budgetMicroAlgos}.
+ * @fires sippar-meter-state - {state, budget, ...the meter snapshot (watchedSeconds, previewUsed, billedSeconds,
+ *   totalMicroAlgos, rateMicroAlgos, budgetMicroAlgos, lastTick)} on every change of playing status or budget state.
  * @fires sippar-auth-state - {status, principal}: idle | restoring | signed-out | signing-in | blocked | failed | signed-in | expired.
  * @fires sippar-error - {code, message, fatal}: a stable code and a localised message.
  * @fires play - and every standard media event: playing, pause, waiting, seeking, seeked,
