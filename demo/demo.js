@@ -24,17 +24,16 @@ customElements.whenDefined('sippar-player').then(() => {
     if (!principal) $('balance').textContent = '—';
     else showBalance(s.balanceMicroAlgos);
   });
+  // The payment API's answer to each tick carries the balance after it.
+  paid.payments?.store?.subscribe((s) => { if (principal) showBalance(s.balanceMicroAlgos); });
   paid.meter?.store?.subscribe((m) => {
     $('session-cost').textContent = algo(m.totalMicroAlgos);
     $('session-seconds').textContent = String(m.billedSeconds);
   });
 });
 
-// Payment state may carry the ledger's view of the balance; show it when it does.
 paid.addEventListener('sippar-payment-state', (event) => {
-  const d = event.detail ?? {};
-  showBalance(d.balanceMicroAlgos);
-  if (d.status === 'insufficient-funds' || d.status === 'payment-required') say('Out of funds: top up to keep watching.');
+  if (event.detail?.status === 'insufficient-funds') say('Out of funds: top up, then press “I topped up, continue”.');
 });
 
 paid.addEventListener('sippar-error', (event) => { say(event.detail?.message ?? 'Error'); });

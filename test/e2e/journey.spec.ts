@@ -107,7 +107,9 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
   await expect.poll(async () => Math.abs((await billed()).watchSeconds - played), { timeout: 15_000 }).toBeLessThanOrEqual(1);
   const totals = await billed();
   expect(totals.microAlgos).toBe(totals.watchSeconds * 1000); // 0.001 ALGO = 1000 microAlgos per second
-  // The page's platform panel shows the same totals on its next refresh.
-  await expect(page.getByTestId('watch-time')).not.toHaveText('—', { timeout: 10_000 });
+  // The page's platform panel shows the same totals on its next refresh, and the balance went down.
+  await expect(page.getByTestId('watch-time')).toHaveText(String(totals.watchSeconds), { timeout: 10_000 });
+  await expect(page.getByTestId('billed')).toHaveText((totals.microAlgos / 1e6).toFixed(6));
+  await expect(page.getByTestId('balance')).toHaveText(((1_000_000 - totals.microAlgos) / 1e6).toFixed(6), { timeout: 10_000 });
   expect(problems).toEqual([]);
 });
