@@ -8,6 +8,8 @@ describe('controls', () => {
   beforeEach(async () => {
     el = await mount({ src: '/media/basic.mp4', muted: true, preload: 'auto' });
     await waitFor(() => el.duration > 0, 'metadata');
+    // The control bar is a lazy chunk (ui/chrome.ts): the picture comes first.
+    await waitFor(() => !!part(el, 'controls'), 'controls chunk');
   });
   afterEach(() => el.remove());
 
