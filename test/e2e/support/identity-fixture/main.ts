@@ -5,6 +5,7 @@ const q = new URLSearchParams(location.search);
 if (q.get('lang')) document.documentElement.lang = q.get('lang')!;
 const player = document.createElement('sippar-player');
 player.id = 'player';
+if (q.has('themed')) player.classList.add('themed');
 player.setAttribute('src', q.get('src') ?? '/media/basic.mp4');
 player.setAttribute('muted', '');
 player.setAttribute('rate', q.get('rate') ?? '0.001');
