@@ -219,6 +219,7 @@ export class PaymentsController implements ReactiveController {
     }
   };
   private leaving = false;
+  private lastWasFinal = false;
 
   // ---- the one serialized job: open the session, sign what is owed
 
@@ -233,7 +234,8 @@ export class PaymentsController implements ReactiveController {
     if (this.lock && !this.lock.isHeld) return;
     if (!this.outbox && !(await this.openSession(identity))) return;
     const outbox = this.outbox!;
-    if (this.owed === 0 && !(this.wantFinal && outbox.head().seq > 0 && !outbox.record.pending?.tick.final)) {
+    // A pause right after a pause (pause + ended) has nothing new to settle: one final tick is enough.
+    if (this.owed === 0 && !(this.wantFinal && outbox.head().seq > 0 && !this.lastWasFinal)) {
       this.wantFinal = false;
       return;
     }
@@ -253,6 +255,7 @@ export class PaymentsController implements ReactiveController {
     if (this.outbox !== outbox || (this.lock && !this.lock.isHeld)) return;
     this.owed -= seconds - head.seconds;
     this.wantFinal = false;
+    this.lastWasFinal = final;
     await outbox.enqueue(signed);
     if (this.leaving) {
       this.leaving = false;
@@ -327,7 +330,10 @@ export class PaymentsController implements ReactiveController {
     await outbox.flushStorage();
     if (!usable) await deps.store.save({ ...record, ...meta, updatedAt: Date.now() });
     const acked = record.acked ?? { seq: 0, seconds: 0, microAlgos: 0 };
-    this.set({ status: 'active', sessionId: record.sessionId, acknowledged: acked, error: undefined });
+    this.lastWasFinal = record.pending?.tick.final === true;
+    this.set({ status: 'active', sessionId: record.sessionId, acknowledged: acked, graceEndsAt: undefined, error: undefined });
+    this.clock.clearTimeout(this.graceTimer);
+    if (this.pausedByUs) this.resumePlayback(); // the start had failed past grace-seconds
     if (record.pending) outbox.kick(); // owed from the last page load
     return true;
   }
