@@ -48,9 +48,12 @@ export class IdentityController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The DelegationIdentity for the payments code (getDelegation, getPublicKey, sign); only while signed in. */
+  /**
+   * The DelegationIdentity for the payments code (getDelegation, getPublicKey, sign): only while signed in
+   * and without a fatal error (ADDRESS_INVALID), so no tick is signed for an expired or unpayable viewer.
+   */
   get identity(): DelegationIdentity | undefined {
-    return this.#state.get().status === 'signed-in' ? this.#identity : undefined;
+    return this.canCharge ? this.#identity : undefined;
   }
 
   /** Signed in with a valid address: the only state in which the element may charge. */

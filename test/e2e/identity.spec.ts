@@ -214,3 +214,24 @@ test.describe('accessibility and theming', () => {
     expect(storage).toEqual({ extractable: false, type: 'private', local: 0, session: 0 });
   });
 });
+
+test('an invalid Algorand address from the payment API is ADDRESS_INVALID and stops charging', async ({ page }) => {
+  test.skip(!api, 'needs the reference payment API');
+  await page.route(`${api!.url}/streaming/viewer`, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { 'access-control-allow-origin': app.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ principal: expectedPrincipal(), algorandAddress: 'NOT-AN-ALGORAND-ADDRESS', balanceMicroAlgos: 0 }),
+    }),
+  );
+  await page.goto(fixtureUrl());
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).error).toBe('ADDRESS_INVALID');
+  expect(await page.evaluate(() => {
+    const gate = document.querySelector('sippar-player')!.identity;
+    return { canCharge: gate.controller.canCharge, identity: gate.controller.identity === undefined, blocking: gate.blocking };
+  })).toEqual({ canCharge: false, identity: true, blocking: true });
+  await expect(page.locator('sippar-player').locator('[part~="login-signed-in"] [role="alert"]')).toContainText(/invalid Algorand address/);
+  const errors = await page.evaluate(() => (window as unknown as { authEvents: Array<{ error?: { code: string; fatal: boolean } }> }).authEvents.filter((e) => e.error).map((e) => e.error));
+  expect(errors).toContainEqual(expect.objectContaining({ code: 'ADDRESS_INVALID', fatal: true }));
+});
