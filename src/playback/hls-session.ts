@@ -59,10 +59,12 @@ export class HlsSession {
   start(video: HTMLVideoElement, url: string): void {
     this.url = url;
     // preload="none": hls.js fetches nothing until the viewer presses play.
-    if (!this.autoStartLoad) video.addEventListener('play', () => { if (!this.destroyed) this.hls.startLoad(); }, { once: true });
+    if (!this.autoStartLoad) video.addEventListener('play', this.onFirstPlay, { once: true });
     this.hls.loadSource(url);
     this.hls.attachMedia(video);
   }
+
+  private readonly onFirstPlay = (): void => this.hls.startLoad();
 
   /** The browser says the network is back: retry now rather than at the end of the backoff. */
   online(): void {
@@ -75,6 +77,7 @@ export class HlsSession {
     if (this.destroyed) return;
     this.destroyed = true;
     this.owner.timers.cancel(this.retryTimer);
+    this.hls.media?.removeEventListener('play', this.onFirstPlay);
     // detach first so hls.js releases the MediaSource before it tears itself down.
     this.hls.detachMedia();
     this.hls.destroy();

@@ -150,7 +150,9 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     if (this.resume) {
       const { time, playing } = this.resume;
       this.resume = undefined;
-      if (this.engine !== 'hls' && time) video.addEventListener('loadedmetadata', () => { video.currentTime = time; }, { once: true });
+      const gen = this.generation;
+      // Guarded: if another source replaced this one first, the old position must not leak into it.
+      if (this.engine !== 'hls' && time) video.addEventListener('loadedmetadata', () => { if (gen === this.generation) video.currentTime = time; }, { once: true });
       if (playing) video.play().catch(() => undefined);
     }
   }
