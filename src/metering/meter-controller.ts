@@ -7,6 +7,7 @@ import { t } from '../i18n/locale.js';
 /** What the meter needs from its element: the attributes and the inner media element. */
 export interface MeterHost extends ReactiveControllerHost, HTMLElement {
   readonly media: HTMLMediaElement | null;
+  src?: string;
   rate?: string | null;
   budget?: string | null;
   previewSeconds?: string | number | null;
@@ -53,8 +54,10 @@ export class MeterController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    const { rate, budget, previewSeconds } = this.host;
-    const session = `${rate}|${previewSeconds}`;
+    const { src, rate, budget, previewSeconds } = this.host;
+    // A new video, price or preview is a new session. Not `emptied`: hls.js fires it on the same video
+    // when it re-attaches media to recover, and a reset there would zero the total and the budget.
+    const session = `${src}|${rate}|${previewSeconds}`;
     if (session === this.session && budget === this.budgetText) return;
     const sameSession = session === this.session && !this.error;
     this.session = session;
@@ -67,7 +70,6 @@ export class MeterController implements ReactiveController {
         this.publish(before, this.meter.setBudget(this.budgetStep));
         return;
       }
-      // A new price or preview is a new session.
       this.meter = new Meter({
         now: this.now,
         rateMicroAlgos: parseRate(rate),
@@ -127,11 +129,6 @@ export class MeterController implements ReactiveController {
     const media = this.media;
     if (!media) return;
     const { type } = event;
-    if (type === 'emptied') {
-      // A new src: a new session.
-      this.meter.reset();
-      this.started = false;
-    }
     if (type === 'play') {
       this.started = true;
       if (this.error || this.meter.state.budgetState === 'reached') media.pause();

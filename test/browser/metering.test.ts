@@ -99,6 +99,20 @@ describe('metering in Chromium', () => {
     check(el.meter.store.get().budgetMicroAlgos === 4000, `budget ${el.meter.store.get().budgetMicroAlgos}`);
   });
 
+  it('starts a new session when src changes', async () => {
+    const el = await mount({ src: '/media/basic.mp4', rate: '0.001' });
+    const seqs: number[] = [];
+    el.addEventListener('sippar-tick', (e) => seqs.push(e.detail.seq));
+    await el.play();
+    await waitFor(() => el.meter.store.get().billedSeconds >= 2, 'two billed seconds');
+    el.src = '/media/basic/index.m3u8';
+    await el.updateComplete;
+    check(el.meter.store.get().billedSeconds === 0, `billed after src change ${el.meter.store.get().billedSeconds}`);
+    await el.play(); // a new src loads paused (no autoplay), as on <video>
+    await waitFor(() => el.meter.store.get().billedSeconds >= 1, 'billing the new video', 12_000);
+    check(/^1,2,(3,)?1/.test(seqs.join()), `seqs ${seqs.join()}`);
+  });
+
   it('counts nothing for a free video but shows no counter', async () => {
     const el = await mount({ src: '/media/basic.mp4' });
     await el.play();

@@ -13,13 +13,13 @@ class FakeVideo extends EventTarget {
 
 const doc = Object.assign(new EventTarget(), { hidden: false });
 
-function setup(attrs: Partial<Pick<MeterHost, 'rate' | 'budget' | 'previewSeconds' | 'pauseWhenHidden'>> = {}) {
+function setup(attrs: Partial<Pick<MeterHost, 'src' | 'rate' | 'budget' | 'previewSeconds' | 'pauseWhenHidden'>> = {}) {
   let wall = 0;
   const video = new FakeVideo();
   const events: { type: string; detail: unknown }[] = [];
   const host = Object.assign(new EventTarget(), {
     media: video as unknown as HTMLMediaElement,
-    rate: '0.001', budget: null, previewSeconds: null, pauseWhenHidden: false, ...attrs,
+    src: '/v.m3u8', rate: '0.001', budget: null, previewSeconds: null, pauseWhenHidden: false, ...attrs,
     updates: 0,
     addController() {}, removeController() {}, requestUpdate() { host.updates++; },
     updateComplete: Promise.resolve(true),
@@ -108,10 +108,15 @@ describe('MeterController', () => {
     expect(s.states()).toContain('seeking');
   });
 
-  it('starts a new session on emptied (src change) and stops counting when removed', () => {
-    const s = setup();
+  it('starts a new session on a src change, not on emptied alone, and stops counting when removed', () => {
+    const s = setup({ src: '/a.m3u8' });
     void s.video.play();
     s.pass(2);
+    // hls.js re-attaching media to recover: emptied, position back to 0, then a seek to where it was.
+    s.video.currentTime = 0; s.video.fire('emptied');
+    s.video.seeking = true; s.video.currentTime = 2; s.video.fire('seeking'); s.video.seeking = false; s.video.fire('seeked');
+    expect(s.c.store.get()).toMatchObject({ billedSeconds: 2, totalMicroAlgos: 2000 });
+    s.host.src = '/b.m3u8'; s.c.hostUpdate();
     s.video.currentTime = 0; s.video.fire('emptied');
     expect(s.c.store.get()).toMatchObject({ billedSeconds: 0, totalMicroAlgos: 0 });
     s.pass(1);
