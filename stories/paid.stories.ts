@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/index';
 import type { SipparPlayer } from '../src/sippar-player';
 import { FAKE_API, fakePaymentApi } from './support/fake-payment-api';
-import { signInReturningViewer, signOutViewer } from './support/viewer-session';
+import { freshPageFor, signInReturningViewer, signOutViewer } from './support/viewer-session';
 
 // A paid video (rate="0.001": 0.001 ALGO per second) in each state of selling it, with no server:
 // the viewer's session is the one @dfinity/auth-client stores after a sign-in (made in the page,
@@ -67,6 +67,16 @@ function stubWindowOpen(result: () => Window | null) {
 }
 const idpStillOpen = () => ({ closed: false, close() {}, focus() {}, postMessage() {} }) as unknown as Window;
 
+/** Before each render: a fresh page in the Storybook UI, the fake API reset, the viewer's session, stubs. */
+function setUp(api: FakeApi, session: () => Promise<unknown>, stub?: () => () => void) {
+  return async ({ id }: { id: string }) => {
+    await freshPageFor(id);
+    api.reset();
+    await session();
+    return stub?.();
+  };
+}
+
 const meta: Meta<PaidArgs> = {
   title: 'Player/Paid',
   component: 'sippar-player',
@@ -80,7 +90,7 @@ const signedOutApi = fakePaymentApi({ balanceMicroAlgos: 1_000_000 });
 export const SignedOut: Story = {
   render: paid(signedOutApi),
   parameters: { network: signedOutApi.network },
-  beforeEach: signOutViewer,
+  beforeEach: setUp(signedOutApi, signOutViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('signed-out', () => authStatus(p) === 'signed-out');
@@ -92,7 +102,7 @@ const signingInApi = fakePaymentApi({ balanceMicroAlgos: 1_000_000 });
 export const SigningIn: Story = {
   render: paid(signingInApi),
   parameters: { network: signingInApi.network },
-  beforeEach: async () => { await signOutViewer(); return stubWindowOpen(idpStillOpen)(); },
+  beforeEach: setUp(signingInApi, signOutViewer, stubWindowOpen(idpStillOpen)),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('sign-in button', () => authStatus(p) === 'signed-out' && !!signInButton(p));
@@ -106,7 +116,7 @@ const blockedApi = fakePaymentApi({ balanceMicroAlgos: 1_000_000 });
 export const WindowBlocked: Story = {
   render: paid(blockedApi),
   parameters: { network: blockedApi.network },
-  beforeEach: async () => { await signOutViewer(); return stubWindowOpen(() => null)(); },
+  beforeEach: setUp(blockedApi, signOutViewer, stubWindowOpen(() => null)),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('sign-in button', () => authStatus(p) === 'signed-out' && !!signInButton(p));
@@ -120,7 +130,7 @@ const readyApi = fakePaymentApi({ balanceMicroAlgos: 5_000_000 });
 export const SignedInReady: Story = {
   render: paid(readyApi),
   parameters: { network: readyApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(readyApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('signed in with address', () => !!p.identity.controller.state.get().algorandAddress);
@@ -133,7 +143,7 @@ export const PlayingWithCounter: Story = {
   args: { autoplay: true },
   render: paid(playingApi),
   parameters: { network: playingApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(playingApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('2 billed seconds', () => p.meter.store.get().billedSeconds >= 2);
@@ -146,7 +156,7 @@ export const PausedWithTotal: Story = {
   args: { autoplay: true },
   render: paid(pausedApi),
   parameters: { network: pausedApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(pausedApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('3 billed seconds', () => p.meter.store.get().billedSeconds >= 3);
@@ -164,7 +174,7 @@ export const NearBudget: Story = {
   args: { autoplay: true, budget: '0.01' },
   render: paid(nearBudgetApi),
   parameters: { network: nearBudgetApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(nearBudgetApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('budget warning', () => p.meter.store.get().budgetState === 'warning', 25_000);
@@ -178,7 +188,7 @@ export const BudgetReached: Story = {
   args: { autoplay: true, budget: '0.002' },
   render: paid(budgetApi),
   parameters: { network: budgetApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(budgetApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('budget reached', () => p.meter.store.get().budgetState === 'reached');
@@ -191,7 +201,7 @@ export const PaymentRequired: Story = {
   args: { autoplay: true },
   render: paid(brokeApi),
   parameters: { network: brokeApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(brokeApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('402', () => p.payments.state.status === 'insufficient-funds');
@@ -204,7 +214,7 @@ export const ApiUnreachableGrace: Story = {
   args: { autoplay: true, graceSeconds: '60' },
   render: paid(graceApi),
   parameters: { network: graceApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(graceApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('grace', () => p.payments.state.status === 'grace');
@@ -217,7 +227,7 @@ export const ApiUnreachablePaused: Story = {
   args: { autoplay: true, graceSeconds: '2' },
   render: paid(unreachableApi),
   parameters: { network: unreachableApi.network },
-  beforeEach: async () => { await signInReturningViewer(); },
+  beforeEach: setUp(unreachableApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
     await until('paused, unreachable', () => p.payments.state.status === 'paused-unreachable', 25_000);

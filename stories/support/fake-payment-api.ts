@@ -23,6 +23,11 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
   let balance = balanceMicroAlgos;
   let rate = 0;
   let ledger = { sessionId: 'story-session', seq: 0, seconds: 0, microAlgos: 0, balanceMicroAlgos: balance, status: 'active' };
+  const reset = () => {
+    balance = balanceMicroAlgos;
+    rate = 0;
+    ledger = { sessionId: 'story-session', seq: 0, seconds: 0, microAlgos: 0, balanceMicroAlgos: balance, status: 'active' };
+  };
 
   async function handle(url: string, init?: RequestInit): Promise<Response> {
     const path = new URL(url).pathname;
@@ -56,6 +61,8 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
     handle(input instanceof Request ? input.url : String(input), init);
 
   return {
+    /** Back to the starting balance and an empty ledger (each time the story renders). */
+    reset,
     /** `player.services`: payments through the element's own client, session kept in memory, no tab lock. */
     services: (): PaymentServices => {
       const api = createPaymentApi(FAKE_API, { fetch: fakeFetch });

@@ -22,3 +22,17 @@ export async function signOutViewer(): Promise<void> {
   await storage.remove(KEY_STORAGE_KEY);
   await storage.remove(KEY_STORAGE_DELEGATION);
 }
+
+/**
+ * The element keeps one auth client per page (it owns the session key), created on first use. In the
+ * Storybook UI stories share one page, so a paid story that follows another reloads its frame to start
+ * from what IndexedDB holds, as a real page load would. The story test loads every story fresh.
+ */
+export async function freshPageFor(storyId: string): Promise<void> {
+  const w = window as unknown as { __sipparPaidStory?: string };
+  if (w.__sipparPaidStory !== undefined && w.__sipparPaidStory !== storyId) {
+    location.replace(`iframe.html?id=${encodeURIComponent(storyId)}&viewMode=story`);
+    await new Promise(() => {}); // the page is going away
+  }
+  w.__sipparPaidStory = storyId;
+}
