@@ -43,6 +43,7 @@ import { parseRate } from './metering/money.js';
  * @fires play - and every standard media event: playing, pause, waiting, seeking, seeked,
  *   timeupdate, ended, ratechange, volumechange, loadedmetadata, loadeddata, canplay,
  *   durationchange, error, progress, re-dispatched from the host.
+ * @slot - Page content over the picture, under the overlays and controls (a title, a logo).
  * @csspart video - The inner <video>.
  * @csspart controls - The control bar.
  * @csspart button - Every control button (also play-button, mute-button, captions-button,
@@ -163,6 +164,7 @@ export class SipparPlayer extends LitElement {
       <video part="video" playsinline .muted=${this.muted} ?autoplay=${this.autoplay} ?loop=${this.loop}
         preload=${this.preload} poster=${this.poster || nothing}
         @click=${() => video && (video.paused ? video.play().catch(() => undefined) : video.pause())}></video>
+      <slot></slot>
       ${renderStatusOverlay(this.playback, m)}
       ${this.renderCommerce()}
       ${video && this.chrome ? this.chrome.renderControls(this, video, m, this.locale) : nothing}

@@ -18,6 +18,8 @@ export const styles = css`
     aspect-ratio: 16 / 9;
   }
   :host(:focus-visible) { outline: 2px solid var(--sippar-accent, #4af); outline-offset: 2px; }
+  slot { position: absolute; inset: 0; display: block; pointer-events: none; }
+  ::slotted(*) { pointer-events: auto; }
   video { display: block; width: 100%; height: 100%; object-fit: contain; }
   .overlay {
     position: absolute; inset: 0; display: flex; flex-direction: column; gap: 12px;
