@@ -6,6 +6,8 @@
  * keeps JSON, the tick format (src/payments/tick.ts) and Intl formatting free of bigint conversions.
  */
 
+import { SipparError, type SipparErrorCode } from '../errors.js';
+
 export const MICRO_PER_ALGO = 1_000_000;
 /** 1 ALGO/s = 3,600 ALGO an hour: far above any plausible price, so a larger value is a typo (e.g. "1000" meant "0.001"). */
 export const MAX_RATE_MICRO = 1_000_000;
@@ -14,14 +16,11 @@ export const MAX_BUDGET_MICRO = 1_000_000_000_000;
 /** One day of free preview. */
 export const MAX_PREVIEW_SECONDS = 86_400;
 
-export type MeterErrorCode = 'RATE_INVALID' | 'BUDGET_INVALID' | 'PREVIEW_INVALID';
+export type MeterErrorCode = Extract<SipparErrorCode, 'RATE_INVALID' | 'BUDGET_INVALID' | 'PREVIEW_INVALID'>;
 
-export class MeterConfigError extends Error {
-  override name = 'MeterConfigError';
-  constructor(readonly code: MeterErrorCode, message: string) {
-    super(message);
-  }
-}
+/** The project's SipparError (fatal), under the name the meter's callers catch. */
+export const MeterConfigError = SipparError;
+export type MeterConfigError = SipparError;
 
 /**
  * "0.001" → 1000. Digits, an optional point and fraction; no sign, exponent, hex, or spaces inside
