@@ -20,8 +20,6 @@ const BASIC = '/media/basic/index.m3u8';
 const meta: Meta<PlayerArgs> = {
   title: 'Player/States',
   component: 'sippar-player',
-  // The Docs page lists attributes, events, parts and custom properties from custom-elements.json.
-  tags: ['autodocs'],
   args: { src: DEMO, muted: true, autoplay: false },
   render: (a) => html`<sippar-player
     style="max-width: 640px"
