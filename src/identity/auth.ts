@@ -105,7 +105,14 @@ function abandon(client: AuthClient): void {
   c._removeEventListener?.();
 }
 
-export async function logout(): Promise<void> {
+/**
+ * Signs out and forgets the session key. auth-client 3.4.3's logout() deletes the stored key but keeps it in
+ * memory, so a later login in this page would store a delegation for a key that a reload cannot find:
+ * a fresh client (and key) is made instead.
+ */
+export async function logout(): Promise<AuthClient> {
   const client = await authClient();
   await client.logout();
+  clientPromise = undefined;
+  return authClient();
 }

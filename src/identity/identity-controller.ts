@@ -138,7 +138,7 @@ export class IdentityController implements ReactiveController {
     clearTimeout(this.#expiryTimer);
     this.#identity = undefined;
     const auth = await import('./auth.js');
-    await auth.logout();
+    this.#client = await auth.logout();
     this.#set({ status: 'signed-out' });
   }
 

@@ -97,7 +97,7 @@ test('deny in the IdP window: failure state with the reason, and retry', async (
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
 });
 
-test('a reload keeps the session', async ({ page }) => {
+test('a reload keeps the session; sign-out ends it', async ({ page }) => {
   await page.goto(fixtureUrl());
   await signIn(page);
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
@@ -105,6 +105,15 @@ test('a reload keeps the session', async ({ page }) => {
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
   expect((await authState(page)).principal).toBe(expectedPrincipal());
   await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  // Sign out: the dialog is back; a new sign-in (fresh session key) also survives a reload.
+  await page.locator('sippar-player').getByRole('button', { name: 'Sign out' }).click();
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-out');
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  await page.reload();
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
 });
 
 test('an expired delegation brings the overlay back and pauses the media', async ({ page }) => {
