@@ -244,3 +244,23 @@ test('an invalid Algorand address from the payment API is ADDRESS_INVALID and st
   const errors = await page.evaluate(() => (window as unknown as { authEvents: Array<{ error?: { code: string; fatal: boolean } }> }).authEvents.filter((e) => e.error).map((e) => e.error));
   expect(errors).toContainEqual(expect.objectContaining({ code: 'ADDRESS_INVALID', fatal: true }));
 });
+
+test('the free preview plays without sign-in; the dialog appears and playback holds once it is used', async ({ page }) => {
+  await page.goto(fixtureUrl({ preview: '1' }));
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-out');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  const video = () => page.evaluate(() => {
+    const v = document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!;
+    return { paused: v.paused, time: v.currentTime };
+  });
+  await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play());
+  await expect(page.getByRole('dialog')).toBeVisible({ timeout: 10_000 });
+  const held = await video();
+  expect(held.paused).toBe(true);
+  expect(held.time).toBeGreaterThanOrEqual(1);
+  expect(held.time).toBeLessThan(2);
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play());
+  await expect.poll(async () => (await video()).time, { timeout: 10_000 }).toBeGreaterThan(held.time + 0.5);
+});
