@@ -2,6 +2,8 @@
 // @dfinity/auth-client inside a production build of the element, and the reference payment API.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { startStaticServer, type StaticServer } from './support/static-server.js';
@@ -11,11 +13,12 @@ const OUT = '.cache/e2e-identity';
 let app: StaticServer;
 let idp: StaticServer;
 let api: { url: string; close(): Promise<void> } | undefined;
+const requested: string[] = [];
 
 test.beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build-idp.mjs'], { stdio: 'inherit' });
   await buildPage('test/e2e/support/identity-fixture', OUT);
-  app = await startStaticServer({ roots: { '/': OUT, '/media/': 'media' }, csp: "script-src 'self'" });
+  app = await startStaticServer({ roots: { '/': OUT, '/media/': 'media' }, csp: "script-src 'self'", onRequest: (p) => requested.push(p) });
   idp = await startStaticServer({ roots: { '/': 'dist-demo/idp' }, csp: "script-src 'self'" });
   try {
     // The reference payment API, when the server engineer's module is present.
@@ -263,4 +266,25 @@ test('the free preview plays without sign-in; the dialog appears and playback ho
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
   await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play());
   await expect.poll(async () => (await video()).time, { timeout: 10_000 }).toBeGreaterThan(held.time + 0.5);
+});
+
+test('a free video never loads the auth client (nor algosdk)', async ({ page }) => {
+  requested.length = 0;
+  await page.goto(`${fixtureUrl()}&rate=0`);
+  await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play());
+  await page.waitForTimeout(1500);
+  const scripts = requested.filter((p) => p.endsWith('.js'));
+  expect(scripts.length).toBeGreaterThan(0);
+  const loaded = scripts.map((p) => readFileSync(join(OUT, p), 'utf8'));
+  expect(loaded.some((code) => code.includes('authorize-client'))).toBe(false);
+  expect(loaded.some((code) => /isValidAddress|sha512_256/.test(code))).toBe(false);
+  expect(await authState(page)).toMatchObject({ status: 'idle' });
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  // The same check is not vacuous: a paid video does load the auth client (to restore a session).
+  requested.length = 0;
+  await page.goto(fixtureUrl());
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-out');
+  const paid = requested.filter((p) => p.endsWith('.js')).map((p) => readFileSync(join(OUT, p), 'utf8'));
+  expect(paid.some((code) => code.includes('authorize-client'))).toBe(true);
 });
