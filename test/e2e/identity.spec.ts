@@ -36,8 +36,8 @@ test.afterAll(async () => {
 });
 
 /** The principal the local IdP gives `user` at the app's origin (stable seeds, see demo/idp/idp.ts). */
-function expectedPrincipal(user = 'alice'): string {
-  const seed = createHash('sha256').update(`sippar-test-idp:${user}:${app.origin}`).digest();
+function expectedPrincipal(user = 'alice', origin = app.origin): string {
+  const seed = createHash('sha256').update(`sippar-test-idp:${user}:${origin}`).digest();
   return Ed25519KeyIdentity.generate(new Uint8Array(seed)).getPrincipal().toText();
 }
 
@@ -287,4 +287,17 @@ test('a free video never loads the auth client (nor algosdk)', async ({ page }) 
   await expect.poll(async () => (await authState(page)).status).toBe('signed-out');
   const paid = requested.filter((p) => p.endsWith('.js')).map((p) => readFileSync(join(OUT, p), 'utf8'));
   expect(paid.some((code) => code.includes('authorize-client'))).toBe(true);
+});
+
+test('derivation-origin reaches the IdP, which derives the principal for that origin; ?user picks another user', async ({ page }) => {
+  await page.goto(`${fixtureUrl({ idp: `${idp.origin}/?user=bob` })}&derivation=${encodeURIComponent('https://platform.example')}`);
+  const popupPromise = page.waitForEvent('popup');
+  await signInButton(page).click();
+  const popup = await popupPromise;
+  await expect(popup.locator('#origin')).toHaveText(`${app.origin} (as https://platform.example)`);
+  const closed = popup.waitForEvent('close');
+  await popup.getByTestId('idp-approve').click();
+  await closed;
+  await expect.poll(async () => (await authState(page)).principal).toBe(expectedPrincipal('bob', 'https://platform.example'));
+  expect(expectedPrincipal('bob', 'https://platform.example')).not.toBe(expectedPrincipal('alice'));
 });

@@ -10,7 +10,7 @@ player.setAttribute('src', q.get('src') ?? '/media/basic.mp4');
 player.setAttribute('muted', '');
 player.setAttribute('rate', q.get('rate') ?? '0.001');
 player.setAttribute('preview-seconds', q.get('preview') ?? '0');
-for (const [param, attr] of [['idp', 'identity-provider'], ['api', 'api'], ['ttl', 'max-time-to-live']] as const) {
+for (const [param, attr] of [['idp', 'identity-provider'], ['api', 'api'], ['ttl', 'max-time-to-live'], ['derivation', 'derivation-origin']] as const) {
   const value = q.get(param);
   if (value) player.setAttribute(attr, value);
 }
