@@ -301,3 +301,17 @@ test('derivation-origin reaches the IdP, which derives the principal for that or
   await expect.poll(async () => (await authState(page)).principal).toBe(expectedPrincipal('bob', 'https://platform.example'));
   expect(expectedPrincipal('bob', 'https://platform.example')).not.toBe(expectedPrincipal('alice'));
 });
+
+test('after a suspend (clock jumped past expiry, timer not yet fired) the resume check expires the session', async ({ page }) => {
+  await page.goto(fixtureUrl());
+  await signIn(page);
+  await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  // The delegation lasts 8 h: its timer is far away. Jump the wall clock as a laptop waking up would.
+  await page.evaluate(() => {
+    const realNow = Date.now.bind(Date);
+    Date.now = () => realNow() + 9 * 3600_000;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect.poll(async () => (await authState(page)).status).toBe('expired');
+  await expect(page.getByRole('dialog')).toContainText(/expired/i);
+});
