@@ -62,10 +62,12 @@ export class PlaybackController implements ReactiveController, SessionOwner {
   }
 
   hostDisconnected(): void {
+    // Read now: once out of the document the browser pauses the video on its own.
+    const v = this.video;
+    const resume = v && this.loadedSrc ? { time: v.currentTime, playing: !v.paused } : undefined;
     this.teardownTimer = this.timers.afterFrames(() => {
       this.teardownTimer = undefined;
-      const v = this.video;
-      if (v && this.loadedSrc) this.resume = { time: v.currentTime, playing: !v.paused };
+      this.resume = resume;
       this.unload();
       this.unbind();
       this.timers.clearAll();

@@ -77,7 +77,9 @@ describe('playback', () => {
   });
 
   it('survives a DOM move and resumes after a reconnect', async () => {
-    const el = await mount({ src: '/media/demo/index.m3u8', muted: true, autoplay: true });
+    // No autoplay: resuming after a reconnect must come from the player, not the attribute.
+    const el = await mount({ src: '/media/demo/index.m3u8', muted: true });
+    await el.play();
     await advancesPast(el, 0.5);
     const box = document.createElement('div');
     document.body.append(box);
