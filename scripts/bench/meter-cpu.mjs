@@ -2,7 +2,8 @@
 // CPU cost of the meter: the same paid HLS video played for N seconds with the MeterController attached
 // and with it removed (no listeners, no timer, no counter updates), in fresh pages of one Chromium.
 // Chrome's own counters (CDP Performance.getMetrics: TaskDuration, ScriptDuration) are read before and
-// after; the difference between the two runs is the meter's cost. Alternating runs (with, without,
+// after; the difference between the two runs is the meter's cost (payments, which react to ticks, are
+// removed from both runs). Alternating runs (with, without,
 // with, without) keeps drift in the machine's load from favouring one side.
 //   METER_BENCH_SECONDS=10 node scripts/bench/meter-cpu.mjs   (default 60; ROUNDS=2)
 // Writes bench-results/meter-cpu.json.
@@ -26,9 +27,13 @@ const page = (withMeter) => `<!doctype html><html lang="en"><body>
   el.muted = true;
   // A signed-in viewer, so the identity gate lets paid video play (the bench is about the meter).
   Object.defineProperty(el.identity.controller, 'canCharge', { get: () => true });
+  // Payments react to ticks (signing, outbox); leave them out of both runs so the difference is the meter's.
+  if (el.payments) el.removeController(el.payments);
   if (!${withMeter}) el.removeController(el.meter);
   window.ticks = 0;
+  window.waiting = 0;
   el.addEventListener('sippar-tick', () => window.ticks++);
+  el.addEventListener('waiting', () => window.waiting++);
   el.src = '/media/demo/index.m3u8';
   document.body.append(el);
   await el.updateComplete;
@@ -69,7 +74,10 @@ async function run(variant) {
   const t0 = await p.evaluate(() => document.querySelector('sippar-player').currentTime);
   await p.waitForTimeout(SECONDS * 1000);
   const b = await metric();
-  const info = await p.evaluate(() => ({ ticks: window.ticks, paused: document.querySelector('sippar-player').paused }));
+  const info = await p.evaluate(() => {
+    const el = document.querySelector('sippar-player');
+    return { ticks: window.ticks, waiting: window.waiting, paused: el.paused, mediaEnd: el.currentTime };
+  });
   await context.close();
   return {
     variant,
@@ -85,7 +93,7 @@ try {
   for (let i = 0; i < ROUNDS; i++) for (const v of ['with', 'without']) {
     const r = await run(v);
     runs.push(r);
-    console.log(`${v.padEnd(7)} meter: task ${r.taskMs.toFixed(1)} ms, script ${r.scriptMs.toFixed(1)} ms over ${SECONDS} s (ticks ${r.ticks}, paused ${r.paused})`);
+    console.log(`${v.padEnd(7)} meter: task ${r.taskMs.toFixed(1)} ms, script ${r.scriptMs.toFixed(1)} ms over ${SECONDS} s (ticks ${r.ticks}, waiting ${r.waiting}, media ${r.mediaStart.toFixed(1)}→${r.mediaEnd.toFixed(1)} s, paused ${r.paused})`);
   }
 } finally {
   await browser.close();
