@@ -43,6 +43,12 @@ export interface OutboxRecord {
   signed: LedgerTotals;
   /** Newest signed tick not yet acknowledged (null: nothing owed). */
   pending: SignedTick | null;
+  /**
+   * A final tick signed ahead of need (seq just above `signed`, same totals), for `pagehide`: a page going
+   * away cannot await a signature or a storage write, but it can fire a stored, signed request. Its seq
+   * counts as used whether or not it is ever sent.
+   */
+  standby?: SignedTick | null;
 }
 
 export interface OutboxStorage {
@@ -103,6 +109,12 @@ export function newRecord(sessionId: string, rateMicroAlgos: number): OutboxReco
 
 /** Latest totals the session is known to have reached (pending beats acked): the base for the next tick. */
 export function recordHead(r: OutboxRecord): LedgerTotals {
+  const head = signedHead(r);
+  const sb = r.standby?.tick;
+  return sb && sb.seq > head.seq ? { ...head, seq: sb.seq } : head;
+}
+
+function signedHead(r: OutboxRecord): LedgerTotals {
   const a = r.acked;
   // A ledger ahead of what this record signed (another tab of the same viewer wrote it) moves the base on.
   if (a && a.seq > r.signed.seq) return { seq: a.seq, seconds: Math.max(a.seconds, r.signed.seconds), microAlgos: Math.max(a.microAlgos, r.signed.microAlgos) };
@@ -157,8 +169,21 @@ export class Outbox {
     if (st.tick.seconds < head.seconds || st.tick.microAlgos < head.microAlgos) throw new Error('totals decreased');
     this.rec.pending = structuredClone(st);
     this.rec.signed = { seq: st.tick.seq, seconds: st.tick.seconds, microAlgos: st.tick.microAlgos };
+    this.rec.standby = null; // its totals are now behind; the caller signs a new one
     await this.persist();
     this.pump();
+  }
+
+  /**
+   * Stores a standby final tick (see OutboxRecord.standby). It must follow the head with the same totals;
+   * it is not sent by the outbox, only read back by whoever handles `pagehide`.
+   */
+  async setStandby(st: SignedTick): Promise<void> {
+    if (this.disposed) return;
+    const head = this.head();
+    if (st.tick.seq !== head.seq + 1 || st.tick.seconds !== head.seconds || st.tick.final !== true) throw new Error('standby must be a final tick just above the head');
+    this.rec.standby = structuredClone(st);
+    await this.persist();
   }
 
   /** Retry now (e.g. on `online`, or the viewer pressed "retry"), skipping the backoff wait. Clears a halt. */

@@ -210,9 +210,14 @@ export class PaymentsController implements ReactiveController {
    * next load finds it in IndexedDB and sends it.
    */
   private onPageHide = (): void => {
-    const pending = this.outbox?.record.pending;
-    if (pending) void sendTick(this.deps().keepaliveApi, pending);
-    if (this.outbox && this.state.status !== 'elsewhere') {
+    if (!this.outbox || this.state.status === 'elsewhere') return;
+    const { pending, standby } = this.outbox.record;
+    const api = this.deps().keepaliveApi;
+    if (pending) void sendTick(api, pending);
+    // The standby final tick has the newest stored totals and a seq above them: sent now, it settles the
+    // session even if `pending` arrives after it (that one is then answered 409 and changes nothing).
+    if (standby && this.owed === 0 && !this.lastWasFinal) void sendTick(api, standby);
+    else {
       this.wantFinal = true;
       this.leaving = true;
       this.schedule();
@@ -261,6 +266,23 @@ export class PaymentsController implements ReactiveController {
       this.leaving = false;
       void sendTick(this.deps().keepaliveApi, signed);
     }
+    if (!final) await this.prepareStandby(identity, outbox);
+  }
+
+  /** Signs (ahead of need) the final tick pagehide will send: same totals as the head, next seq. */
+  private async prepareStandby(identity: SessionIdentity, outbox: Outbox): Promise<void> {
+    const head = outbox.head();
+    const standby = await signTick(identity, {
+      sessionId: outbox.sessionId,
+      seq: head.seq + 1,
+      seconds: head.seconds,
+      microAlgos: head.microAlgos,
+      mediaTime: this.mediaTimeMs,
+      clientTime: Date.now(),
+      final: true,
+    });
+    if (this.outbox !== outbox || (this.lock && !this.lock.isHeld)) return;
+    await outbox.setStandby(standby).catch(() => undefined);
   }
 
   /** Resumes the stored session for (api, principal, content) or starts one. False: try again later. */

@@ -71,6 +71,20 @@ const stored = (page: Page) =>
     return rows;
   });
 
+/** The ticks the server's ledger accepted for a session, in seq order (its SQLite, read directly). */
+function ledgerTicks(a: Api, sessionId: string): Array<{ seq: number; seconds: number; final: number }> {
+  return (a as unknown as { ledger: { db: { prepare(q: string): { all(...p: unknown[]): Array<{ seq: number; seconds: number; final: number }> } } } }).ledger.db
+    .prepare('SELECT seq, seconds, final FROM ticks WHERE session_id = ? ORDER BY seq').all(sessionId);
+}
+
+/** No seq twice, totals never going back, and the ledger's last tick is the page's signed head. */
+function expectCleanLedger(a: Api, sessionId: string, head: { seq: number; seconds: number }) {
+  const t = ledgerTicks(a, sessionId);
+  expect(new Set(t.map((x) => x.seq)).size).toBe(t.length);
+  for (let i = 1; i < t.length; i++) expect(t[i].seconds).toBeGreaterThanOrEqual(t[i - 1].seconds);
+  expect(t.at(-1)).toMatchObject({ seq: head.seq, seconds: head.seconds });
+}
+
 /** The unsent tick of the stored row: null once everything was acknowledged ('no row' before the session). */
 const pendingOf = async (page: Page) => {
   const rows = await stored(page);
@@ -95,7 +109,7 @@ test('ticks are signed, verified and billed; pause sends a final tick that settl
     expect(server.microAlgos).toBe(row.signed.seconds * 1000);
     expect(server.status).toBe('paused');
     expect(server.settlements).toBe(1);
-    expect(server.ticks).toBe(row.signed.seq); // one accepted tick per seq, none twice
+    expectCleanLedger(a, s.sessionId!, row.signed);
   } finally {
     await a.close();
   }
@@ -120,7 +134,7 @@ test('a reload resumes the same session from the next seq', async ({ page }) => 
     const row = (await stored(page))[0];
     const server = await session(a, after.sessionId!);
     expect(server.billedSeconds).toBe(row.signed.seconds);
-    expect(server.ticks).toBe(row.signed.seq);
+    expectCleanLedger(a, after.sessionId!, row.signed);
   } finally {
     await a.close();
   }
@@ -162,6 +176,7 @@ test('API down past grace-seconds pauses with PAYMENT_API_UNREACHABLE; back up, 
     expect(row.signed.seconds).toBe(meterSeconds); // nothing the meter counted was lost…
     expect(server.billedSeconds).toBe(meterSeconds); // …or billed twice
     expect(server.microAlgos).toBe(meterSeconds! * 1000);
+    expectCleanLedger(a, sessionId, row.signed);
   } finally {
     await a.close();
   }
@@ -217,7 +232,37 @@ test('two tabs of one viewer: the second shows "Playing in another tab"; "Watch 
     const row = (await stored(two))[0];
     const server = await session(a, sessionId!);
     expect(server.billedSeconds).toBe(row.signed.seconds);
-    expect(server.ticks).toBe(row.signed.seq);
+    expectCleanLedger(a, sessionId!, row.signed);
+  } finally {
+    await a.close();
+  }
+});
+
+test('leaving the page while playing (pagehide): the stored tick and a pre-signed final tick go out with keepalive and settle', async ({ page }) => {
+  const a = await api();
+  try {
+    const principal = await open(page, a);
+    await credit(a, principal, 1_000_000);
+    await play(page);
+    await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const { sessionId } = await state(page);
+    // Wait until the standby final tick for the newest totals is stored (signed ahead: pagehide cannot await).
+    await expect.poll(async () => page.evaluate(() => {
+      const r = (window.fixture.host.payments as unknown as { outbox: { record: { standby?: { tick: { seconds: number } } | null; signed: { seconds: number } } } }).outbox.record;
+      return !!r.standby && r.standby.tick.seconds === r.signed.seconds;
+    })).toBe(true);
+    // No pause: the page leaves while playing, so only pagehide can send the final tick.
+    const before = (await stored(page))[0].signed;
+    await page.goto('about:blank');
+    // The stored totals reach the ledger without the page, and the final tick settles them.
+    await expect.poll(async () => (await session(a, sessionId!)).status, { timeout: 10_000 }).toBe('paused');
+    const server = await session(a, sessionId!);
+    expect(server.billedSeconds).toBeGreaterThanOrEqual(before.seconds);
+    expect(server.settlements).toBeGreaterThanOrEqual(1);
+    const ticks = ledgerTicks(a, sessionId!);
+    // The settling tick is the standby: final, one seq above the last regular tick.
+    expect(ticks.at(-1)!.final).toBe(1);
+    expect(ticks.at(-1)!.seq).toBe(ticks.at(-2)!.seq + 1);
   } finally {
     await a.close();
   }

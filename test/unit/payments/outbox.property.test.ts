@@ -13,12 +13,15 @@ const RATE = 1234;
 type Step =
   | { kind: 'tick'; seconds: number; final: boolean }
   | { kind: 'wait'; ms: number }
-  | { kind: 'reload' };
+  | { kind: 'reload' }
+  /** pagehide: the stored pending and standby ticks are fired at the network, then the page reloads. */
+  | { kind: 'leave' };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('tick' as const), seconds: fc.integer({ min: 0, max: 3 }), final: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 20_000 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reload' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'leave' as const }) },
 );
 
 /** Per request: where it fails (if at all) and how long each leg takes. */
@@ -52,7 +55,13 @@ describe('Outbox property', () => {
         let meterSeconds = 0;
         for (const step of steps) {
           if (step.kind === 'wait') await clock.advance(step.ms);
-          else if (step.kind === 'reload') {
+          else if (step.kind === 'leave') {
+            const { pending, standby } = ob.record;
+            if (pending) send(pending).catch(() => undefined);
+            if (standby) send(standby).catch(() => undefined);
+            ob.dispose();
+            ob = open();
+          } else if (step.kind === 'reload') {
             ob.dispose(); // its in-flight request may still land: the fake network keeps it alive
             ob = open();
           } else {
@@ -60,6 +69,11 @@ describe('Outbox property', () => {
             const seconds = head.seconds + step.seconds;
             await ob.enqueue({ tick: { sessionId: 's1', seq: head.seq + 1, seconds, microAlgos: seconds * RATE, mediaTime: 0, clientTime: clock.now(), ...(step.final ? { final: true } : {}) }, signature: 'aa' });
             meterSeconds = seconds;
+            // Like PaymentsController: a final tick signed ahead, for pagehide.
+            if (!step.final) {
+              const h = ob.head();
+              await ob.setStandby({ tick: { sessionId: 's1', seq: h.seq + 1, seconds: h.seconds, microAlgos: h.microAlgos, mediaTime: 0, clientTime: clock.now(), final: true }, signature: 'aa' });
+            }
           }
           expect(ledger.seconds).toBeLessThanOrEqual(meterSeconds);
         }

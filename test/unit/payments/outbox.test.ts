@@ -98,4 +98,18 @@ describe('Outbox', () => {
     expect(h.ledger.microAlgos).toBe(5000);
     expect(h.ob.haltedBy).toBeNull();
   });
+
+  it('a standby final tick reserves its seq (also after a reload) and is dropped by the next tick', async () => {
+    const h = setup();
+    await h.ob.enqueue(tick(1, 1));
+    await h.ob.setStandby(tick(2, 1, true));
+    expect(h.ob.head()).toEqual({ seq: 2, seconds: 1, microAlgos: 1000 });
+    await h.ob.flushStorage();
+    expect(recordHead(h.storage.saved!).seq).toBe(2);
+    await expect(h.ob.setStandby(tick(4, 1, true))).rejects.toThrow(/standby/);
+    await h.ob.enqueue(tick(3, 2));
+    expect(h.ob.record.standby).toBeNull();
+    await h.ob.idle();
+    expect(h.ledger.applied).toEqual([1, 3]); // the outbox itself never sends the standby
+  });
 });
