@@ -9,7 +9,8 @@ export interface SipparErrorDetail {
 
 /**
  * Media events the host re-dispatches from its inner <video>, so a page can treat
- * <sippar-player> like a video element.
+ * <sippar-player> like a video element. Like the <video>'s own, they do not bubble
+ * (`sippar-*` events do, and are composed).
  */
 export const MEDIA_EVENTS = [
   'play', 'playing', 'pause', 'waiting', 'seeking', 'seeked', 'timeupdate', 'ended', 'ratechange',

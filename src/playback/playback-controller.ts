@@ -169,7 +169,8 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     else if (type === 'playing' || type === 'pause' || type === 'seeked' || type === 'canplay') this.waiting = false;
     if (type === 'loadeddata' && this.status === 'loading') this.setStatus('ready');
     if (type === 'error') this.onVideoError();
-    this.host.dispatchEvent(new Event(type, { bubbles: true, composed: true }));
+    // Not bubbling, as on <video>: a bubbling `error` would reach every window.onerror reporter.
+    this.host.dispatchEvent(new Event(type));
     this.host.requestUpdate();
   };
 
