@@ -51,6 +51,8 @@ export class MeterController implements ReactiveController {
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.onEvent);
     this.unlisten = this.store.listen(() => this.host.requestUpdate());
+    // Back after a DOM move: listen to the media again without waiting for a render.
+    if (this.meter) this.hostUpdated();
   }
 
   hostUpdate(): void {
@@ -104,7 +106,7 @@ export class MeterController implements ReactiveController {
 
   hostDisconnected(): void {
     // Removed from the page: close the running interval, then count nothing more.
-    this.sample('idle');
+    if (this.meter) this.sample('idle');
     this.detach();
     this.media = null;
     document.removeEventListener('visibilitychange', this.onEvent);

@@ -127,6 +127,21 @@ describe('MeterController', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('survives removal before its first update, and listens again after a DOM move', () => {
+    const host = Object.assign(new EventTarget(), { media: null, addController() {}, requestUpdate() {} });
+    const early = new MeterController(host as unknown as MeterHost, () => 0);
+    early.hostConnected();
+    early.hostDisconnected();
+    const s = setup();
+    void s.video.play();
+    s.pass(1);
+    s.c.hostDisconnected();
+    s.pass(2);
+    s.c.hostConnected(); // moved: no render needed to count again
+    s.pass(2);
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 3]);
+  });
+
   it('refuses an invalid rate before anything plays', () => {
     const s = setup({ rate: '-1' });
     expect(s.events[0]).toMatchObject({ type: 'error', detail: { code: 'RATE_INVALID', fatal: true } });
