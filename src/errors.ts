@@ -36,7 +36,9 @@ export type SipparErrorCode =
   | 'LOGIN_FAILED'
   | 'SESSION_EXPIRED'
   | 'VIEWER_UNAVAILABLE'
-  | 'ADDRESS_INVALID';
+  | 'ADDRESS_INVALID'
+  // playback, appended: a plain file (not a manifest) answered 4xx
+  | 'MEDIA_NOT_FOUND';
 
 export class SipparError extends Error {
   override name = 'SipparError';

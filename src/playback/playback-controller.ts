@@ -178,9 +178,15 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     // With hls.js attached, its own ERROR event carries the better diagnosis.
     const err = this.video?.error;
     if (!err || this.session || this.engine === undefined) return;
-    const code: SipparErrorCode | undefined =
-      err.code === 2 ? 'NETWORK_ERROR' : err.code === 3 ? 'MEDIA_DECODE' : err.code === 4 ? 'MEDIA_UNSUPPORTED' : undefined;
-    if (code) this.fail(code);
+    if (err.code === 2) return this.fail('NETWORK_ERROR');
+    if (err.code === 3) return this.fail('MEDIA_DECODE');
+    if (err.code !== 4) return;
+    // <video> says "not supported" for a 404 too: ask the server before blaming the format.
+    const gen = this.generation;
+    const src = this.video!.currentSrc || this.video!.src;
+    void fetch(src, { method: 'HEAD' })
+      .then((res) => (res.status >= 400 ? 'MEDIA_NOT_FOUND' : 'MEDIA_UNSUPPORTED'), () => 'MEDIA_UNSUPPORTED' as const)
+      .then((code) => { if (gen === this.generation) this.fail(code); });
   }
 
   /** A non-fatal problem: a notice over the picture for a few seconds, and a sippar-error event. */

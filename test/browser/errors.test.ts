@@ -92,3 +92,18 @@ describe('network trouble', () => {
     await waitFor(() => debug.liveEngines === 0 && debug.liveTimers === 0, 'nothing left after removal', 3000);
   });
 });
+
+describe('bad file', () => {
+  it('a missing MP4 says not found, not "format not supported"', async () => {
+    const el = await mount({ src: '/media/missing.mp4', muted: true, autoplay: true });
+    await waitFor(() => !!part(el, 'error'), 'error overlay');
+    equal(part(el, 'error')!.dataset['code'], 'MEDIA_NOT_FOUND', 'code');
+    el.remove();
+  });
+  it('a file that is not media says not supported', async () => {
+    const el = await mount({ src: '/media/basic/subs/en.vtt', muted: true, autoplay: true });
+    await waitFor(() => !!part(el, 'error'), 'error overlay');
+    equal(part(el, 'error')!.dataset['code'], 'MEDIA_UNSUPPORTED', 'code');
+    el.remove();
+  });
+});
