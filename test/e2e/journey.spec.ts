@@ -1,7 +1,8 @@
 // The whole journey on the demo page, served by the same servers `npm start` runs (scripts/start.mjs):
 // the element from a <script> tag under CSP script-src 'self', sign-in through the local IdP popup
 // (another origin), a top-up, watching with a pause and a seek, and the platform's analytics agreeing
-// with what the player played. Leaves a screenshot of the player mid-session in docs/screenshot.png.
+// with what the player played. Screenshot of the player mid-session: test-results/journey-screenshot.png,
+// or docs/screenshot.png (the README's) with UPDATE_SCREENSHOT=1.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,7 +85,8 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
   await expect.poll(() => isPaused(page)).toBe(false);
   await page.waitForTimeout(2_500);
   await page.locator(PAID).hover(); // shows the controls for the picture
-  await page.locator(PAID).screenshot({ path: 'docs/screenshot.png' });
+  // Every run leaves one in test-results/; UPDATE_SCREENSHOT=1 also refreshes the README's picture.
+  await page.locator(PAID).screenshot({ path: process.env.UPDATE_SCREENSHOT === '1' ? 'docs/screenshot.png' : 'test-results/journey-screenshot.png' });
   await page.waitForTimeout(2_500);
   // Pause 3 s: nothing may be billed meanwhile.
   await paidVideo(page).evaluate((v: HTMLVideoElement) => v.pause());
