@@ -11,11 +11,11 @@ export const controlsStyles = css`
   .bar { display: flex; align-items: center; gap: 4px; }
   .spacer { flex: 1; }
   .time { font-variant-numeric: tabular-nums; padding: 0 6px; white-space: nowrap; }
-  button, select {
+  .controls button, .controls select {
     color: inherit; font: inherit; background: none; border: 0; border-radius: 4px;
     padding: 4px; cursor: pointer;
   }
-  button { width: 32px; height: 32px; }
+  .controls button { width: 32px; height: 32px; }
   select option { color: #000; }
   svg { width: 24px; height: 24px; fill: currentColor; display: block; }
   button:focus-visible, select:focus-visible, input:focus-visible {

@@ -72,9 +72,9 @@ export const loginOverlayStyles = css`
   .login button[aria-disabled='true'] { opacity: .6; cursor: progress; }
   .login button:focus-visible { outline: 2px solid var(--sippar-login-color, #fff); outline-offset: 2px; }
   .login.badge {
-    inset: .5em .5em auto auto; display: flex; align-items: center; gap: .5em; padding: .25em .5em;
+    inset: .5em auto auto .5em; display: flex; align-items: center; gap: .5em; padding: .25em .5em;
     font-size: .8em; border-radius: var(--sippar-login-radius, .4em); place-content: initial;
   }
-  .login.badge button { padding: .2em .6em; }
+  .login.badge button { padding: .2em .6em; white-space: nowrap; }
   .login .error { color: var(--sippar-login-error, #ff8a80); }
 `;
