@@ -101,8 +101,12 @@ export class PaymentsController implements ReactiveController {
       this.startRetry = undefined;
       this.schedule();
     }
-    if (this.state.status === 'insufficient-funds' || this.state.status === 'error') this.set({ status: this.outbox ? 'active' : 'idle', error: undefined });
-    if (this.pausedByUs) this.resumePlayback();
+    // After a top-up (402) or a refusal, play again: the next tick asks the server. After an outage, wait:
+    // playback resumes on the first acknowledgement (onOutboxEvent), not on the button press.
+    if (this.state.status === 'insufficient-funds' || this.state.status === 'error') {
+      this.set({ status: this.outbox ? 'active' : 'idle', error: undefined });
+      if (this.pausedByUs) this.resumePlayback();
+    }
   }
 
   /** "Watch here": take the video over from another tab. */
