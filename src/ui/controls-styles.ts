@@ -17,7 +17,7 @@ export const controlsStyles = css`
   }
   .controls button { width: 32px; height: 32px; }
   select option { color: #000; }
-  svg { width: 24px; height: 24px; fill: currentColor; display: block; }
+  .bar svg { width: 24px; height: 24px; fill: currentColor; display: block; }
   button:focus-visible, select:focus-visible, input:focus-visible {
     outline: 2px solid var(--sippar-accent, #4af); outline-offset: 1px;
   }
