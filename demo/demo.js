@@ -16,7 +16,8 @@ function showBalance(micro) {
 
 // The element's own stores (nanostores atoms), once the script tag has defined it: who is signed in
 // with what balance (identity), and what this session has cost so far (meter).
-customElements.whenDefined('sippar-player').then(() => {
+// `updateComplete` also waits for the paid-video chunk, which brings these stores.
+customElements.whenDefined('sippar-player').then(() => paid.updateComplete).then(() => {
   paid.identity?.controller?.state?.subscribe((s) => {
     principal = s.status === 'signed-in' ? s.principal : undefined;
     $('viewer-principal').textContent = principal ?? (s.status === 'signing-in' ? 'signing in…' : 'signed out');

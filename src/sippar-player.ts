@@ -1,16 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { PlaybackController } from './playback/playback-controller.js';
-import { messagesFor, pageLocale } from './i18n/locale.js';
+import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
 import { renderStatusOverlay } from './ui/overlays.js';
 import { styles } from './ui/styles.js';
-import { IdentityGate } from './identity/identity-gate.js';
-import { MeterController } from './metering/meter-controller.js';
-import { costCounter, costCounterStyles } from './ui/cost-counter.js';
-import { budgetOverlay } from './ui/budget-overlay.js';
-import { PaymentsController, paymentsConfigOf, type PaymentServices } from './payments/payments-controller.js';
-import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
-import { parseRate } from './metering/money.js';
+import type { Commerce } from './commerce.js';
+import type { IdentityGate } from './identity/identity-gate.js';
+import type { MeterController } from './metering/meter-controller.js';
+import type { PaymentsController, PaymentServices } from './payments/payments-controller.js';
 
 /**
  * A video player that plays HLS (hls.js, loaded only when needed) and plain files, and behaves
@@ -70,7 +67,7 @@ import { parseRate } from './metering/money.js';
  * @cssprop --sippar-radius - Corner radius.
  */
 export class SipparPlayer extends LitElement {
-  static override styles = [styles, costCounterStyles, paymentOverlayStyles];
+  static override styles = styles;
 
   @property() src = '';
   @property() poster = '';
@@ -89,14 +86,11 @@ export class SipparPlayer extends LitElement {
 
   /** Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it. */
   protected readonly playback = new PlaybackController(this);
-  /** Identity: Internet Identity sign-in for paid videos (reads rate, preview-seconds, identity-provider, derivation-origin, max-time-to-live, api). */
-  readonly identity = new IdentityGate(this);
-  /** Metering: per-second billing of watched content; `meter.store` is a nanostores atom. */
-  readonly meter = new MeterController(this);
   /** Replaceable payment services (Storybook, tests): `player.services = { api, auth, store, locks }`. See PaymentServices. */
   services: PaymentServices = {};
-  /** Payments: signs each tick, keeps it in an IndexedDB outbox, sends it; `payments.store` is a nanostores atom. */
-  readonly payments = new PaymentsController(this, () => paymentsConfigOf(this, parseRate), () => ({ auth: this.identity.controller, ...this.services }));
+  /** Identity, meter and payments: loaded with the first `rate` above zero (see commerce.ts). */
+  private commerce?: Commerce;
+  private commerceLoading?: Promise<void>;
   private video: HTMLVideoElement | null = null;
   private chrome: typeof import('./ui/chrome.js') | undefined;
 
@@ -107,6 +101,13 @@ export class SipparPlayer extends LitElement {
     this.addEventListener('volumechange', () => { if (this.video) this.muted = this.video.muted; });
     this.addEventListener('fullscreenchange', () => this.requestUpdate());
   }
+
+  /** Identity: Internet Identity sign-in for paid videos. Undefined on a free video and until `updateComplete`. */
+  get identity(): IdentityGate | undefined { return this.commerce?.identity; }
+  /** Metering: per-second billing of watched content; `meter.store` is a nanostores atom. Paid videos only. */
+  get meter(): MeterController | undefined { return this.commerce?.meter; }
+  /** Payments: signs each tick, keeps it in an IndexedDB outbox, sends it; `payments.store` is a nanostores atom. Paid videos only. */
+  get payments(): PaymentsController | undefined { return this.commerce?.payments; }
 
   /** The inner <video>, for controllers that observe playback (e.g. the meter). Null before first render. */
   get media(): HTMLVideoElement | null {
@@ -135,7 +136,31 @@ export class SipparPlayer extends LitElement {
     super.connectedCallback();
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
-    if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', messagesFor(this.locale).player);
+    const label = !this.hasAttribute('aria-label');
+    if (label) this.setAttribute('aria-label', messagesFor(this.locale).player);
+    void loadLocale(this.locale).then(() => {
+      if (label) this.setAttribute('aria-label', messagesFor(this.locale).player);
+      this.requestUpdate();
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('rate') && isPaid(this.rate)) this.loadCommerce();
+  }
+
+  /** Also waits for the paid-video chunk when `rate` asks for it, so `meter`, `identity` and `payments` exist after it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.commerceLoading) return done;
+    await this.commerceLoading;
+    return super.getUpdateComplete();
+  }
+
+  private loadCommerce(): void {
+    this.commerceLoading ??= import('./commerce.js').then(({ Commerce }) => {
+      this.commerce = new Commerce(this);
+      this.requestUpdate();
+    });
   }
 
   protected override update(changed: PropertyValues): void {
@@ -171,19 +196,9 @@ export class SipparPlayer extends LitElement {
     `;
   }
 
-  /**
-   * The seam for selling video by the second. Each concern appends its template here, in this
-   * order (later ones sit on top): cost counter, login overlay, budget overlay, payment overlay.
-   * Keep each to one call into its own src/ui/*.ts module.
-   */
-  protected renderCommerce(): unknown[] {
-    const s = this.meter.store.get();
-    return [
-      costCounter(s, this.locale),
-      this.identity.render(),
-      budgetOverlay(s, this.meter.budgetStep, this.locale, () => this.meter.continueWithMoreBudget()),
-      paymentOverlay({ state: this.payments.state, onRetry: () => this.payments.retry(), onWatchHere: () => void this.payments.watchHere() }),
-    ];
+  /** The seam for selling video by the second: the paid-video chunk's overlays (commerce.ts), once it is loaded. */
+  protected renderCommerce(): unknown {
+    return this.commerce ? this.commerce.render() : nothing;
   }
 
   private async ready(): Promise<HTMLVideoElement> {
@@ -194,6 +209,11 @@ export class SipparPlayer extends LitElement {
   private readonly onKeydown = (event: KeyboardEvent): void => {
     if (this.video && this.chrome?.handleKey(event, this, this.video)) event.preventDefault();
   };
+}
+
+/** A price above zero: "0", "0.000" and an absent rate are free. A malformed one loads commerce, which reports RATE_INVALID. */
+function isPaid(rate: string | null): boolean {
+  return rate != null && rate.trim() !== '' && !/^\s*0*(\.0*)?\s*$/.test(rate);
 }
 
 if (globalThis.customElements && !customElements.get('sippar-player')) customElements.define('sippar-player', SipparPlayer);

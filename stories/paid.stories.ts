@@ -53,7 +53,7 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
   }
 }
 
-const authStatus = (p: Player) => p.identity.controller.state.get().status;
+const authStatus = (p: Player) => p.identity?.controller.state.get().status;
 const signInButton = (p: Player) => p.shadowRoot?.querySelector<HTMLButtonElement>('[part~="login-button"]') ?? null;
 
 // Stands in for the browser's answer to window.open during one story: `null` is a blocked window;
@@ -133,7 +133,7 @@ export const SignedInReady: Story = {
   beforeEach: setUp(readyApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('signed in with address', () => !!p.identity.controller.state.get().algorandAddress);
+    await until('signed in with address', () => !!p.identity?.controller.state.get().algorandAddress);
   },
 };
 
@@ -146,7 +146,7 @@ export const PlayingWithCounter: Story = {
   beforeEach: setUp(playingApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('2 billed seconds', () => p.meter.store.get().billedSeconds >= 2);
+    await until('2 billed seconds', () => (p.meter?.store.get().billedSeconds ?? 0) >= 2);
   },
 };
 
@@ -159,9 +159,9 @@ export const PausedWithTotal: Story = {
   beforeEach: setUp(pausedApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('3 billed seconds', () => p.meter.store.get().billedSeconds >= 3);
+    await until('3 billed seconds', () => (p.meter?.store.get().billedSeconds ?? 0) >= 3);
     p.pause();
-    await until('paused', () => p.meter.store.get().status === 'paused');
+    await until('paused', () => p.meter?.store.get().status === 'paused');
   },
 };
 
@@ -177,7 +177,7 @@ export const NearBudget: Story = {
   beforeEach: setUp(nearBudgetApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('budget warning', () => p.meter.store.get().budgetState === 'warning', 25_000);
+    await until('budget warning', () => p.meter?.store.get().budgetState === 'warning', 25_000);
     p.pause();
   },
 };
@@ -191,7 +191,7 @@ export const BudgetReached: Story = {
   beforeEach: setUp(budgetApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('budget reached', () => p.meter.store.get().budgetState === 'reached');
+    await until('budget reached', () => p.meter?.store.get().budgetState === 'reached');
   },
 };
 
@@ -204,7 +204,7 @@ export const PaymentRequired: Story = {
   beforeEach: setUp(brokeApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('402', () => p.payments.state.status === 'insufficient-funds');
+    await until('402', () => p.payments?.state.status === 'insufficient-funds');
   },
 };
 
@@ -217,7 +217,7 @@ export const ApiUnreachableGrace: Story = {
   beforeEach: setUp(graceApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('grace', () => p.payments.state.status === 'grace');
+    await until('grace', () => p.payments?.state.status === 'grace');
   },
 };
 
@@ -230,6 +230,6 @@ export const ApiUnreachablePaused: Story = {
   beforeEach: setUp(unreachableApi, signInReturningViewer),
   play: async ({ canvasElement }) => {
     const p = player(canvasElement);
-    await until('paused, unreachable', () => p.payments.state.status === 'paused-unreachable', 25_000);
+    await until('paused, unreachable', () => p.payments?.state.status === 'paused-unreachable', 25_000);
   },
 };

@@ -22,14 +22,10 @@ const page = (withMeter) => `<!doctype html><html lang="en"><body>
 <script type="module">
   import '/src/index.ts';
   const el = document.createElement('sippar-player');
-  el.setAttribute('rate', '0.001');
+  // Without the meter is a free video: the paid-video chunk (meter, identity, payments) never loads.
+  if (${withMeter}) el.setAttribute('rate', '0.001');
   el.setAttribute('loop', '');
   el.muted = true;
-  // A signed-in viewer, so the identity gate lets paid video play (the bench is about the meter).
-  Object.defineProperty(el.identity.controller, 'canCharge', { get: () => true });
-  // Payments react to ticks (signing, outbox); leave them out of both runs so the difference is the meter's.
-  if (el.payments) el.removeController(el.payments);
-  if (!${withMeter}) el.removeController(el.meter);
   window.ticks = 0;
   window.waiting = 0;
   el.addEventListener('sippar-tick', () => window.ticks++);
@@ -37,6 +33,13 @@ const page = (withMeter) => `<!doctype html><html lang="en"><body>
   el.src = '/media/demo/index.m3u8';
   document.body.append(el);
   await el.updateComplete;
+  if (el.identity) {
+    // A signed-in viewer, so the identity gate lets paid video play (the bench is about the meter).
+    Object.defineProperty(el.identity.controller, 'canCharge', { get: () => true });
+    // Payments react to ticks (signing, outbox): leave them out so the difference is the meter's.
+    el.payments.hostDisconnected();
+    el.removeController(el.payments);
+  }
   await el.play();
   window.started = true;
 </script></body></html>`;

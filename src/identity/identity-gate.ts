@@ -12,7 +12,11 @@ export class IdentityGate implements ReactiveController {
   readonly controller: IdentityController;
   #media: HTMLVideoElement | null = null;
 
-  constructor(private readonly host: Host, readyTimeoutMs?: number) {
+  /**
+   * @param previewSpent - whether the free preview is used up. The element passes the meter's count of
+   *   preview seconds watched, so the gate and the bill agree; without it, the playback position decides.
+   */
+  constructor(private readonly host: Host, readyTimeoutMs?: number, private readonly previewSpent?: () => boolean) {
     this.controller = new IdentityController(host, () => ({
       identityProvider: host.getAttribute('identity-provider'),
       derivationOrigin: host.getAttribute('derivation-origin'),
@@ -36,7 +40,7 @@ export class IdentityGate implements ReactiveController {
   /** True when the viewer must sign in before playback may go on (and be charged). */
   get blocking(): boolean {
     if (this.rate === 0 || this.controller.canCharge) return false;
-    return (this.#media?.currentTime ?? 0) >= this.previewSeconds;
+    return this.previewSpent ? this.previewSpent() : (this.#media?.currentTime ?? 0) >= this.previewSeconds;
   }
 
   hostConnected(): void {

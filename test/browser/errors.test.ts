@@ -66,7 +66,8 @@ describe('bad input', () => {
     box.lang = 'fr';
     document.body.append(box);
     const el = await mount({}, box);
-    await waitFor(() => !!part(el, 'error-message'), 'error overlay');
+    // French strings load on demand (loadLocale), so the overlay may speak English for a moment.
+    await waitFor(() => part(el, 'error-message')?.textContent === 'Aucune source vidéo n’a été indiquée.', 'French error overlay');
     equal(part(el, 'error-message')!.textContent, 'Aucune source vidéo n’a été indiquée.', 'French message');
     equal(part(el, 'retry-button')!.textContent, 'Réessayer', 'French retry');
     box.remove();

@@ -54,7 +54,7 @@ describe('payments in the browser', () => {
     el.services = { locks: null, api: { start: async () => { throw new Error('unused'); }, extend: async () => { throw new Error('unused'); }, pause: async () => { throw new Error('unused'); } } };
     document.body.append(el);
     await el.updateComplete;
-    const payments = el.payments;
+    const payments = el.payments!;
     const original = payments.retry.bind(payments);
     payments.retry = () => { retried++; original(); };
     payments.store.set({ status: 'insufficient-funds', acknowledged: { seq: 3, seconds: 3, microAlgos: 3000 }, balanceMicroAlgos: 0, error: { code: 'INSUFFICIENT_FUNDS', message: 'Top up.', fatal: false } });

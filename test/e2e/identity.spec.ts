@@ -51,7 +51,10 @@ function fixtureUrl(opts: { idp?: string; ttl?: string; preview?: string } = {})
 
 const authState = (page: Page) =>
   page.evaluate(() => {
-    const s = document.querySelector('sippar-player')!.identity.controller.state.get();
+    const gate = document.querySelector('sippar-player')!.identity;
+    // A free video (or a paid one whose chunk is still arriving) has no identity at all.
+    if (!gate) return { status: 'absent', principal: undefined, algorandAddress: undefined, error: undefined, message: undefined };
+    const s = gate.controller.state.get();
     return { status: s.status, principal: s.principal, algorandAddress: s.algorandAddress, error: s.error?.code, message: s.error?.message };
   });
 
@@ -130,7 +133,7 @@ test('an expired delegation brings the overlay back and pauses the media', async
   await expect.poll(async () => (await authState(page)).status, { timeout: 10_000 }).toBe('expired');
   expect((await authState(page)).error).toBe('SESSION_EXPIRED');
   expect(await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.paused)).toBe(true);
-  expect(await page.evaluate(() => document.querySelector('sippar-player')!.identity.controller.canCharge)).toBe(false);
+  expect(await page.evaluate(() => document.querySelector('sippar-player')!.identity!.controller.canCharge)).toBe(false);
   await expect(page.getByRole('dialog')).toContainText(/expired/i);
   // Playing again is held until a new sign-in.
   await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play().catch(() => undefined));
@@ -240,7 +243,7 @@ test('an invalid Algorand address from the payment API is ADDRESS_INVALID and st
   await signIn(page);
   await expect.poll(async () => (await authState(page)).error).toBe('ADDRESS_INVALID');
   expect(await page.evaluate(() => {
-    const gate = document.querySelector('sippar-player')!.identity;
+    const gate = document.querySelector('sippar-player')!.identity!;
     return { canCharge: gate.controller.canCharge, identity: gate.controller.identity === undefined, blocking: gate.blocking };
   })).toEqual({ canCharge: false, identity: true, blocking: true });
   await expect(page.locator('sippar-player').locator('[part~="login-signed-in"] [role="alert"]')).toContainText(/invalid Algorand address/);
@@ -278,7 +281,9 @@ test('a free video never loads the auth client (nor algosdk)', async ({ page }) 
   const loaded = scripts.map((p) => readFileSync(join(OUT, p), 'utf8'));
   expect(loaded.some((code) => code.includes('authorize-client'))).toBe(false);
   expect(loaded.some((code) => /isValidAddress|sha512_256/.test(code))).toBe(false);
-  expect(await authState(page)).toMatchObject({ status: 'idle' });
+  // The whole paid-video chunk stays away: no identity, meter or payments on the element.
+  expect(await authState(page)).toMatchObject({ status: 'absent' });
+  expect(await page.evaluate(() => { const p = document.querySelector('sippar-player')!; return [p.meter, p.payments].every((c) => c === undefined); })).toBe(true);
   await expect(page.getByRole('dialog')).toHaveCount(0);
 
   // The same check is not vacuous: a paid video does load the auth client (to restore a session).
