@@ -5,6 +5,8 @@ import { chromiumLaunchOptions } from './scripts/browser.mjs';
 // Journeys across windows and servers (identity popup, payments, the demo), in real Chromium.
 export default defineConfig({
   testDir: 'test/e2e',
+  // Its own folder: Playwright empties outputDir at start, and test-results/ holds the other suites' counts.
+  outputDir: 'test-results/playwright-artifacts',
   testMatch: '**/*.spec.ts',
   workers: 1,
   timeout: 60_000,
