@@ -10,5 +10,5 @@ rmSync('dist', { recursive: true, force: true });
 run(bin('vite'), ['build', '--logLevel', 'warn']);
 run(bin('vite'), ['build', '--mode', 'loader', '--logLevel', 'warn']);
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
-run(bin('custom-elements-manifest'), ['analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', '.', '--quiet']);
+run(bin('custom-elements-manifest'), ['analyze', '--litelement', '--globs', 'src/sippar-player.ts', '--outdir', '.', '--quiet']);
 console.log('built dist/ and custom-elements.json');

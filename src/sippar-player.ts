@@ -65,6 +65,13 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @cssprop --sippar-controls-fg - Text and icon colour.
  * @cssprop --sippar-font - Font family.
  * @cssprop --sippar-radius - Corner radius.
+ * @cssprop --sippar-counter-bg - Cost counter background.
+ * @cssprop --sippar-counter-fg - Cost counter text colour.
+ * @cssprop --sippar-counter-warning-bg - Cost counter background near the budget.
+ * @cssprop --sippar-login-font - Sign-in overlay font.
+ * @cssprop --sippar-login-error - Sign-in error text colour.
+ * @cssprop --sippar-payment-background - Payment overlay background (402, unreachable, another tab).
+ * @cssprop --sippar-payment-color - Payment overlay text colour.
  */
 export class SipparPlayer extends LitElement {
   static override styles = styles;
