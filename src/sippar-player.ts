@@ -58,7 +58,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge (also login-signed-in, login-button).
  * @cssprop --sippar-login-background - Sign-in overlay background.
  * @cssprop --sippar-login-color - Sign-in overlay text colour.
- * @cssprop --sippar-login-accent - Sign-in button colour (and --sippar-login-accent-text).
+ * @cssprop --sippar-login-accent - Sign-in button colour.
+ * @cssprop --sippar-login-accent-text - Sign-in button text colour.
  * @cssprop --sippar-login-radius - Sign-in button and badge corner radius.
  * @cssprop --sippar-accent - Accent colour (sliders, focus ring, spinner, Retry).
  * @cssprop --sippar-controls-bg - Control bar background.
