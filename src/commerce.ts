@@ -26,9 +26,12 @@ export class Commerce {
     adopt(host, [costCounterStyles, paymentOverlayStyles]);
     // The preview ends when the meter has counted its seconds as watched, not at a playback position:
     // seeking back into the first seconds must not make them free again, nor the gate and the bill disagree.
-    this.identity = new IdentityGate(host, undefined, () => {
-      const s = this.meter.store.get();
-      return s.previewUsed >= s.previewSeconds;
+    this.identity = new IdentityGate(host, {
+      previewSpent: () => {
+        const s = this.meter.store.get();
+        return s.previewUsed >= s.previewSeconds;
+      },
+      injectedAuth: () => host.services.auth,
     });
     this.meter = new MeterController(host);
     this.payments = new PaymentsController(host, () => paymentsConfigOf(host, parseRate),

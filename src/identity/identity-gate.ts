@@ -8,21 +8,27 @@ import { messagesFor, pageLocale } from '../i18n/locale.js';
 
 type Host = ReactiveElement & { readonly media?: HTMLVideoElement | null };
 
+export interface IdentityGateOptions {
+  /** How long to wait for the identity provider's window to say it is ready. */
+  readyTimeoutMs?: number;
+  /** Whether the free preview is used up. The element passes the meter's count of preview seconds watched,
+   *  so the gate and the bill agree; without it, the playback position decides. */
+  previewSpent?: () => boolean;
+  /** An identity injected by the page (`player.services.auth`, tests and Storybook) replaces the sign-in. */
+  injectedAuth?: () => { readonly identity: unknown } | undefined;
+}
+
 export class IdentityGate implements ReactiveController {
   readonly controller: IdentityController;
   #media: HTMLVideoElement | null = null;
 
-  /**
-   * @param previewSpent - whether the free preview is used up. The element passes the meter's count of
-   *   preview seconds watched, so the gate and the bill agree; without it, the playback position decides.
-   */
-  constructor(private readonly host: Host, readyTimeoutMs?: number, private readonly previewSpent?: () => boolean) {
+  constructor(private readonly host: Host, private readonly options: IdentityGateOptions = {}) {
     this.controller = new IdentityController(host, () => ({
       identityProvider: host.getAttribute('identity-provider'),
       derivationOrigin: host.getAttribute('derivation-origin'),
       maxTimeToLive: host.getAttribute('max-time-to-live'),
       api: host.getAttribute('api') || location.origin,
-    }), readyTimeoutMs);
+    }), options.readyTimeoutMs);
     host.addController(this);
   }
 
@@ -39,8 +45,15 @@ export class IdentityGate implements ReactiveController {
 
   /** True when the viewer must sign in before playback may go on (and be charged). */
   get blocking(): boolean {
-    if (this.rate === 0 || this.controller.canCharge) return false;
-    return this.previewSpent ? this.previewSpent() : (this.#media?.currentTime ?? 0) >= this.previewSeconds;
+    if (this.rate === 0 || this.canCharge) return false;
+    const { previewSpent } = this.options;
+    return previewSpent ? previewSpent() : (this.#media?.currentTime ?? 0) >= this.previewSeconds;
+  }
+
+  /** Signed in (or an identity injected through `player.services.auth`) with nothing standing in the way. */
+  get canCharge(): boolean {
+    const injected = this.options.injectedAuth?.();
+    return injected ? !!injected.identity : this.controller.canCharge;
   }
 
   hostConnected(): void {

@@ -4,6 +4,7 @@ import '../../src/index.js';
 import type { SipparPlayer } from '../../src/sippar-player.js';
 import { indexedDbStore, sessionKey, type StoredSession } from '../../src/payments/outbox-store.js';
 import { TabLock, lockName } from '../../src/payments/tab-lock.js';
+import { fakePaymentApi } from '../../stories/support/fake-payment-api.js';
 
 const check = (ok: boolean, m: string) => { if (!ok) throw new Error(m); };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +69,34 @@ describe('payments in the browser', () => {
     payments.store.set({ status: 'active', acknowledged: { seq: 3, seconds: 3, microAlgos: 3000 } });
     await el.updateComplete;
     check(!el.shadowRoot!.querySelector('[part~="payment"]'), 'overlay still shown when active');
+    el.remove();
+  });
+
+  it('an identity injected through player.services.auth lets the real element play past the preview and sign ticks', async () => {
+    const { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } = await import('@dfinity/identity');
+    const root = Ed25519KeyIdentity.generate();
+    const session = await ECDSAKeyIdentity.generate();
+    const chain = await DelegationChain.create(root, session.getPublicKey(), new Date(Date.now() + 3_600_000));
+    const identity = DelegationIdentity.fromDelegation(session, chain);
+    const api = fakePaymentApi({ balanceMicroAlgos: 1_000_000 });
+    const el = document.createElement('sippar-player');
+    el.setAttribute('lang', 'en');
+    el.setAttribute('rate', '0.001');
+    el.setAttribute('content-id', 'injected-identity');
+    el.services = { ...api.services(), auth: { identity } };
+    el.muted = true;
+    el.src = '/media/basic/index.m3u8';
+    document.body.append(el);
+    await el.updateComplete;
+    await el.play();
+    const t0 = performance.now();
+    while ((el.payments!.state.acknowledged?.seconds ?? 0) < 2) {
+      check(performance.now() - t0 < 12_000, `acknowledged ${JSON.stringify(el.payments!.state)}`);
+      await sleep(50);
+    }
+    check(!el.paused, 'the sign-in gate held playback despite the injected identity');
+    check(!el.shadowRoot!.querySelector('[part~="login"][role="dialog"]'), 'sign-in dialog over an injected identity');
+    check(el.payments!.state.status === 'active', `status ${el.payments!.state.status}`);
     el.remove();
   });
 });
