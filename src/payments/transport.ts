@@ -7,17 +7,12 @@
  */
 import { createApiClient, PaymentApiError, type ApiClient } from './api-client.js';
 import type { TickRequest, TickResponse } from './protocol.js';
+import type { SipparErrorCode } from '../errors.js';
 import { isUint } from './tick.js';
 import type { OutboxError, SendOutcome, SignedTick } from './outbox.js';
 
-export type PaymentErrorCode =
-  | 'PAYMENT_API_UNREACHABLE'
-  | 'PAYMENT_API_TIMEOUT'
-  | 'PAYMENT_API_INVALID_RESPONSE'
-  | 'INSUFFICIENT_FUNDS'
-  | 'PAYMENT_SESSION_EXPIRED'
-  | 'PAYMENT_SESSION_UNKNOWN'
-  | 'PAYMENT_REJECTED';
+/** The payment codes of errors.ts (one list of codes for the whole element). */
+export type PaymentErrorCode = Extract<SipparErrorCode, `PAYMENT_${string}` | 'INSUFFICIENT_FUNDS'>;
 
 /** The three calls payments make. `ApiClient` of api-client.ts satisfies it; Storybook can pass a fake. */
 export type PaymentApi = Pick<ApiClient, 'start' | 'extend' | 'pause'>;
