@@ -98,7 +98,7 @@ async function startApi({ port, host, dbPath, origins, quiet }) {
 
 /**
  * Starts the API, the identity provider and the demo page. Ports 0 pick free ones.
- * Returns { url, idpUrl, apiUrl, close }.
+ * Returns { url, idpUrl, apiUrl, api: { stop, start, ledger }, close }.
  */
 export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), distDir = at('dist'), quiet = true } = {}) {
   mkdirSync(resolve(dbPath, '..'), { recursive: true });
@@ -123,10 +123,18 @@ export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host
     const url = `${await listen(demo, port, host)}/`;
     stops.push(() => close(demo));
 
-    const api = await startApi({ port: apiPort, host, dbPath, origins: [new URL(url).origin], quiet });
-    stops.push(() => api.close());
-    apiUrl = api.url;
-    return { url, idpUrl, apiUrl, close: stopAll };
+    const apiOptions = { port: apiPort, host, dbPath, origins: [new URL(url).origin], quiet };
+    let running = await startApi(apiOptions);
+    stops.push(() => running?.close() ?? Promise.resolve());
+    apiUrl = running.url;
+    apiOptions.port = running.port; // a restart comes back on the same port, with the same SQLite file
+    /** The payment API alone, for tests: stop it, start it again (same port, same file), read its ledger. */
+    const api = {
+      get ledger() { return running?.ledger; },
+      async stop() { const r = running; running = undefined; await r?.close(); },
+      async start() { if (!running) running = await startApi(apiOptions); },
+    };
+    return { url, idpUrl, apiUrl, api, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -36,6 +36,14 @@ const PAID = '#paid';
 // Playwright locators pierce the open shadow root: this is the paid player's inner <video>.
 const paidVideo = (page: Page) => page.locator('#paid video');
 const isPaused = (page: Page) => paidVideo(page).evaluate((v: HTMLVideoElement) => v.paused);
+/** Plays the paid player (muted) from the page. The element attaches its stream as it starts, which may
+ *  abort a play() made meanwhile ("interrupted by a new load request"): tried again until one holds. */
+const startPreview = (page: Page) =>
+  expect.poll(() => page.evaluate(() => {
+    const p = document.querySelector('#paid') as HTMLElement & { muted: boolean; play(): Promise<void> };
+    p.muted = true;
+    return p.play().then(() => true, () => false);
+  }), { timeout: 10_000 }).toBe(true);
 /** Seconds of content the paid player has played (its TimeRanges), rounded to 0.1 s. */
 const playedSeconds = (page: Page) =>
   page.evaluate(() => {
@@ -58,7 +66,7 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
   await expect(page.getByTestId('live-sessions')).toHaveText('0');
 
   // The free preview: 5 s without signing in, then the sign-in dialog over the paused picture.
-  await page.evaluate(() => { const p = document.querySelector('#paid') as HTMLElement & { muted: boolean; play(): Promise<void> }; p.muted = true; return p.play(); });
+  await startPreview(page);
   const dialog = page.locator(PAID).getByRole('dialog');
   await expect(dialog).toContainText('0.001 ALGO per second', { timeout: 15_000 });
   expect(await isPaused(page)).toBe(true);
@@ -114,4 +122,173 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
   await expect(page.getByTestId('billed')).toHaveText((totals.microAlgos / 1e6).toFixed(6));
   await expect(page.getByTestId('balance')).toHaveText(((1_000_000 - totals.microAlgos) / 1e6).toFixed(6), { timeout: 10_000 });
   expect(problems).toEqual([]);
+});
+
+// ---- Journeys that stress the money path on the demo page: reload, API restart, balance running out.
+
+type Ledger = { db: { prepare(q: string): { all(...p: unknown[]): Array<Record<string, number | string>> } } };
+type DemoApi = { stop(): Promise<void>; start(): Promise<void>; ledger: Ledger | undefined };
+const demoApi = () => (demo as unknown as { api: DemoApi }).api;
+/** Rows of the API's SQLite ledger, read directly (as payments.spec.ts does). */
+const ledgerRows = (sql: string, ...params: unknown[]) => demoApi().ledger!.db.prepare(sql).all(...params);
+
+/** The paid player's payment state (sippar-player's PaymentsController). */
+const payState = (page: Page) =>
+  page.evaluate(() => {
+    const s = (document.querySelector('#paid') as unknown as { payments: { state: { status: string; sessionId?: string; acknowledged: { seq: number; seconds: number }; balanceMicroAlgos?: number; error?: { code: string } } } }).payments.state;
+    return { status: s.status, sessionId: s.sessionId, acked: s.acknowledged?.seconds ?? 0, balance: s.balanceMicroAlgos, error: s.error?.code };
+  });
+const meterSeconds = (page: Page) =>
+  page.evaluate(() => (document.querySelector('#paid') as unknown as { meter: { store: { get(): { billedSeconds: number } } } }).meter.store.get().billedSeconds);
+/** Seconds of paid content played on this page load: played ranges past the free preview (5 s). */
+const paidPlayed = (page: Page) =>
+  paidVideo(page).evaluate((v: HTMLVideoElement) => {
+    let sum = 0;
+    for (let i = 0; i < v.played.length; i++) sum += Math.max(0, v.played.end(i) - Math.max(v.played.start(i), 5));
+    return Math.round(sum * 10) / 10;
+  });
+const playPaid = (page: Page) => paidVideo(page).evaluate((v: HTMLVideoElement) => { v.muted = true; return v.play(); });
+const pausePaid = (page: Page) => paidVideo(page).evaluate((v: HTMLVideoElement) => v.pause());
+
+async function sessionBilled(sessionId: string) {
+  const r = await fetch(`${demo.apiUrl}/streaming/session/analytics?sessionId=${encodeURIComponent(sessionId)}`);
+  return ((await r.json()) as { session: { billedSeconds: number; microAlgos: number } }).session;
+}
+/** A viewer's sessions (started since `since`, ms), from the ledger's sessions table. */
+const viewerSessions = (principal: string, since = 0) =>
+  ledgerRows('SELECT id FROM sessions WHERE principal = ? AND started_at >= ? ORDER BY started_at', principal, since).map((r) => String(r.id));
+/** No (session, seq) in the ledger twice, and a session's totals never go back. */
+function expectNoDoubleTicks(sessionIds: string[]) {
+  for (const id of sessionIds) {
+    const ticks = ledgerRows('SELECT seq, seconds, charged FROM ticks WHERE session_id = ? ORDER BY seq', id) as Array<{ seq: number; seconds: number; charged: number }>;
+    expect(new Set(ticks.map((t) => t.seq)).size, `seq applied twice in ${id}`).toBe(ticks.length);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i].seconds).toBeGreaterThanOrEqual(ticks[i - 1].seconds);
+  }
+}
+
+async function credit(principal: string, microAlgos: number) {
+  const r = await fetch(`${demo.apiUrl}/streaming/dev/credit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ principal, microAlgos }) });
+  expect(r.status).toBe(200);
+}
+
+/** Plays the free preview to its end, signs in through the IdP popup; answers the principal. */
+async function signIn(page: Page, user = 'alice'): Promise<string> {
+  await page.goto(demo.url);
+  await page.waitForFunction(() => customElements.get('sippar-player') !== undefined);
+  await startPreview(page);
+  const popupPromise = page.waitForEvent('popup');
+  await page.locator(PAID).getByRole('button', { name: /sign in with internet identity/i }).click({ timeout: 15_000 });
+  const popup = await popupPromise;
+  const closed = popup.waitForEvent('close', { timeout: 15_000 });
+  await popup.getByTestId('idp-user').selectOption(user); // one test user per journey: balances apart
+  await popup.getByTestId('idp-approve').click();
+  await closed;
+  await expect(page.getByTestId('viewer-principal')).not.toHaveText(/signed out|signing in/);
+  return (await page.getByTestId('viewer-principal').textContent())!.trim();
+}
+
+test('a reload mid-session bills nothing twice: billed = seconds played past the preview, on both page loads', async ({ page }) => {
+  test.setTimeout(45_000);
+  const since = Date.now();
+  const principal = await signIn(page);
+  await credit(principal, 1_000_000);
+  // ~3 s of paid video, then a reload while it plays (pagehide sends what the page had signed).
+  await playPaid(page);
+  await expect.poll(() => paidPlayed(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+  const sessionId = (await payState(page)).sessionId!;
+  // What this load played, measured as it unloads (it plays on until then).
+  await page.evaluate(() => addEventListener('pagehide', () => {
+    const v = document.querySelector('#paid')!.shadowRoot!.querySelector('video')!;
+    let sum = 0;
+    for (let i = 0; i < v.played.length; i++) sum += Math.max(0, v.played.end(i) - Math.max(v.played.start(i), 5));
+    sessionStorage.setItem('paid-played', String(sum));
+  }));
+  await page.reload();
+  const firstLoad = Number(await page.evaluate(() => sessionStorage.getItem('paid-played')));
+  expect(firstLoad).toBeGreaterThanOrEqual(3);
+  await page.waitForFunction(() => customElements.get('sippar-player') !== undefined);
+  await expect(page.getByTestId('viewer-principal')).toHaveText(principal); // still signed in
+  // Billing is by whole seconds: each page load may leave up to one second unbilled, never more.
+  await expect.poll(async () => firstLoad - (await sessionBilled(sessionId)).billedSeconds, { timeout: 10_000 }).toBeLessThanOrEqual(1);
+  const billedFirst = (await sessionBilled(sessionId)).billedSeconds;
+  expect(billedFirst).toBeLessThanOrEqual(firstLoad);
+  expect(firstLoad - billedFirst).toBeLessThanOrEqual(1);
+
+  // The new page starts the video from 0: the preview is free again, then ~3 s more of paid video.
+  await playPaid(page);
+  await expect.poll(() => paidPlayed(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+  await pausePaid(page);
+  const secondLoad = await paidPlayed(page);
+  await expect.poll(async () => (await payState(page)).acked, { timeout: 10_000 }).toBe(billedFirst + (await meterSeconds(page)));
+  const billed = (await sessionBilled(sessionId)).billedSeconds;
+  expect(secondLoad - (billed - billedFirst)).toBeGreaterThan(-0.1); // played is rounded to 0.1 s
+  expect(secondLoad - (billed - billedFirst)).toBeLessThanOrEqual(1);
+  // Across both loads: billed = played (past the preview), never more, short by at most 1 s per load.
+  expect(billed).toBeLessThanOrEqual(firstLoad + secondLoad + 0.1);
+  expect(firstLoad + secondLoad - billed).toBeLessThanOrEqual(2);
+  expect((await sessionBilled(sessionId)).microAlgos).toBe(billed * 1000);
+  // One session, resumed after the reload, and no (session, seq) applied twice.
+  expect(viewerSessions(principal, since)).toEqual([sessionId]);
+  expectNoDoubleTicks([sessionId]);
+});
+
+test('the payment API stopped ~10 s mid-playback and restarted: playback goes on in grace, the outbox drains, nothing lost', async ({ page }) => {
+  test.setTimeout(60_000);
+  // The outbox retries with full-jitter backoff (uniform in [0, ceiling]); a fixed draw of 0.5 makes the
+  // retries land at ~0.25, 0.75, 1.75, 3.75, 7.75, 15.75 s after the first failure, so the run does not
+  // depend on luck (with a retry failing just before the restart, the next one may wait up to 30 s).
+  await page.addInitScript(() => { Math.random = () => 0.5; });
+  const principal = await signIn(page, 'bob');
+  await credit(principal, 1_000_000);
+  const before = await playedSeconds(page);
+  await playPaid(page);
+  await expect.poll(async () => (await payState(page)).acked, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  const sessionId = (await payState(page)).sessionId!;
+
+  await demoApi().stop();
+  try {
+    await expect.poll(async () => (await payState(page)).status, { timeout: 10_000 }).toBe('grace');
+    const mediaAt = await paidVideo(page).evaluate((v: HTMLVideoElement) => v.currentTime);
+    await page.waitForTimeout(8_000); // the API stays down ~10 s in all
+    expect(await isPaused(page)).toBe(false); // within grace (30 s): still playing…
+    expect(await paidVideo(page).evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(mediaAt + 6); // …and moving
+  } finally {
+    await demoApi().start();
+  }
+  // The outbox drains on its own next retry (no "retry now"), and playback never stopped.
+  await expect.poll(async () => (await payState(page)).status, { timeout: 15_000 }).toBe('active');
+  expect(await isPaused(page)).toBe(false);
+  await pausePaid(page);
+  const played = (await playedSeconds(page)) - before;
+  expect(played).toBeGreaterThan(10);
+  const meter = await meterSeconds(page);
+  // The outbox drained: the server acknowledged everything the meter counted…
+  await expect.poll(async () => (await payState(page)).acked, { timeout: 15_000 }).toBe(meter);
+  // …and billed what was played, once.
+  await expect.poll(async () => (await sessionBilled(sessionId)).billedSeconds, { timeout: 10_000 }).toBe(meter);
+  expect(Math.abs(meter - played)).toBeLessThanOrEqual(1);
+  expect((await sessionBilled(sessionId)).microAlgos).toBe(meter * 1000);
+  expect(viewerSessions(principal)).toEqual([sessionId]);
+  expectNoDoubleTicks([sessionId]);
+});
+
+test('a balance that runs out pauses the video with the 402 message; the server billed what it covered', async ({ page }) => {
+  test.setTimeout(45_000);
+  const principal = await signIn(page, 'carol'); // nobody else's balance: this one starts at 0
+  await credit(principal, 3_000); // three seconds at 0.001 ALGO/s
+  await playPaid(page);
+  await expect.poll(async () => (await payState(page)).status, { timeout: 15_000 }).toBe('insufficient-funds');
+  await expect.poll(() => isPaused(page)).toBe(true);
+  const s = await payState(page);
+  expect(s.error).toBe('INSUFFICIENT_FUNDS');
+  expect(s.balance).toBe(0);
+  const overlay = page.locator(PAID).locator('[part~="payment"]');
+  await expect(overlay).toHaveAttribute('data-code', 'INSUFFICIENT_FUNDS');
+  await expect(overlay).toContainText('Not enough funds');
+  await expect(overlay).toContainText('Balance: 0 ALGO');
+  const server = await sessionBilled(s.sessionId!);
+  expect(server.billedSeconds).toBe(3);
+  expect(server.microAlgos).toBe(3_000);
+  await expect(page.getByTestId('balance')).toHaveText('0.000000');
+  expectNoDoubleTicks([s.sessionId!]);
 });
