@@ -8,11 +8,15 @@
 export interface BackoffOptions {
   /** Ceiling of the first retry, ms. */
   baseMs?: number;
-  /** Largest ceiling, ms. 30 s matches the default grace period: a viewer is never paused before one more try. */
+  /**
+   * Largest ceiling, ms. Well under the grace period (30 s by default): with a 30 s cap one unlucky wait
+   * could outlast the whole grace, and a 10 s outage would pause the viewer although the API was back.
+   * 5 s gives several tries within grace and notices a recovered API within 5 s.
+   */
   capMs?: number;
 }
 
-export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 500, capMs: 30_000 };
+export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 500, capMs: 5_000 };
 
 /** The ceiling for `attempt` (1-based); grows ×2 per attempt up to the cap. */
 export function backoffCeiling(attempt: number, opts: BackoffOptions = {}): number {

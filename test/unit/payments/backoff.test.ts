@@ -9,7 +9,18 @@ describe('backoffCeiling', () => {
   });
   it('is 0 for attempt 0 and stays finite for huge attempts', () => {
     expect(backoffCeiling(0)).toBe(0);
-    expect(backoffCeiling(10_000)).toBe(30_000);
+    expect(backoffCeiling(10_000)).toBe(5_000);
+  });
+});
+
+describe('the default cap against the grace period', () => {
+  it('leaves room for several retries within the default 30 s grace', () => {
+    // Worst case: every wait is the full ceiling. An outage shorter than the grace must be noticed in time.
+    let waited = 0;
+    let tries = 0;
+    for (let a = 1; waited + backoffCeiling(a) <= 30_000; a++) { waited += backoffCeiling(a); tries++; }
+    expect(tries).toBeGreaterThanOrEqual(5);
+    expect(backoffCeiling(1_000)).toBeLessThanOrEqual(30_000 / 5);
   });
 });
 

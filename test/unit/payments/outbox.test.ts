@@ -66,7 +66,8 @@ describe('Outbox', () => {
     await h.ob.enqueue(tick(1, 1));
     await h.clock.advance(120_000);
     const delays = h.events.flatMap((e) => (e.type === 'retry' ? [e.delayMs] : []));
-    expect(delays.slice(0, 5)).toEqual([250, 500, 1000, 2000, 4000]);
+    // random() = 0.5: half of each ceiling, which doubles from 500 ms up to the 5 s cap.
+    expect(delays.slice(0, 6)).toEqual([250, 500, 1000, 2000, 2500, 2500]);
     expect(new Set(bodies).size).toBe(1);
   });
 
