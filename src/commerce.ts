@@ -7,6 +7,7 @@ import { IdentityGate } from './identity/identity-gate.js';
 import { MeterController, type MeterHost } from './metering/meter-controller.js';
 import { parseRate } from './metering/money.js';
 import { PaymentsController, paymentsConfigOf, type PaymentServices, type PaymentsHost } from './payments/payments-controller.js';
+import { adoptStyles } from './ui/adopt-styles.js';
 import { budgetOverlay } from './ui/budget-overlay.js';
 import { costCounter, costCounterStyles } from './ui/cost-counter.js';
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
@@ -23,7 +24,7 @@ export class Commerce {
   readonly payments: PaymentsController;
 
   constructor(private readonly host: CommerceHost) {
-    adopt(host, [costCounterStyles, paymentOverlayStyles]);
+    adoptStyles(host, [costCounterStyles, paymentOverlayStyles]);
     // The preview ends when the meter has counted its seconds as watched, not at a playback position:
     // seeking back into the first seconds must not make them free again, nor the gate and the bill disagree.
     this.identity = new IdentityGate(host, {
@@ -49,11 +50,4 @@ export class Commerce {
       paymentOverlay({ state: this.payments.state, onRetry: () => this.payments.retry(), onWatchHere: () => void this.payments.watchHere() }),
     ];
   }
-}
-
-function adopt(host: ReactiveElement, styles: { styleSheet?: CSSStyleSheet }[]): void {
-  const root = host.renderRoot as ShadowRoot | undefined;
-  if (!root?.adoptedStyleSheets) return;
-  const sheets = styles.map((s) => s.styleSheet).filter((s): s is CSSStyleSheet => !!s && !root.adoptedStyleSheets.includes(s));
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
 }

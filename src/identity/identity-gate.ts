@@ -4,6 +4,7 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { IdentityController } from './identity-controller.js';
 import { loginOverlay, loginOverlayStyles } from '../ui/login-overlay.js';
+import { adoptStyles } from '../ui/adopt-styles.js';
 import { messagesFor, pageLocale } from '../i18n/locale.js';
 
 type Host = ReactiveElement & { readonly media?: HTMLVideoElement | null };
@@ -58,11 +59,7 @@ export class IdentityGate implements ReactiveController {
 
   hostConnected(): void {
     // Adopt the overlay's styles here so the element's own `styles` need no edit.
-    const root = this.host.renderRoot as ShadowRoot;
-    const sheet = loginOverlayStyles.styleSheet;
-    if (sheet && root.adoptedStyleSheets && !root.adoptedStyleSheets.includes(sheet)) {
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    }
+    adoptStyles(this.host, [loginOverlayStyles]);
     if (this.rate > 0) void this.controller.prepare();
   }
 
