@@ -1,14 +1,26 @@
-// Everything a paid video needs, in one chunk that the element imports only when `rate` is above
-// zero: identity (Internet Identity sign-in), the meter, payments (signed ticks, outbox) and their
-// overlays. A free video never downloads it, which keeps the first script and the first frame small.
-import type { ReactiveElement } from 'lit';
+// Everything a paid video needs, in one chunk that the element imports only when `rate` is above zero:
+// configuration, identity, the meter, payments, the play policy and their overlays. A free video never
+// downloads it. This file only composes: the money path reads as one straight line,
+//   media events → meter → payments machine → signer → outbox → API,
+// with seconds handed from the meter to payments by a direct call, and one policy over the stores deciding
+// whether the media may play.
+import type { ReactiveController, ReactiveElement } from 'lit';
+import { atom, computed, type ReadableAtom } from 'nanostores';
 import './i18n/paid-messages.js';
+import { BLOCKING_CONFIG_CODES, type PlayerConfig } from './config/player-config.js';
+import { ConfigSource } from './config/config-source.js';
 import { IdentityGate } from './identity/identity-gate.js';
+import { t } from './i18n/locale.js';
+import type { SipparErrorCode } from './errors.js';
 import { MeterController, type MeterHost } from './metering/meter-controller.js';
-import { parseRate } from './metering/money.js';
-import { PaymentsController, paymentsConfigOf, type PaymentServices, type PaymentsHost } from './payments/payments-controller.js';
+import type { MachineConfig } from './payments/payments-machine.js';
+import { PaymentsController, type PaymentServices, type PaymentsHost } from './payments/payments-controller.js';
+import type { SessionIdentity } from './payments/signer.js';
+import { createPlayPolicy, type Blocker, type PolicyInputs } from './policy/play-policy.js';
+import { PlayGovernor } from './policy/play-governor.js';
 import { adoptStyles } from './ui/adopt-styles.js';
 import { budgetOverlay } from './ui/budget-overlay.js';
+import { configOverlay } from './ui/config-overlay.js';
 import { costCounter, costCounterStyles } from './ui/cost-counter.js';
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
 
@@ -16,38 +28,138 @@ export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
   readonly media: HTMLVideoElement | null;
   readonly locale: string;
   services: PaymentServices;
+  src?: string;
+  rate?: string | null;
+  budget?: string | null;
+  previewSeconds?: string | null;
 };
 
-export class Commerce {
+/** The payments machine's configuration: null when nothing is to be paid (free, or refused attributes). */
+export function paymentsConfigOf(c: PlayerConfig): MachineConfig | null {
+  if (c.rateMicroAlgos === 0 || c.errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code))) return null;
+  return { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, graceSeconds: c.graceSeconds };
+}
+
+export class Commerce implements ReactiveController {
+  readonly config: ConfigSource;
   readonly identity: IdentityGate;
   readonly meter: MeterController;
   readonly payments: PaymentsController;
+  readonly blockers: ReadableAtom<readonly Blocker[]>;
+  readonly governor: PlayGovernor;
+  private readonly hidden = atom(false);
+  private readonly canCharge = atom(false);
+  private reported = '';
+  private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly host: CommerceHost) {
     adoptStyles(host, [costCounterStyles, paymentOverlayStyles]);
-    // The preview ends when the meter has counted its seconds as watched, not at a playback position:
-    // seeking back into the first seconds must not make them free again, nor the gate and the bill disagree.
-    this.identity = new IdentityGate(host, {
-      previewSpent: () => {
-        const s = this.meter.store.get();
-        return s.previewUsed >= s.previewSeconds;
-      },
-      injectedAuth: () => host.services.auth,
+    // Order matters: controllers run in the order added, and each reads the configuration parsed first.
+    this.config = new ConfigSource(host);
+    this.identity = new IdentityGate(host, () => this.config.value, { injectedAuth: () => host.services.auth });
+    this.meter = new MeterController(host, () => {
+      const c = this.config.value;
+      const invalid = c.errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code));
+      return { src: host.src ?? '', rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, previewSeconds: c.previewSeconds, invalid };
     });
-    this.meter = new MeterController(host);
-    this.payments = new PaymentsController(host, () => paymentsConfigOf(host, parseRate),
-      () => ({ auth: this.identity.controller, ...host.services }));
+    this.payments = new PaymentsController(host, () => ({ auth: this.identity.controller, ...host.services }), (code) => t(host.locale, code as SipparErrorCode));
+    this.meter.listener = {
+      credited: (session, seconds, mediaTime) => this.payments.credited(session, seconds, mediaTime),
+      playing: (playing) => this.payments.playing(playing),
+    };
+    const inputs = computed(
+      [this.config.store, this.canCharge, this.meter.store, this.payments.store, this.hidden],
+      (c, canCharge, m, p, hidden): PolicyInputs => ({
+        configInvalid: c.errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code)),
+        paid: c.rateMicroAlgos > 0,
+        previewSpent: m.previewUsed >= m.previewSeconds,
+        canCharge,
+        payment: p.status,
+        budgetReached: m.budgetState === 'reached',
+        hidden,
+        pauseWhenHidden: c.pauseWhenHidden,
+      }),
+    );
+    this.blockers = createPlayPolicy(inputs);
+    this.governor = new PlayGovernor(host, this.blockers);
+    host.addController(this);
   }
 
-  /** In this order, later ones on top: cost counter, login overlay, budget overlay, payment overlay. */
-  render(): unknown[] {
-    const s = this.meter.store.get();
-    const locale = this.host.locale;
-    return [
-      costCounter(s, locale),
-      this.identity.render(),
-      budgetOverlay(s, this.meter.budgetStep, locale, () => this.meter.continueWithMoreBudget()),
-      paymentOverlay({ state: this.payments.state, onRetry: () => this.payments.retry(), onWatchHere: () => void this.payments.watchHere() }),
+  hostConnected(): void {
+    document.addEventListener('visibilitychange', this.onVisibility);
+    window.addEventListener('pagehide', this.onPageHide);
+    this.onVisibility();
+    this.unsubscribe = [
+      this.identity.controller.state.subscribe(() => this.syncIdentity()),
+      this.blockers.subscribe((b) => {
+        this.host.toggleAttribute('data-login-required', b[0] === 'sign-in');
+        this.host.requestUpdate();
+      }),
     ];
   }
+
+  /** After the meter's hostUpdate: a closed meter session's last seconds went out under the old configuration. */
+  hostUpdate(): void {
+    this.reportConfigErrors();
+    this.payments.configure(paymentsConfigOf(this.config.value));
+    this.syncIdentity();
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    window.removeEventListener('pagehide', this.onPageHide);
+    for (const u of this.unsubscribe) u();
+  }
+
+  /** The element's play()/pause() and its controls come here: the policy grants or refuses. */
+  requestPlay(): Promise<void> { return this.governor.requestPlay(); }
+  requestPause(): void { this.governor.requestPause(); }
+
+  /** In this order, later ones on top: cost counter, login overlay, budget, payment, configuration. */
+  render(): unknown[] {
+    const top = this.blockers.get()[0];
+    const s = this.meter.store.get();
+    const locale = this.host.locale;
+    const payment = top === 'elsewhere' || top === 'funds' || top === 'unreachable' || top === 'payment-error' || this.payments.state.status === 'grace';
+    return [
+      costCounter(s, locale),
+      this.identity.render(top === 'sign-in'),
+      top === 'budget' ? budgetOverlay(s, this.meter.budgetStep, locale, () => this.meter.continueWithMoreBudget()) : null,
+      payment ? paymentOverlay({ state: this.payments.state, locale, onRetry: () => this.payments.retry(), onWatchHere: () => this.watchHere() }) : null,
+      top === 'config' ? configOverlay(this.config.value.errors, locale) : null,
+    ];
+  }
+
+  private watchHere(): void {
+    this.payments.watchHere();
+    void this.governor.requestPlay().catch(() => undefined);
+  }
+
+  private syncIdentity(): void {
+    const injected = this.host.services.auth;
+    const identity = (injected ? injected.identity : this.identity.controller.identity) as SessionIdentity | undefined;
+    this.canCharge.set(this.identity.canCharge);
+    this.payments.setIdentity(identity);
+  }
+
+  /** Each refused attribute once, when it is set: an event with the localised sentence, the exact reason in the console. */
+  private reportConfigErrors(): void {
+    const errors = this.config.value.errors;
+    const key = errors.map((e) => e.message).join('\n');
+    if (key === this.reported) return;
+    this.reported = key;
+    for (const e of errors) {
+      console.warn(`sippar-player: ${e.message}`);
+      const detail = { code: e.code, message: t(this.host.locale, e.code), fatal: true };
+      this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
+    }
+  }
+
+  private readonly onVisibility = (): void => this.hidden.set(document.hidden);
+
+  /** The page goes away: what was watched until now is counted, then payments sends what it can. */
+  private readonly onPageHide = (): void => {
+    this.meter.sampleNow();
+    this.payments.pagehide();
+  };
 }

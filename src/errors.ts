@@ -38,7 +38,10 @@ export type SipparErrorCode =
   | 'VIEWER_UNAVAILABLE'
   | 'ADDRESS_INVALID'
   // playback, appended: a plain file (not a manifest) answered 4xx
-  | 'MEDIA_NOT_FOUND';
+  | 'MEDIA_NOT_FOUND'
+  // configuration, appended: what is sold and where it is paid
+  | 'CONTENT_ID_INVALID'
+  | 'API_URL_INVALID';
 
 export class SipparError extends Error {
   override name = 'SipparError';

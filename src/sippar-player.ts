@@ -117,6 +117,12 @@ export class SipparPlayer extends LitElement {
   /** Payments: signs each tick, keeps it in an IndexedDB outbox, sends it; `payments.store` is a nanostores atom. Paid videos only. */
   get payments(): PaymentsController | undefined { return this.commerce?.payments; }
 
+  /**
+   * What stops a paid video from playing now, most important first (empty: nothing): `config`, `elsewhere`,
+   * `sign-in`, `funds`, `unreachable`, `payment-error`, `budget`, `hidden`. Decided by one play policy.
+   */
+  get blockers(): readonly string[] { return this.commerce?.blockers.get() ?? []; }
+
   /** The inner <video>, for controllers that observe playback (e.g. the meter). Null before first render. */
   get media(): HTMLVideoElement | null {
     return this.video;
@@ -137,8 +143,16 @@ export class SipparPlayer extends LitElement {
   get playbackRate(): number { return this.video?.playbackRate ?? 1; }
   set playbackRate(r: number) { void this.ready().then((v) => { v.playbackRate = r; }); }
 
-  async play(): Promise<void> { return (await this.ready()).play(); }
-  pause(): void { this.video?.pause(); }
+  /** A request, like the controls' and the keys': on a paid video the play policy may refuse it (sign-in, budget…). */
+  async play(): Promise<void> {
+    if (this.commerceLoading) await this.commerceLoading;
+    if (this.commerce) return this.commerce.requestPlay();
+    return (await this.ready()).play();
+  }
+  pause(): void {
+    if (this.commerce) this.commerce.requestPause();
+    else this.video?.pause();
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -196,7 +210,7 @@ export class SipparPlayer extends LitElement {
     return html`
       <video part="video" playsinline .muted=${this.muted} ?autoplay=${this.autoplay} ?loop=${this.loop}
         preload=${this.preload} poster=${this.poster || nothing}
-        @click=${() => video && (video.paused ? video.play().catch(() => undefined) : video.pause())}></video>
+        @click=${() => (this.paused ? this.play().catch(() => undefined) : this.pause())}></video>
       <slot></slot>
       ${renderStatusOverlay(this.playback, m)}
       ${this.renderCommerce()}

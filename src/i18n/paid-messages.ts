@@ -31,6 +31,33 @@ const en = {
   SESSION_EXPIRED: 'Your sign-in has expired. Sign in again to keep watching.',
   VIEWER_UNAVAILABLE: 'Your wallet address could not be loaded yet.',
   ADDRESS_INVALID: 'The payment service gave an invalid Algorand address: nothing will be charged.',
+  CONTENT_ID_INVALID: 'This video’s identifier (content-id) is not valid, so it will not play.',
+  API_URL_INVALID: 'The payment service address (api) is not valid, so this video will not play.',
+  // payment overlay and grace strip ({amount} = an ALGO amount, {seconds} = whole seconds)
+  paymentFundsTitle: 'Not enough funds',
+  paymentFundsButton: 'I topped up, continue',
+  paymentUnreachableTitle: 'Payment service unreachable',
+  paymentRetryNow: 'Retry now',
+  paymentElsewhereTitle: 'Playing in another tab',
+  paymentWatchHere: 'Watch here',
+  paymentErrorTitle: 'Payment problem',
+  paymentTryAgain: 'Try again',
+  paymentBalance: 'Balance: {amount}',
+  paymentGrace: 'Reconnecting to the payment service… playback pauses in {seconds} s if it stays unreachable.',
+  // budget overlay
+  budgetLabel: 'Budget reached',
+  budgetReached: 'Budget of {amount} reached',
+  budgetContinue: 'Continue: +{amount}',
+  // cost counter and its live region ({time} = m:ss)
+  counterRate: '{amount} / second',
+  counterFree: '{seconds} s free',
+  counterTotal: 'Total {amount}',
+  counterPreview: 'free preview',
+  announceBudget: 'Budget reached: {amount} spent',
+  announcePaused: 'Paused. {time} watched, {amount}',
+  announceEnded: 'Ended. {time} watched, {amount}',
+  announceWarning: 'Budget almost spent',
+  configTitle: 'This video cannot be played',
 };
 export type PaidMessageKey = keyof typeof en;
 
@@ -62,7 +89,36 @@ const fr: Record<PaidMessageKey, string> = {
   SESSION_EXPIRED: 'Votre connexion a expiré. Reconnectez-vous pour continuer à regarder.',
   VIEWER_UNAVAILABLE: 'L’adresse de votre portefeuille n’a pas encore pu être chargée.',
   ADDRESS_INVALID: 'Le service de paiement a donné une adresse Algorand invalide : rien ne sera facturé.',
+  CONTENT_ID_INVALID: 'L’identifiant de cette vidéo (content-id) n’est pas valide : elle ne sera pas lue.',
+  API_URL_INVALID: 'L’adresse du service de paiement (api) n’est pas valide : cette vidéo ne sera pas lue.',
+  paymentFundsTitle: 'Solde insuffisant',
+  paymentFundsButton: 'J’ai rechargé, continuer',
+  paymentUnreachableTitle: 'Service de paiement injoignable',
+  paymentRetryNow: 'Réessayer maintenant',
+  paymentElsewhereTitle: 'Lecture dans un autre onglet',
+  paymentWatchHere: 'Regarder ici',
+  paymentErrorTitle: 'Problème de paiement',
+  paymentTryAgain: 'Réessayer',
+  paymentBalance: 'Solde : {amount}',
+  paymentGrace: 'Reconnexion au service de paiement… la lecture s’arrêtera dans {seconds} s s’il reste injoignable.',
+  budgetLabel: 'Budget atteint',
+  budgetReached: 'Budget de {amount} atteint',
+  budgetContinue: 'Continuer : +{amount}',
+  counterRate: '{amount} / seconde',
+  counterFree: '{seconds} s gratuites',
+  counterTotal: 'Total {amount}',
+  counterPreview: 'aperçu gratuit',
+  announceBudget: 'Budget atteint : {amount} dépensés',
+  announcePaused: 'En pause. {time} regardées, {amount}',
+  announceEnded: 'Terminé. {time} regardées, {amount}',
+  announceWarning: 'Budget presque épuisé',
+  configTitle: 'Cette vidéo ne peut pas être lue',
 };
+
+/** A paid string with its {placeholders} filled. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (all, k: string) => (k in values ? String(values[k]) : all));
+}
 
 Object.assign(catalogs['en']!, en);
 Object.assign(catalogs['fr']!, fr);

@@ -3,7 +3,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { atom, type ReadableAtom } from 'nanostores';
 import type { DelegationIdentity, LoginRun, Session } from './auth.js';
-import type { IdentityAttributes, LoginConfig } from './options.js';
+import type { LoginConfig } from './options.js';
 import type { SipparErrorCode } from '../errors.js';
 
 export type AuthStatus = 'idle' | 'restoring' | 'signed-out' | 'signing-in' | 'blocked' | 'failed' | 'signed-in' | 'expired';
@@ -19,7 +19,11 @@ export interface IdentityState {
   error?: { code: SipparErrorCode; message: string; fatal: boolean };
 }
 
-export interface IdentityOptions extends IdentityAttributes {
+export interface IdentityOptions {
+  /** Parsed once from the attributes (config/player-config.ts); null when they are invalid. */
+  login: LoginConfig | null;
+  /** Why `login` is null: the code and the exact reason. */
+  loginError?: { code: 'IDP_URL_INVALID'; message: string };
   /** Payment API base URL. */
   api: string;
 }
@@ -104,17 +108,12 @@ export class IdentityController implements ReactiveController {
 
   /** Call from a click handler: the IdP window needs the click's user activation. */
   async signIn(): Promise<void> {
-    // auth.js and options.js are lazy chunks, already loaded by prepare(): awaiting them here costs a
-    // microtask, well within the click's user activation that window.open needs.
-    const [auth, { loginConfig }] = await Promise.all([import('./auth.js'), import('./options.js')]);
-    let config: LoginConfig;
-    try {
-      config = loginConfig(this.options());
-    } catch (error) {
-      const { code, message } = error as { code?: string; message: string };
-      if (code === 'IDP_URL_INVALID') return this.#fail(code, message, true);
-      throw error;
-    }
+    const { login, loginError } = this.options();
+    if (!login) return this.#fail('IDP_URL_INVALID', loginError?.message ?? 'identity-provider is not valid', true);
+    const config: LoginConfig = login;
+    // auth.js is a lazy chunk, already loaded by prepare(): awaiting it here costs a microtask, well
+    // within the click's user activation that window.open needs.
+    const auth = await import('./auth.js');
     this.#run?.cancel();
     // Already loaded by prepare() in the normal case, so login runs within the click's activation.
     const client = (this.#client ??= await auth.authClient()) as Parameters<typeof auth.startLogin>[0];
@@ -130,6 +129,23 @@ export class IdentityController implements ReactiveController {
       const code = result.reason === 'timeout' ? 'IDP_UNREACHABLE' : 'LOGIN_FAILED';
       this.#fail(code, result.message);
     }
+  }
+
+  /**
+   * The sign-in attributes were refused when they were set (the composition already reported it): show
+   * it at once instead of at the click. A valid configuration later lifts it.
+   */
+  refuse(code: 'IDP_URL_INVALID', message: string): void {
+    const s = this.#state.get();
+    if (s.status === 'signed-in' || (s.status === 'failed' && s.error?.code === code)) return;
+    this.#run?.cancel();
+    this.#set({ status: 'failed', error: { code, message, fatal: true } });
+  }
+
+  /** The attributes were fixed: start again from a clean state. */
+  accept(): void {
+    const s = this.#state.get();
+    if (s.status === 'failed' && s.error?.code === 'IDP_URL_INVALID') this.#set({ status: 'idle' });
   }
 
   async signOut(): Promise<void> {

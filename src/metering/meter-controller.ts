@@ -1,48 +1,66 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReadableAtom } from 'nanostores';
 import { Meter } from './meter.js';
 import { createMeterStore, type MeterSnapshot, type MeterTick, type PlayStatus } from './meter-store.js';
-import { MeterConfigError, parseBudget, parsePreviewSeconds, parseRate } from './money.js';
-import { t } from '../i18n/locale.js';
 
-/** What the meter needs from its element: the attributes and the inner media element. */
+/** What the meter needs from its element: the inner media element. */
 export interface MeterHost extends ReactiveControllerHost, HTMLElement {
   readonly media: HTMLMediaElement | null;
-  src?: string;
-  rate?: string | null;
-  budget?: string | null;
-  previewSeconds?: string | number | null;
-  pauseWhenHidden?: boolean;
-  readonly locale?: string;
+}
+
+/** The meter's part of the player's configuration (config/player-config.ts parses it). */
+export interface MeterSettings {
+  src: string;
+  rateMicroAlgos: number;
+  budgetMicroAlgos: number | null;
+  previewSeconds: number;
+  /** A price attribute was refused: nothing is counted as billable. */
+  invalid: boolean;
+}
+
+/** The next step of the money path: payments, called directly (never through a DOM event). */
+export interface MeterListener {
+  /** Cumulative billed seconds of meter session `session` (a new session counts from zero again). */
+  credited(session: string, seconds: number, mediaTime: number): void;
+  /** Playback started (true) or stopped: paused, ended (false). */
+  playing(playing: boolean): void;
 }
 
 const MEDIA_EVENTS = [
   'play', 'playing', 'pause', 'waiting', 'seeking', 'seeked', 'ended', 'ratechange', 'timeupdate', 'error', 'emptied',
 ];
 const HAVE_FUTURE_DATA = 3;
+let sessions = 0;
 
 /**
  * Attaches the pure Meter to the host's media element: every media event, every visibility change
  * and one timer wake-up per second while playing (none otherwise) becomes a sample. The timer is
  * only a backstop for tabs where timeupdate is rare; the meter credits by the media clock, so a
  * timer throttled to once a minute in a hidden tab still yields every second.
+ *
+ * It only counts: it never plays or pauses the media (the play policy reads its store).
  */
 export class MeterController implements ReactiveController {
-  /** Subscribe from anywhere: `player.meter.store.subscribe(s => …)`. Kept across sessions. */
-  readonly store = createMeterStore();
+  readonly #store = createMeterStore();
+  /** Read-only: `player.meter.store.subscribe(s => …)`. Kept across sessions. */
+  readonly store: ReadableAtom<MeterSnapshot> = this.#store;
   meter!: Meter;
-  error: MeterConfigError | null = null;
+  listener: MeterListener | null = null;
   /** What one "continue" adds at the budget: the budget the session started with. */
   budgetStep: number | null = null;
   private media: HTMLMediaElement | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
-  private pausedWhenHidden = false;
-  private session?: string;
-  private budgetText?: string | null;
+  private invalid = false;
+  private playingNow = false;
+  private sessionKey?: string;
+  private sessionId = '';
+  private budget?: number | null;
   private unlisten?: () => void;
 
   constructor(
     private readonly host: MeterHost,
+    private readonly settings: () => MeterSettings,
     private readonly now: () => number = () => performance.now(),
   ) {
     host.addController(this);
@@ -50,47 +68,38 @@ export class MeterController implements ReactiveController {
 
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.onEvent);
-    this.unlisten = this.store.listen(() => this.host.requestUpdate());
+    this.unlisten = this.#store.listen(() => this.host.requestUpdate());
     // Back after a DOM move: listen to the media again without waiting for a render.
     if (this.meter) this.hostUpdated();
   }
 
   hostUpdate(): void {
-    const { src, rate, budget, previewSeconds } = this.host;
+    const c = this.settings();
     // A new video, price or preview is a new session. Not `emptied`: hls.js fires it on the same video
     // when it re-attaches media to recover, and a reset there would zero the total and the budget.
-    const session = `${src}|${rate}|${previewSeconds}`;
-    if (session === this.session && budget === this.budgetText) return;
-    const sameSession = session === this.session && !this.error;
-    this.session = session;
-    this.budgetText = budget;
-    try {
-      this.budgetStep = parseBudget(budget);
-      if (sameSession) {
-        // Only the cap changed (the page raised or lowered it): the session, its seq and totals go on.
+    const key = `${c.src}|${c.rateMicroAlgos}|${c.previewSeconds}|${c.invalid}`;
+    if (key === this.sessionKey) {
+      // Only the cap changed (the page raised or lowered it): the session, its seq and totals go on.
+      if (c.budgetMicroAlgos !== this.budget) {
+        this.budget = this.budgetStep = c.budgetMicroAlgos;
         const before = this.meter.state;
-        this.publish(before, this.meter.setBudget(this.budgetStep));
-        return;
+        this.publish(before, this.meter.setBudget(c.budgetMicroAlgos));
       }
-      this.meter = new Meter({
-        now: this.now,
-        rateMicroAlgos: parseRate(rate),
-        budgetMicroAlgos: this.budgetStep,
-        previewSeconds: parsePreviewSeconds(previewSeconds == null ? null : String(previewSeconds)),
-        store: this.store,
-      });
-      this.error = null;
-    } catch (e) {
-      if (!(e instanceof MeterConfigError)) throw e;
-      // Refuse to play at a price we cannot read: nothing is billed and play() is undone at once.
-      this.error = e;
-      this.meter = new Meter({ now: this.now, store: this.store });
-      this.media?.pause();
-      // The event carries the localised sentence; the page's developer gets the exact reason.
-      console.warn(`sippar-player: ${e.message}`);
-      const detail = { code: e.code, message: t(this.host.locale ?? 'en', e.code), fatal: true };
-      this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
+      return;
     }
+    // Close the old session first: the seconds it completed go out under it, not under the new one.
+    if (this.meter) this.sample();
+    this.sessionKey = key;
+    this.sessionId = `m${++sessions}`;
+    this.budget = this.budgetStep = c.budgetMicroAlgos;
+    this.invalid = c.invalid;
+    this.meter = new Meter({
+      now: this.now,
+      rateMicroAlgos: c.invalid ? 0 : c.rateMicroAlgos,
+      budgetMicroAlgos: c.invalid ? null : c.budgetMicroAlgos,
+      previewSeconds: c.previewSeconds,
+      store: this.#store,
+    });
     this.started = false;
     this.sample();
   }
@@ -113,12 +122,16 @@ export class MeterController implements ReactiveController {
     this.unlisten?.();
   }
 
-  /** The overlay's "continue": add the original budget again and resume. */
+  /** Takes a sample now (the page is going away: what was watched until this instant counts). */
+  sampleNow(): void {
+    if (this.meter) this.sample();
+  }
+
+  /** The overlay's "continue": add the original budget again (the play policy then lets playback resume). */
   continueWithMoreBudget(): void {
     if (this.budgetStep == null) return;
     const before = this.meter.state;
     this.publish(before, this.meter.raiseBudget(this.budgetStep));
-    void this.media?.play().catch(() => undefined);
   }
 
   private detach(): void {
@@ -128,28 +141,13 @@ export class MeterController implements ReactiveController {
   }
 
   private readonly onEvent = (event: Event): void => {
-    const media = this.media;
-    if (!media) return;
-    const { type } = event;
-    if (type === 'play') {
-      this.started = true;
-      if (this.error || this.meter.state.budgetState === 'reached') media.pause();
-    }
-    if (type === 'visibilitychange' && this.host.pauseWhenHidden) {
-      // Pause in the background, and resume on return only what this pause stopped.
-      if (document.hidden && !media.paused) {
-        this.pausedWhenHidden = true;
-        media.pause();
-      } else if (!document.hidden && this.pausedWhenHidden) {
-        this.pausedWhenHidden = false;
-        void media.play().catch(() => undefined);
-      }
-    }
-    this.sample(type === 'waiting' ? 'waiting' : undefined);
+    if (!this.media) return;
+    if (event.type === 'play') this.started = true;
+    this.sample(event.type === 'waiting' ? 'waiting' : undefined);
   };
 
   private statusOf(media: HTMLMediaElement | null): PlayStatus {
-    if (!media || this.error) return this.error ? 'error' : 'idle';
+    if (!media || this.invalid) return this.invalid ? 'error' : 'idle';
     if (media.error) return 'error';
     if (media.ended) return 'ended';
     if (media.seeking) return 'seeking';
@@ -167,12 +165,14 @@ export class MeterController implements ReactiveController {
     }));
   }
 
-  /** Ticks and state changes out as events; pause at the budget; the timer only while playing. */
+  /** Seconds to payments (directly) and out as events; the timer only while playing. */
   private publish(before: MeterSnapshot, ticks: MeterTick[]): void {
-    const media = this.media;
+    const last = ticks.at(-1);
+    if (last) this.listener?.credited(this.sessionId, last.seconds, last.mediaTime);
+    // Outputs only: a page may listen; nothing in the player reads them back.
     for (const tick of ticks) this.host.dispatchEvent(new CustomEvent('sippar-tick', { detail: tick, bubbles: true, composed: true }));
     const after = this.report(before);
-    if (after.budgetState === 'reached' && media && !media.paused) media.pause();
+    this.reportPlaying(after.status);
     if (after.status !== 'playing') {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -182,6 +182,14 @@ export class MeterController implements ReactiveController {
         this.sample();
       }, 1000);
     }
+  }
+
+  /** Waiting and seeking keep the state they interrupt; playing starts it; paused, ended and idle stop it. */
+  private reportPlaying(status: PlayStatus): void {
+    const playing = status === 'playing' ? true : status === 'waiting' || status === 'seeking' ? this.playingNow : false;
+    if (playing === this.playingNow) return;
+    this.playingNow = playing;
+    this.listener?.playing(playing);
   }
 
   /** `sippar-meter-state` on every change of status or budget state. */

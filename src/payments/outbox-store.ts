@@ -7,6 +7,7 @@
  * time), it is shared by the tabs the Web Lock arbitrates, and a write can be awaited (store-before-send).
  */
 import type { OutboxRecord } from './outbox.js';
+import type { Tick } from './tick.js';
 
 export interface StoredSession extends OutboxRecord {
   key: string;
@@ -24,6 +25,17 @@ export interface SessionStore {
   load(key: string): Promise<StoredSession | undefined>;
   save(row: StoredSession): Promise<void>;
   remove(key: string): Promise<void>;
+  /**
+   * Synchronously notes a tick sent on pagehide (a standby, never stored as `signed`): the page may die
+   * before an IndexedDB write lands, and the next load must continue from it. `load` folds it back in.
+   */
+  noteSent(key: string, tick: Tick): void;
+}
+
+/** A tick sent while the page went away moves the stored signed head on (see SessionStore.noteSent). */
+export function withSentNote(row: StoredSession | undefined, note: Tick | undefined): StoredSession | undefined {
+  if (!row || !note || note.sessionId !== row.sessionId || note.seq <= row.signed.seq) return row;
+  return { ...row, signed: { seq: note.seq, seconds: note.seconds, microAlgos: note.microAlgos }, standby: null, standbyNext: null };
 }
 
 export function sessionKey(api: string, principal: string, contentId: string): string {
@@ -32,12 +44,17 @@ export function sessionKey(api: string, principal: string, contentId: string): s
 
 export function memoryStore(): SessionStore {
   const rows = new Map<string, StoredSession>();
+  const notes = new Map<string, Tick>();
   return {
-    load: async (key) => structuredClone(rows.get(key)),
+    load: async (key) => structuredClone(withSentNote(rows.get(key), notes.get(key))),
+    noteSent: (key, tick) => void notes.set(key, tick),
     save: async (row) => {
       if (!isStale(rows.get(row.key), row)) rows.set(row.key, structuredClone(row));
     },
-    remove: async (key) => void rows.delete(key),
+    remove: async (key) => {
+      rows.delete(key);
+      notes.delete(key);
+    },
   };
 }
 
@@ -71,6 +88,16 @@ function committed(tx: IDBTransaction): Promise<void> {
 export function indexedDbStore(dbName = 'sippar-payments'): SessionStore {
   let db: Promise<IDBDatabase | null> | undefined;
   const fallback = memoryStore();
+  // localStorage because it is synchronous: a write at pagehide is done when the call returns.
+  const noteKey = (key: string) => `sippar-payments:sent:${key}`;
+  const readNote = (key: string): Tick | undefined => {
+    try {
+      const text = globalThis.localStorage?.getItem(noteKey(key));
+      return text ? (JSON.parse(text) as Tick) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const open = () =>
     (db ??= new Promise<IDBDatabase | null>((resolve) => {
       if (typeof indexedDB === 'undefined') return resolve(null);
@@ -93,7 +120,14 @@ export function indexedDbStore(dbName = 'sippar-payments'): SessionStore {
     async load(key) {
       const d = await open();
       if (!d) return fallback.load(key);
-      return (await done(d.transaction(STORE, 'readonly').objectStore(STORE).get(key))) as StoredSession | undefined;
+      return withSentNote((await done(d.transaction(STORE, 'readonly').objectStore(STORE).get(key))) as StoredSession | undefined, readNote(key));
+    },
+    noteSent(key, tick) {
+      try {
+        globalThis.localStorage?.setItem(noteKey(key), JSON.stringify(tick));
+      } catch {
+        fallback.noteSent(key, tick);
+      }
     },
     async save(row) {
       const d = await open();
@@ -108,6 +142,11 @@ export function indexedDbStore(dbName = 'sippar-payments'): SessionStore {
       await committed(tx);
     },
     async remove(key) {
+      try {
+        globalThis.localStorage?.removeItem(noteKey(key));
+      } catch {
+        // nothing noted, or storage refused: nothing to clear
+      }
       const d = await open();
       if (!d) return fallback.remove(key);
       const tx = d.transaction(STORE, 'readwrite');

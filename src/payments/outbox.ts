@@ -49,6 +49,12 @@ export interface OutboxRecord {
    * counts as used whether or not it is ever sent.
    */
   standby?: SignedTick | null;
+  /**
+   * Its twin: the same seq, one second more. pagehide sends it when the meter credited one second that
+   * could not be signed in time, so a page that goes away is billed within a second of what it played.
+   * Only one of the two is ever sent (the same seq twice with other totals is refused by the server).
+   */
+  standbyNext?: SignedTick | null;
 }
 
 export interface OutboxStorage {
@@ -169,7 +175,8 @@ export class Outbox {
     if (st.tick.seconds < head.seconds || st.tick.microAlgos < head.microAlgos) throw new Error('totals decreased');
     this.rec.pending = structuredClone(st);
     this.rec.signed = { seq: st.tick.seq, seconds: st.tick.seconds, microAlgos: st.tick.microAlgos };
-    this.rec.standby = null; // its totals are now behind; the caller signs a new one
+    this.rec.standby = null; // its totals are now behind; the caller signs a new pair
+    this.rec.standbyNext = null;
     await this.persist();
     this.pump();
   }
@@ -178,11 +185,13 @@ export class Outbox {
    * Stores a standby final tick (see OutboxRecord.standby). It must follow the head with the same totals;
    * it is not sent by the outbox, only read back by whoever handles `pagehide`.
    */
-  async setStandby(st: SignedTick): Promise<void> {
+  async setStandby(st: SignedTick, next?: SignedTick): Promise<void> {
     if (this.disposed) return;
     const head = this.head();
     if (st.tick.seq !== head.seq + 1 || st.tick.seconds !== head.seconds || st.tick.final !== true) throw new Error('standby must be a final tick just above the head');
+    if (next && (next.tick.seq !== st.tick.seq || next.tick.seconds !== head.seconds + 1 || next.tick.final !== true)) throw new Error('standbyNext must be the standby plus one second');
     this.rec.standby = structuredClone(st);
+    this.rec.standbyNext = next ? structuredClone(next) : null;
     await this.persist();
   }
 

@@ -16,6 +16,8 @@ export interface PlaybackHost extends ReactiveControllerHost, HTMLElement {
   preload: string;
   readonly media: HTMLVideoElement | null;
   readonly locale: string;
+  /** A play request (a paid video's play policy may refuse it), not the media's own play(). */
+  play(): Promise<void>;
 }
 
 /**
@@ -155,7 +157,7 @@ export class PlaybackController implements ReactiveController, SessionOwner {
       const gen = this.generation;
       // Guarded: if another source replaced this one first, the old position must not leak into it.
       if (this.engine !== 'hls' && time) video.addEventListener('loadedmetadata', () => { if (gen === this.generation) video.currentTime = time; }, { once: true });
-      if (playing) video.play().catch(() => undefined);
+      if (playing) this.host.play().catch(() => undefined);
     }
   }
 

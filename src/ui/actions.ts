@@ -2,9 +2,17 @@
  * What the buttons and keys do, on the <video> and the host. Shared by controls and keyboard so a
  * key and its button can never disagree.
  */
-export function togglePlay(video: HTMLVideoElement): void {
-  if (video.paused || video.ended) video.play().catch(() => undefined); // autoplay policy may refuse
-  else video.pause();
+/** Play and pause are requests to the host: a paid video's play policy may refuse them. */
+export interface PlayTarget {
+  readonly paused: boolean;
+  readonly ended: boolean;
+  play(): Promise<void>;
+  pause(): void;
+}
+
+export function togglePlay(target: PlayTarget): void {
+  if (target.paused || target.ended) target.play().catch(() => undefined); // autoplay policy may refuse
+  else target.pause();
 }
 
 export function seekBy(video: HTMLVideoElement, seconds: number): void {

@@ -3,8 +3,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MeterSnapshot } from '../metering/meter-store.js';
 import { formatAmount } from './cost-counter.js';
+import { t } from '../i18n/locale.js';
+import { fill } from '../i18n/paid-messages.js';
 
 export function budgetOverlay(s: MeterSnapshot, step: number | null, locale: string, onContinue: () => void): TemplateResult | typeof nothing {
   if (s.budgetState !== 'reached') return nothing;
-  return html`<div part="overlay budget" class="overlay" role="dialog" aria-label="Budget reached"><p>Budget of ${formatAmount(s.budgetMicroAlgos ?? 0, locale)} reached</p><button part="button budget-button" @click=${onContinue}>Continue: +${formatAmount(step ?? s.budgetMicroAlgos ?? 0, locale)}</button></div>`;
+  const reached = fill(t(locale, 'budgetReached'), { amount: formatAmount(s.budgetMicroAlgos ?? 0, locale) });
+  const more = fill(t(locale, 'budgetContinue'), { amount: formatAmount(step ?? s.budgetMicroAlgos ?? 0, locale) });
+  return html`<div part="overlay budget" class="overlay" role="dialog" aria-label=${t(locale, 'budgetLabel')}><p>${reached}</p><button part="button budget-button" @click=${onContinue}>${more}</button></div>`;
 }

@@ -2,7 +2,7 @@ import { html, svg, nothing } from 'lit';
 import type { Messages } from '../i18n/messages.js';
 import { formatTime } from '../i18n/locale.js';
 import { icons } from './icons.js';
-import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay } from './actions.js';
+import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay, type PlayTarget } from './actions.js';
 
 const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -21,7 +21,7 @@ function buffered(video: HTMLVideoElement, duration: number) {
 }
 
 /** The control bar. Reads state straight from the <video>; the host re-renders on media events. */
-export function renderControls(host: HTMLElement, video: HTMLVideoElement, m: Messages, locale: string) {
+export function renderControls(host: HTMLElement & PlayTarget, video: HTMLVideoElement, m: Messages, locale: string) {
   const duration = Number.isFinite(video.duration) ? video.duration : 0;
   const playing = !video.paused && !video.ended;
   const muted = video.muted || video.volume === 0;
@@ -38,7 +38,7 @@ export function renderControls(host: HTMLElement, video: HTMLVideoElement, m: Me
           @input=${(e: Event) => { video.currentTime = Number((e.target as HTMLInputElement).value); }} />
       </div>
       <div class="bar">
-        <button part="button play-button" aria-label=${playing ? m.pause : m.play} @click=${() => togglePlay(video)}>
+        <button part="button play-button" aria-label=${playing ? m.pause : m.play} @click=${() => togglePlay(host)}>
           ${playing ? icons.pause : icons.play}
         </button>
         <button part="button mute-button" aria-label=${muted ? m.unmute : m.mute} @click=${() => { video.muted = !muted; if (muted && video.volume === 0) video.volume = 1; }}>

@@ -2,7 +2,8 @@
 // speaks on pause, end and budget changes only: a screen reader must not read a number every second.
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { MeterSnapshot } from '../metering/meter-store.js';
-import { formatTime } from '../i18n/locale.js';
+import { formatTime, t } from '../i18n/locale.js';
+import { fill } from '../i18n/paid-messages.js';
 
 let cached: [string, Intl.NumberFormat] | undefined;
 /** ALGO amounts in the page's locale: up to 6 decimals, exactly a microAlgo. One formatter, reused. */
@@ -13,24 +14,26 @@ export function formatAmount(micro: number, locale: string): string {
 
 /** What the live region says; empty while playing, so it changes (and speaks) only on these moments. */
 export function announcement(s: MeterSnapshot, locale: string): string {
-  const total = formatAmount(s.totalMicroAlgos, locale);
-  if (s.budgetState === 'reached') return `Budget reached: ${total} spent`;
+  const amount = formatAmount(s.totalMicroAlgos, locale);
+  if (s.budgetState === 'reached') return fill(t(locale, 'announceBudget'), { amount });
   if (s.status === 'paused' || s.status === 'ended') {
-    return `${s.status === 'ended' ? 'Ended' : 'Paused'}. ${formatTime(s.watchedSeconds, locale)} watched, ${total}`;
+    return fill(t(locale, s.status === 'ended' ? 'announceEnded' : 'announcePaused'), { time: formatTime(s.watchedSeconds, locale), amount });
   }
-  if (s.budgetState === 'warning') return 'Budget almost spent';
+  if (s.budgetState === 'warning') return t(locale, 'announceWarning');
   return '';
 }
 
 export function costCounter(s: MeterSnapshot, locale: string): TemplateResult | typeof nothing {
   if (!s.rateMicroAlgos) return nothing;
+  const say = (key: Parameters<typeof t>[1], values: Record<string, string | number> = {}) => fill(t(locale, key), values);
+  const rate = say('counterRate', { amount: formatAmount(s.rateMicroAlgos, locale) });
   const text =
     s.status === 'idle'
-      ? `${formatAmount(s.rateMicroAlgos, locale)} / second${s.previewSeconds ? ` · ${s.previewSeconds} s free` : ''}`
+      ? `${rate}${s.previewSeconds ? ` · ${say('counterFree', { seconds: s.previewSeconds })}` : ''}`
       : s.status === 'paused' || s.status === 'ended'
-        ? `Total ${formatAmount(s.totalMicroAlgos, locale)}`
+        ? say('counterTotal', { amount: formatAmount(s.totalMicroAlgos, locale) })
         : `${formatTime(s.watchedSeconds, locale)} · ${
-            s.previewUsed < s.previewSeconds ? 'free preview' : formatAmount(s.totalMicroAlgos, locale)
+            s.previewUsed < s.previewSeconds ? say('counterPreview') : formatAmount(s.totalMicroAlgos, locale)
           }`;
   return html`<div part="counter" class="counter" ?data-warning=${s.budgetState === 'warning' || s.budgetState === 'reached'}>${text}</div><span class="sr" aria-live="polite">${announcement(s, locale)}</span>`;
 }

@@ -1,4 +1,4 @@
-import { captionTracks, seekBy, toggleCaptions, toggleFullscreen, togglePlay, volumeBy } from './actions.js';
+import { captionTracks, seekBy, toggleCaptions, toggleFullscreen, togglePlay, volumeBy, type PlayTarget } from './actions.js';
 
 const NATIVE_KEYS = new Set(['INPUT', 'SELECT', 'BUTTON']);
 
@@ -7,7 +7,7 @@ const NATIVE_KEYS = new Set(['INPUT', 'SELECT', 'BUTTON']);
  * (space on a button, arrows on a slider or menu) are left to it, or they would act twice.
  * Returns true when the key was used.
  */
-export function handleKey(event: KeyboardEvent, host: HTMLElement, video: HTMLVideoElement): boolean {
+export function handleKey(event: KeyboardEvent, host: HTMLElement & PlayTarget, video: HTMLVideoElement): boolean {
   if (event.ctrlKey || event.metaKey || event.altKey) return false;
   const target = event.composedPath()[0] as Element | undefined;
   const native = !!target && NATIVE_KEYS.has(target.tagName);
@@ -15,10 +15,10 @@ export function handleKey(event: KeyboardEvent, host: HTMLElement, video: HTMLVi
   switch (key) {
     case ' ':
       if (native) return false;
-      togglePlay(video);
+      togglePlay(host);
       return true;
     case 'k':
-      togglePlay(video);
+      togglePlay(host);
       return true;
     case 'ArrowLeft':
     case 'ArrowRight':

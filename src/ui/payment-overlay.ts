@@ -2,24 +2,31 @@
 // session) and a small strip during grace. A template function rendered in the player's shadow root.
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { PaymentState } from '../payments/payments-store.js';
-import { formatAlgo } from '../metering/money.js';
+import { t } from '../i18n/locale.js';
+import { fill } from '../i18n/paid-messages.js';
+import { formatAmount } from './cost-counter.js';
 
 export interface PaymentOverlayProps {
   state: PaymentState;
+  /** The page's language: every string below is localised. */
+  locale: string;
   onRetry: () => void;
   onWatchHere: () => void;
   now?: number;
 }
 
-export function paymentOverlay({ state, onRetry, onWatchHere, now = Date.now() }: PaymentOverlayProps): TemplateResult | typeof nothing {
+export function paymentOverlay({ state, locale, onRetry, onWatchHere, now = Date.now() }: PaymentOverlayProps): TemplateResult | typeof nothing {
   const { status, error } = state;
+  const say = (key: string) => t(locale, key as never);
   if (status === 'grace') {
     const left = Math.max(0, Math.ceil(((state.graceEndsAt ?? now) - now) / 1000));
-    return html`<div part="payment payment-grace" class="payment strip" role="status">
-      Reconnecting to the payment service… playback pauses in ${left} s if it stays unreachable.
-    </div>`;
+    return html`<div part="payment payment-grace" class="payment strip" role="status">${fill(say('paymentGrace'), { seconds: left })}</div>`;
   }
-  const balance = state.balanceMicroAlgos !== undefined ? html`<p>Balance: ${formatAlgo(state.balanceMicroAlgos)} ALGO</p>` : nothing;
+  const balance = state.balanceMicroAlgos !== undefined
+    ? html`<p>${fill(say('paymentBalance'), { amount: formatAmount(state.balanceMicroAlgos, locale) })}</p>`
+    : nothing;
+  // The message from the code, in the page's language (the server's English text is for developers).
+  const message = (fallback: string) => say(error?.code ?? fallback);
   const dialog = (code: string, title: string, message: string, button: TemplateResult) =>
     html`<div part="payment" class="payment" role="alertdialog" aria-labelledby="payment-title" aria-describedby="payment-message" data-code=${code}>
       <h2 id="payment-title">${title}</h2>
@@ -28,17 +35,17 @@ export function paymentOverlay({ state, onRetry, onWatchHere, now = Date.now() }
     </div>`;
   switch (status) {
     case 'insufficient-funds':
-      return dialog('INSUFFICIENT_FUNDS', 'Not enough funds', error?.message ?? 'Your balance does not cover more of this video.',
-        html`<button part="payment-button" @click=${onRetry}>I topped up, continue</button>`);
+      return dialog('INSUFFICIENT_FUNDS', say('paymentFundsTitle'), message('INSUFFICIENT_FUNDS'),
+        html`<button part="payment-button" @click=${onRetry}>${say('paymentFundsButton')}</button>`);
     case 'paused-unreachable':
-      return dialog('PAYMENT_API_UNREACHABLE', 'Payment service unreachable', error?.message ?? 'Playback resumes when the payment service is back.',
-        html`<button part="payment-button" @click=${onRetry}>Retry now</button>`);
+      return dialog('PAYMENT_API_UNREACHABLE', say('paymentUnreachableTitle'), message('PAYMENT_API_UNREACHABLE'),
+        html`<button part="payment-button" @click=${onRetry}>${say('paymentRetryNow')}</button>`);
     case 'elsewhere':
-      return dialog('WATCHING_ELSEWHERE', 'Playing in another tab', error?.message ?? 'This video is playing in another tab.',
-        html`<button part="payment-button" @click=${onWatchHere}>Watch here</button>`);
+      return dialog('WATCHING_ELSEWHERE', say('paymentElsewhereTitle'), message('WATCHING_ELSEWHERE'),
+        html`<button part="payment-button" @click=${onWatchHere}>${say('paymentWatchHere')}</button>`);
     case 'error':
-      return dialog(error?.code ?? 'PAYMENT_REJECTED', 'Payment problem', error?.message ?? 'The payment service refused this session.',
-        html`<button part="payment-button" @click=${onRetry}>Try again</button>`);
+      return dialog(error?.code ?? 'PAYMENT_REJECTED', say('paymentErrorTitle'), message('PAYMENT_REJECTED'),
+        html`<button part="payment-button" @click=${onRetry}>${say('paymentTryAgain')}</button>`);
     default:
       return nothing;
   }

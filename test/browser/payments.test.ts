@@ -47,27 +47,40 @@ describe('payments in the browser', () => {
   });
 
   it('<sippar-player> renders the payment overlay from its payments store and takes injected services', async () => {
+    // A balance of 3 s: the fake API (the shared ledger rules) charges 3 s, then answers 402 with a zero balance.
+    const { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } = await import('@dfinity/identity');
+    const session = await ECDSAKeyIdentity.generate();
+    const chain = await DelegationChain.create(Ed25519KeyIdentity.generate(), session.getPublicKey(), new Date(Date.now() + 3_600_000));
+    const api = fakePaymentApi({ balanceMicroAlgos: 3000 });
     const el = document.createElement('sippar-player') as SipparPlayer;
     el.setAttribute('lang', 'en');
     el.setAttribute('rate', '0.001');
     el.setAttribute('content-id', 'film-1');
     let retried = 0;
-    el.services = { locks: null, api: { start: async () => { throw new Error('unused'); }, extend: async () => { throw new Error('unused'); }, pause: async () => { throw new Error('unused'); } } };
+    el.services = { ...api.services(), auth: { identity: DelegationIdentity.fromDelegation(session, chain) } };
+    el.muted = true;
+    el.src = '/media/basic/index.m3u8';
     document.body.append(el);
     await el.updateComplete;
     const payments = el.payments!;
     const original = payments.retry.bind(payments);
     payments.retry = () => { retried++; original(); };
-    payments.store.set({ status: 'insufficient-funds', acknowledged: { seq: 3, seconds: 3, microAlgos: 3000 }, balanceMicroAlgos: 0, error: { code: 'INSUFFICIENT_FUNDS', message: 'Top up.', fatal: false } });
+    await el.play();
+    const t0 = performance.now();
+    while (payments.state.status !== 'insufficient-funds') {
+      check(performance.now() - t0 < 15_000, `status ${JSON.stringify(payments.state)}`);
+      await sleep(50);
+    }
     await el.updateComplete;
     const overlay = el.shadowRoot!.querySelector('[part~="payment"]');
     check(!!overlay, 'no payment overlay');
     check(overlay!.getAttribute('data-code') === 'INSUFFICIENT_FUNDS', `code ${overlay!.getAttribute('data-code')}`);
     check((overlay!.textContent ?? '').includes('Balance: 0 ALGO'), `text ${overlay!.textContent}`);
+    check(el.paused, 'playing past the 402');
     (overlay!.querySelector('button') as HTMLButtonElement).click();
     check(retried === 1, 'retry not wired');
-    payments.store.set({ status: 'active', acknowledged: { seq: 3, seconds: 3, microAlgos: 3000 } });
     await el.updateComplete;
+    check((payments.state.status as string) === 'active', `status after retry ${payments.state.status}`);
     check(!el.shadowRoot!.querySelector('[part~="payment"]'), 'overlay still shown when active');
     el.remove();
   });

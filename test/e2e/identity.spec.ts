@@ -243,8 +243,9 @@ test('an invalid Algorand address from the payment API is ADDRESS_INVALID and st
   await signIn(page);
   await expect.poll(async () => (await authState(page)).error).toBe('ADDRESS_INVALID');
   expect(await page.evaluate(() => {
-    const gate = document.querySelector('sippar-player')!.identity!;
-    return { canCharge: gate.controller.canCharge, identity: gate.controller.identity === undefined, blocking: gate.blocking };
+    const player = document.querySelector('sippar-player')!;
+    const gate = player.identity!;
+    return { canCharge: gate.controller.canCharge, identity: gate.controller.identity === undefined, blocking: player.blockers.includes('sign-in') };
   })).toEqual({ canCharge: false, identity: true, blocking: true });
   await expect(page.locator('sippar-player').locator('[part~="login-signed-in"] [role="alert"]')).toContainText(/invalid Algorand address/);
   const errors = await page.evaluate(() => (window as unknown as { authEvents: Array<{ error?: { code: string; fatal: boolean } }> }).authEvents.filter((e) => e.error).map((e) => e.error));

@@ -1,6 +1,12 @@
+// The meter controller composed as commerce.ts composes it: it only counts; the play policy and its
+// governor (fed by the meter's store and the parsed configuration) pause and resume the media.
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
+import { atom, computed } from 'nanostores';
 import { MeterController, type MeterHost } from '../../../src/metering/meter-controller.js';
 import type { MeterTick } from '../../../src/metering/meter-store.js';
+import { BLOCKING_CONFIG_CODES, parsePlayerConfig, type PlayerAttributes } from '../../../src/config/player-config.js';
+import { createPlayPolicy } from '../../../src/policy/play-policy.js';
+import { PlayGovernor } from '../../../src/policy/play-governor.js';
 
 /** A media element as far as the controller looks at it: properties plus events, driven by the test. */
 class FakeVideo extends EventTarget {
@@ -13,7 +19,9 @@ class FakeVideo extends EventTarget {
 
 const doc = Object.assign(new EventTarget(), { hidden: false });
 
-function setup(attrs: Partial<Pick<MeterHost, 'src' | 'rate' | 'budget' | 'previewSeconds' | 'pauseWhenHidden'>> = {}) {
+type Attrs = { src: string; rate: string | null; budget: string | null; previewSeconds: string | null; pauseWhenHidden: boolean };
+
+function setup(attrs: Partial<Attrs> = {}) {
   let wall = 0;
   const video = new FakeVideo();
   const events: { type: string; detail: unknown }[] = [];
@@ -26,9 +34,24 @@ function setup(attrs: Partial<Pick<MeterHost, 'src' | 'rate' | 'budget' | 'previ
   });
   host.addEventListener('sippar-tick', (e) => events.push({ type: 'tick', detail: (e as CustomEvent).detail }));
   host.addEventListener('sippar-meter-state', (e) => events.push({ type: 'state', detail: (e as CustomEvent).detail }));
-  host.addEventListener('sippar-error', (e) => events.push({ type: 'error', detail: (e as CustomEvent).detail }));
-  const c = new MeterController(host as unknown as MeterHost, () => wall);
+  const config = () => parsePlayerConfig({
+    src: host.src, rate: host.rate, budget: host.budget, previewSeconds: host.previewSeconds, contentId: 'film', api: null, graceSeconds: null,
+    identityProvider: null, derivationOrigin: null, maxTimeToLive: null, pauseWhenHidden: host.pauseWhenHidden,
+  } satisfies PlayerAttributes, 'https://example.com');
+  const invalid = () => config().errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code));
+  const c = new MeterController(host as unknown as MeterHost, () => {
+    const k = config();
+    return { src: host.src, rateMicroAlgos: k.rateMicroAlgos, budgetMicroAlgos: k.budgetMicroAlgos, previewSeconds: k.previewSeconds, invalid: invalid() };
+  }, () => wall);
+  const hidden = atom(false);
+  doc.addEventListener('visibilitychange', () => hidden.set(doc.hidden));
+  const inputs = computed([c.store, hidden], (m, h) => ({
+    configInvalid: invalid(), paid: true, previewSpent: true, canCharge: true, payment: 'active' as const,
+    budgetReached: m.budgetState === 'reached', hidden: h, pauseWhenHidden: host.pauseWhenHidden,
+  }));
+  const governor = new PlayGovernor(host as never, createPlayPolicy(inputs));
   c.hostConnected(); c.hostUpdate(); c.hostUpdated();
+  governor.hostConnected();
   /** Wall time passes; a playing video advances and fires timeupdate every 250 ms unless `quiet`. */
   const pass = (seconds: number, { quiet = false } = {}) => {
     for (let t = 0; t < seconds - 1e-9; t += 0.25) {
@@ -41,7 +64,7 @@ function setup(attrs: Partial<Pick<MeterHost, 'src' | 'rate' | 'budget' | 'previ
   };
   const ticks = () => events.filter((e) => e.type === 'tick').map((e) => e.detail as MeterTick);
   const states = () => events.filter((e) => e.type === 'state').map((e) => (e.detail as { state: string }).state);
-  return { c, video, host, pass, ticks, states, events, tick: (ms: number) => { wall += ms; vi.advanceTimersByTime(ms); } };
+  return { c, video, host, pass, ticks, states, events, errors: () => config().errors.map((e) => e.code), tick: (ms: number) => { wall += ms; vi.advanceTimersByTime(ms); } };
 }
 
 describe('MeterController', () => {
@@ -129,7 +152,7 @@ describe('MeterController', () => {
 
   it('survives removal before its first update, and listens again after a DOM move', () => {
     const host = Object.assign(new EventTarget(), { media: null, addController() {}, requestUpdate() {} });
-    const early = new MeterController(host as unknown as MeterHost, () => 0);
+    const early = new MeterController(host as unknown as MeterHost, () => ({ src: '', rateMicroAlgos: 0, budgetMicroAlgos: null, previewSeconds: 0, invalid: false }), () => 0);
     early.hostConnected();
     early.hostDisconnected();
     const s = setup();
@@ -144,7 +167,7 @@ describe('MeterController', () => {
 
   it('refuses an invalid rate before anything plays', () => {
     const s = setup({ rate: '-1' });
-    expect(s.events[0]).toMatchObject({ type: 'error', detail: { code: 'RATE_INVALID', fatal: true } });
+    expect(s.errors()).toEqual(['RATE_INVALID']);
     void s.video.play();
     expect(s.video.paused).toBe(true);
     s.pass(3);
@@ -153,7 +176,9 @@ describe('MeterController', () => {
 
   it.each([['budget', '0', 'BUDGET_INVALID'], ['previewSeconds', '1.5', 'PREVIEW_INVALID']])('refuses %s "%s"', (k, v, code) => {
     const s = setup({ [k]: v });
-    expect(s.events[0]).toMatchObject({ type: 'error', detail: { code } });
+    expect(s.errors()).toEqual([code]);
+    void s.video.play();
+    expect(s.video.paused).toBe(true);
   });
 
   it('pauses at the budget, refuses to play past it, and continues when raised', () => {

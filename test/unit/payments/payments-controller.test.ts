@@ -1,8 +1,12 @@
 // PaymentsController in Node with a fake host, a fake API and a virtual clock: the grace period
 // (default 30 s), the pause with PAYMENT_API_UNREACHABLE, the resume on the first acknowledgement, and 402.
+// Composed as commerce.ts composes it: seconds by direct call, and the play policy's governor on the media.
 import { describe, it, expect, beforeAll } from 'vitest';
+import { computed } from 'nanostores';
 import { DelegationChain, DelegationIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
 import { PaymentsController, type PaymentsConfig } from '../../../src/payments/payments-controller.js';
+import { createPlayPolicy } from '../../../src/policy/play-policy.js';
+import { PlayGovernor } from '../../../src/policy/play-governor.js';
 import { PaymentApiError } from '../../../src/payments/api-client.js';
 import type { PaymentApi } from '../../../src/payments/transport.js';
 import type { SessionStartResponse, TickRequest, TickResponse } from '../../../src/payments/protocol.js';
@@ -13,18 +17,26 @@ beforeAll(() => {
   (globalThis as { window?: EventTarget }).window ??= new EventTarget();
 });
 
-class FakeHost extends EventTarget {
+class FakeMedia extends EventTarget {
   paused = true;
-  pauses = 0;
-  plays = 0;
+  pause() { if (!this.paused) { this.paused = true; this.dispatchEvent(new Event('pause')); } }
+  async play() { if (this.paused) { this.paused = false; this.dispatchEvent(new Event('play')); } }
+}
+
+class FakeHost extends EventTarget {
+  readonly media = new FakeMedia();
   controllers: Array<{ hostConnected?(): void }> = [];
+  payments?: PaymentsController;
+  governor?: PlayGovernor;
+  get paused() { return this.media.paused; }
   addController(c: { hostConnected?(): void }) { this.controllers.push(c); }
   removeController() {}
   requestUpdate() {}
   get updateComplete() { return Promise.resolve(true); }
-  pause() { if (!this.paused) { this.paused = true; this.pauses++; this.dispatchEvent(new Event('pause')); } }
-  async play() { this.paused = false; this.plays++; this.dispatchEvent(new Event('play')); }
-  tick(seconds: number) { this.dispatchEvent(new CustomEvent('sippar-tick', { detail: { seq: seconds, seconds, microAlgos: 1000, totalMicroAlgos: seconds * 1000, mediaTime: seconds } })); }
+  /** The viewer presses play: a request to the governor, which the policy may refuse. */
+  async play() { await this.governor!.requestPlay(); this.payments!.playing(true); }
+  /** What the meter hands payments once a second: cumulative seconds of its session. */
+  tick(seconds: number) { this.payments!.credited('m1', seconds, seconds); }
 }
 
 async function identity() {
@@ -64,9 +76,15 @@ async function setup(config: Partial<PaymentsConfig> = {}) {
   const clock = new FakeClock();
   const api = fakeApi();
   const id = await identity();
-  const c = new PaymentsController(host as never, () => ({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, ...config }),
-    () => ({ api: api as PaymentApi, auth: { identity: id }, store: memoryStore(), locks: null, clock }));
+  const c = new PaymentsController(host as never, () => ({ api: api as PaymentApi, store: memoryStore(), locks: null, clock }));
+  host.payments = c;
+  const inputs = computed(c.store, (p) => ({
+    configInvalid: false, paid: true, previewSpent: true, canCharge: true, payment: p.status, budgetReached: false, hidden: false, pauseWhenHidden: false,
+  }));
+  host.governor = new PlayGovernor(host as never, createPlayPolicy(inputs));
   for (const ctl of host.controllers) ctl.hostConnected?.();
+  c.configure({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, ...config });
+  c.setIdentity(id);
   const codes: string[] = [];
   host.addEventListener('sippar-error', (e) => codes.push((e as CustomEvent).detail.code));
   return { host, clock, api, c, codes };

@@ -1,13 +1,11 @@
-// The money path of <sippar-player> (MeterController → PaymentsController → payment overlay) on a plain
-// <video>, with an identity made in the page instead of the Internet Identity popup: an Ed25519 root (the
+// The money path of <sippar-player> (commerce.ts: meter → payments machine → outbox, the play policy and the
+// overlays) on a plain <video>, with an identity made in the page instead of the Internet Identity popup: an Ed25519 root (the
 // reference server trusts Ed25519 roots in dev mode) delegating to an ECDSA session key, like II does.
 // The session key is kept in IndexedDB, as auth-client keeps its own, so a reload signs with the same key.
 import { LitElement, html } from 'lit';
 import { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
-import { MeterController } from '../../../../src/metering/meter-controller.js';
-import { PaymentsController, paymentsConfigOf, type PaymentServices } from '../../../../src/payments/payments-controller.js';
-import { paymentOverlay, paymentOverlayStyles } from '../../../../src/ui/payment-overlay.js';
-import { parseRate } from '../../../../src/metering/money.js';
+import { Commerce } from '../../../../src/commerce.js';
+import type { PaymentServices } from '../../../../src/payments/payments-controller.js';
 
 const q = new URLSearchParams(location.search);
 
@@ -42,28 +40,31 @@ async function makeIdentity(seedText: string): Promise<DelegationIdentity> {
 }
 
 class PaymentsHost extends LitElement {
-  static override styles = [paymentOverlayStyles];
   static override properties = { rate: {}, src: {} };
   rate: string | null = q.get('rate') ?? '0.001';
   budget: string | null = null;
   previewSeconds: string | null = null;
   src = q.get('src') ?? '/media/basic.mp4';
   services: PaymentServices = {};
-  readonly meter = new MeterController(this);
-  readonly payments = new PaymentsController(this, () => paymentsConfigOf(this, parseRate), () => this.services);
+  readonly locale = 'en';
   #video: HTMLVideoElement | null = null;
+  #commerce?: Commerce;
   get media() { return this.#video; }
-  pause() { this.#video?.pause(); }
-  play() { return this.#video ? this.#video.play() : Promise.resolve(); }
+  get commerce() { return (this.#commerce ??= new Commerce(this)); }
+  get payments() { return this.commerce.payments; }
+  get meter() { return this.commerce.meter; }
+  pause() { this.commerce.requestPause(); }
+  play() { return this.commerce.requestPlay(); }
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.commerce;
+  }
   protected override firstUpdated() {
     this.#video = this.renderRoot.querySelector('video');
-    // Re-dispatch what the element re-dispatches (PaymentsController listens on its host).
-    for (const type of ['play', 'pause', 'ended']) this.#video!.addEventListener(type, () => this.dispatchEvent(new Event(type)));
     this.requestUpdate();
   }
   override render() {
-    return html`<video .src=${this.src} muted loop playsinline style="width:320px"></video>
-      ${paymentOverlay({ state: this.payments.state, onRetry: () => this.payments.retry(), onWatchHere: () => void this.payments.watchHere() })}`;
+    return html`<video .src=${this.src} muted loop playsinline style="width:320px"></video>${this.#commerce?.render()}`;
   }
 }
 customElements.define('payments-host', PaymentsHost);

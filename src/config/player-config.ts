@@ -1,0 +1,123 @@
+/**
+ * A paid player's attributes, parsed once into one typed configuration. One parser per attribute, each
+ * the same function the server uses where it checks the same thing (rate ceiling: money.ts; content id:
+ * tick.ts). Pure: no DOM. The composition (commerce.ts) re-parses on every attribute change, so a page
+ * can change any of them at runtime.
+ */
+import { SipparError, type SipparErrorCode } from '../errors.js';
+import { loginConfig, IdentityConfigError, type LoginConfig } from '../identity/options.js';
+import { parseBudget, parsePreviewSeconds, parseRate } from '../metering/money.js';
+import { CONTENT_ID_PATTERN } from '../payments/tick.js';
+
+/** The attributes as the page wrote them (null: absent). */
+export interface PlayerAttributes {
+  src: string | null;
+  rate: string | null;
+  budget: string | null;
+  previewSeconds: string | null;
+  contentId: string | null;
+  api: string | null;
+  graceSeconds: string | null;
+  identityProvider: string | null;
+  derivationOrigin: string | null;
+  maxTimeToLive: string | null;
+  pauseWhenHidden: boolean;
+}
+
+export const PAID_ATTRIBUTES = [
+  'src', 'rate', 'budget', 'preview-seconds', 'content-id', 'api', 'grace-seconds', 'identity-provider', 'derivation-origin',
+  'max-time-to-live', 'pause-when-hidden',
+] as const;
+
+export interface PlayerConfig {
+  /** µALGO per second; 0 when free or when `rate` is invalid (see errors). */
+  rateMicroAlgos: number;
+  budgetMicroAlgos: number | null;
+  previewSeconds: number;
+  contentId: string;
+  /** Payment API base URL, without a trailing slash. */
+  api: string;
+  graceSeconds: number;
+  /** Null when `identity-provider` or `derivation-origin` is invalid (see errors). */
+  login: LoginConfig | null;
+  pauseWhenHidden: boolean;
+  /** Every attribute refused, each with its code; nothing is billed while one of them is a price attribute. */
+  errors: SipparError[];
+}
+
+export const DEFAULT_GRACE_SECONDS = 30;
+
+/** Codes of attributes without which nothing may play: the price, the budget, the preview, what is sold, where it is paid. */
+export const BLOCKING_CONFIG_CODES: ReadonlySet<SipparErrorCode> = new Set(['RATE_INVALID', 'BUDGET_INVALID', 'PREVIEW_INVALID', 'CONTENT_ID_INVALID', 'API_URL_INVALID']);
+
+export function parseContentId(text: string | null, src: string | null): string {
+  if (text != null && text !== '') {
+    if (!CONTENT_ID_PATTERN.test(text)) throw new SipparError('CONTENT_ID_INVALID', `content-id "${text}": use [A-Za-z0-9._:/-], 1–128 characters`);
+    return text;
+  }
+  // A page should set content-id; the src path is only a fallback, tidied to the same alphabet.
+  return (src ?? '').split(/[?#]/)[0]!.replace(/[^A-Za-z0-9._:/-]/g, '_').slice(-128);
+}
+
+export function parseApiUrl(text: string | null, pageOrigin: string): string {
+  const raw = text?.trim() || pageOrigin;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SipparError('API_URL_INVALID', `api "${raw}": not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SipparError('API_URL_INVALID', `api "${raw}": must be http(s)`);
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Whole or decimal seconds ≥ 0; anything else falls back to the default (a page typo must not stop playback). */
+export function parseGraceSeconds(text: string | null): number {
+  if (text == null || text.trim() === '') return DEFAULT_GRACE_SECONDS;
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 && n <= 86_400 ? n : DEFAULT_GRACE_SECONDS;
+}
+
+export function parsePlayerConfig(a: PlayerAttributes, pageOrigin: string): PlayerConfig {
+  const errors: SipparError[] = [];
+  const attempt = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (e) {
+      if (e instanceof SipparError) errors.push(e);
+      else if (e instanceof IdentityConfigError) errors.push(new SipparError(e.code, e.message));
+      else throw e;
+      return fallback;
+    }
+  };
+  return {
+    rateMicroAlgos: attempt(() => parseRate(a.rate), 0),
+    budgetMicroAlgos: attempt(() => parseBudget(a.budget), null),
+    previewSeconds: attempt(() => parsePreviewSeconds(a.previewSeconds), 0),
+    contentId: attempt(() => parseContentId(a.contentId, a.src), ''),
+    api: attempt(() => parseApiUrl(a.api, pageOrigin), ''),
+    graceSeconds: parseGraceSeconds(a.graceSeconds),
+    login: attempt<LoginConfig | null>(() => loginConfig(a), null),
+    pauseWhenHidden: a.pauseWhenHidden,
+    errors,
+  };
+}
+
+export interface ConfigHost {
+  src?: string;
+  rate?: string | null;
+  budget?: string | null;
+  previewSeconds?: string | null;
+}
+
+/** Reads a host's attributes (the only DOM-facing line; everything else above is pure). */
+export function attributesOf(host: Element & ConfigHost): PlayerAttributes {
+  const get = (name: string) => host.getAttribute(name);
+  // Properties first where the element has them: a page may set `player.budget` without an attribute.
+  return {
+    src: host.src ?? get('src'), rate: host.rate ?? get('rate'), budget: host.budget ?? get('budget'),
+    previewSeconds: host.previewSeconds ?? get('preview-seconds'),
+    contentId: get('content-id'), api: get('api'), graceSeconds: get('grace-seconds'), identityProvider: get('identity-provider'),
+    derivationOrigin: get('derivation-origin'), maxTimeToLive: get('max-time-to-live'), pauseWhenHidden: host.hasAttribute('pause-when-hidden'),
+  };
+}

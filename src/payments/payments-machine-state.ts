@@ -1,0 +1,110 @@
+/** The payments machine's state, events and effects (payments-machine.ts is the transition function). */
+import type { OutboxError, OutboxRecord, LedgerTotals } from './outbox.js';
+import type { PaymentState } from './payments-store.js';
+import type { Tick } from './tick.js';
+export interface MachineConfig {
+  api: string;
+  contentId: string;
+  rateMicroAlgos: number;
+  graceSeconds: number;
+}
+
+export type LockState = 'none' | 'acquiring' | 'held' | 'denied';
+export type SessionPhase = 'closed' | 'loading' | 'starting' | 'open';
+export type Ledger = LedgerTotals & { balanceMicroAlgos?: number };
+
+export interface MachineState {
+  /** Null: nothing to pay (free video, or a configuration the element refused). */
+  config: MachineConfig | null;
+  /** A configuration waiting for the open session to be settled with a final tick. */
+  nextConfig?: MachineConfig | null;
+  /** The signed-in viewer's session key (hex DER); null while signed out or expired. */
+  signer: string | null;
+  lock: LockState;
+  phase: SessionPhase;
+  /** Bumped whenever the open session goes away: answers for an older epoch are ignored. */
+  epoch: number;
+  sessionId?: string;
+  sessionRate: number;
+  /** Totals of the newest signed tick: the base of the next one. */
+  head: LedgerTotals;
+  /** Highest seq used, standby reservations included. */
+  reserved: number;
+  /** head.seq the stored standby pair was signed for; null: none. */
+  standbyFor: number | null;
+  /** Whole seconds credited by the meter and not yet signed. */
+  owed: number;
+  /** Seconds in the tick being signed right now (0: no signature in flight). */
+  signing: number;
+  /** What is being signed now: one signature at a time. */
+  signingKind: 'none' | 'tick' | 'standby';
+  signingFinal: boolean;
+  meterSession: string | null;
+  meterSeen: number;
+  mediaTimeMs: number;
+  /** Credits of the new meter session while the old session is being settled (see nextConfig). */
+  owedNext: number;
+  /** The media plays (as the meter saw it): the tab lock is taken at once, not at the first billed second. */
+  playing: boolean;
+  wantFinal: boolean;
+  /** A session closed with signed ticks the API has not acknowledged: reopen it to send them. */
+  unsent: boolean;
+  lastFinal: boolean;
+  /** pagehide came while a tick was being signed: send it with keepalive once signed. */
+  leaving: boolean;
+  failingSince: number | null;
+  startAttempt: number;
+  /** A start failed and its retry timer runs. */
+  startWaiting: boolean;
+  store: PaymentState;
+}
+
+export type MachineEvent =
+  | { type: 'configure'; config: MachineConfig | null }
+  | { type: 'identity'; signer: string | null }
+  | { type: 'credit'; meterSession: string; seconds: number; mediaTime: number }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'pagehide' }
+  | { type: 'retry' }
+  | { type: 'watch-here' }
+  | { type: 'lock'; held: boolean; steal: boolean }
+  | { type: 'lock-lost' }
+  | { type: 'loaded'; epoch: number; record: OutboxRecord | null }
+  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number }
+  | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
+  | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }
+  | { type: 'ack'; epoch: number; ledger: Ledger }
+  | { type: 'send-failed'; epoch: number; error: OutboxError; failingSince: number }
+  | { type: 'halt'; epoch: number; error: OutboxError; ledger?: Ledger }
+  | { type: 'timer'; name: TimerName };
+
+export type TimerName = 'grace' | 'start-retry';
+export type KeepaliveWhich = 'pending' | 'standby' | 'standby-next';
+
+export type Effect =
+  | { type: 'acquire-lock'; steal: boolean }
+  | { type: 'drop-lock' }
+  | { type: 'load-session'; epoch: number }
+  | { type: 'start-session'; epoch: number }
+  | { type: 'open-outbox'; epoch: number; record: OutboxRecord }
+  | { type: 'sign-tick'; epoch: number; tick: Omit<Tick, 'clientTime'> }
+  | { type: 'sign-standby'; epoch: number; final: Omit<Tick, 'clientTime'>; next: Omit<Tick, 'clientTime'> }
+  | { type: 'send-keepalive'; which: KeepaliveWhich }
+  | { type: 'kick-outbox' }
+  | { type: 'close-outbox'; forget: boolean }
+  | { type: 'set-timer'; name: TimerName; ms: number; attempt?: number }
+  | { type: 'clear-timer'; name: TimerName }
+  | { type: 'report-error'; code: string; message: string };
+
+export const ZERO: LedgerTotals = { seq: 0, seconds: 0, microAlgos: 0 };
+
+export function initialState(): MachineState {
+  return {
+    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, head: { ...ZERO }, reserved: 0,
+    standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
+    playing: false, wantFinal: false, unsent: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
+    store: { status: 'idle', acknowledged: { ...ZERO } },
+  };
+}
+

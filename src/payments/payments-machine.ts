@@ -1,0 +1,253 @@
+/**
+ * The payments session as a pure machine: `step(state, event, now) → [state, effects]`.
+ *
+ * Everything that decides *when* to open a session, sign, settle, wait or give up lives here; the
+ * controller (payments-controller.ts) only turns DOM and store changes into events and performs the
+ * effects (sign, store, send, lock, timers). No DOM, timers, IndexedDB, network or Lit, so random event
+ * sequences can be driven through it (test/unit/payments/payments-machine.property.test.ts).
+ *
+ * Seq space: every signed tick takes `reserved + 1`. The standby pair signed after each tick (see
+ * OutboxRecord.standby) reserves one seq of its own, because pagehide may send it without a chance to
+ * record that it did; the next tick then skips it. Gaps are allowed by the server, reuse is not.
+ */
+import { ZERO, type Effect, type KeepaliveWhich, type MachineEvent, type MachineState } from './payments-machine-state.js';
+import { acknowledge, applyConfig, canSign, closeSession, fail, halt, openSession, pauseUnreachable, sameConfig, setStatus, unreachable, elsewhere } from './payments-outcomes.js';
+
+export * from './payments-machine-state.js';
+
+export function step(prev: MachineState, ev: MachineEvent, now: number): [MachineState, Effect[]] {
+  const s: MachineState = { ...prev, head: { ...prev.head }, store: { ...prev.store } };
+  const fx: Effect[] = [];
+  const stale = 'epoch' in ev && ev.epoch !== s.epoch;
+  if (stale) return [prev, []];
+  switch (ev.type) {
+    case 'configure':
+      if (sameConfig(s.config, ev.config)) break;
+      // Settle the open session at the old price before moving on: its seconds were watched under it.
+      if (canSign(s) && (s.owed > 0 || s.signingKind === 'tick' || (s.head.seq > 0 && !s.lastFinal))) {
+        s.nextConfig = ev.config;
+        s.owedNext = 0;
+        s.wantFinal = true;
+      } else applyConfig(s, ev.config, fx);
+      break;
+    case 'identity':
+      if (ev.signer === s.signer) break;
+      if (s.phase !== 'closed') closeSession(s, fx, false);
+      if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
+      s.lock = 'none';
+      s.signer = ev.signer;
+      if (s.store.status === 'elsewhere') setStatus(s, 'idle');
+      break;
+    case 'credit': {
+      // Cumulative per meter session: a new session (new src, price or preview) counts from zero again.
+      const newSession = ev.meterSession !== s.meterSession;
+      const seen = newSession ? 0 : s.meterSeen;
+      const delta = ev.seconds - seen;
+      // While the old session is settled, a new meter session's seconds wait for the new configuration.
+      const intoNext = s.nextConfig !== undefined && (newSession || s.owedNext > 0 || s.meterSession === null);
+      s.meterSession = ev.meterSession;
+      s.meterSeen = Math.max(seen, ev.seconds);
+      s.mediaTimeMs = Math.max(0, Math.round(ev.mediaTime * 1000));
+      if (delta <= 0 || s.store.status === 'elsewhere') break;
+      if (intoNext) s.owedNext += delta;
+      else if (s.config) s.owed += delta;
+      break;
+    }
+    case 'play':
+      s.playing = true;
+      if (s.lock === 'denied') s.lock = 'none'; // ask again: the other tab may have gone
+      break;
+    case 'pause':
+      s.playing = false;
+      if (s.store.status !== 'elsewhere' && (s.phase !== 'closed' || s.owed > 0)) s.wantFinal = true;
+      break;
+    case 'pagehide':
+      pagehide(s, fx);
+      break;
+    case 'retry':
+      fx.push({ type: 'kick-outbox' });
+      if (s.startWaiting) {
+        s.startWaiting = false;
+        fx.push({ type: 'clear-timer', name: 'start-retry' });
+      }
+      if (s.store.status === 'insufficient-funds' || s.store.status === 'error') {
+        setStatus(s, s.phase === 'open' ? 'active' : 'idle');
+        delete s.store.error;
+      }
+      break;
+    case 'watch-here':
+      if (s.lock !== 'held') {
+        s.lock = 'acquiring';
+        fx.push({ type: 'acquire-lock', steal: true });
+      }
+      break;
+    case 'lock':
+      s.lock = ev.held ? 'held' : 'denied';
+      if (ev.held) {
+        // Taken over from another tab: reopen from storage, where that tab's newest ticks are.
+        if (ev.steal && s.phase !== 'closed') closeSession(s, fx, false);
+        if (s.store.status === 'elsewhere') { setStatus(s, 'idle'); delete s.store.error; }
+      } else elsewhere(s, fx, 'This video is playing in another tab.');
+      break;
+    case 'lock-lost':
+      s.lock = 'denied';
+      s.owed = 0;
+      s.wantFinal = false;
+      if (s.phase !== 'closed') closeSession(s, fx, false);
+      elsewhere(s, fx, 'This video is now playing in another tab.');
+      break;
+    case 'loaded':
+      if (ev.record) openSession(s, ev.record, fx);
+      else {
+        s.phase = 'starting';
+        if (s.store.status !== 'grace' && s.store.status !== 'paused-unreachable') setStatus(s, 'starting');
+        fx.push({ type: 'start-session', epoch: s.epoch });
+      }
+      break;
+    case 'started':
+      s.startAttempt = 0;
+      s.failingSince = null;
+      s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
+      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null }, fx);
+      break;
+    case 'start-failed':
+      s.phase = 'closed';
+      if (ev.retryable) {
+        s.failingSince ??= now;
+        s.startAttempt += 1;
+        s.startWaiting = true;
+        unreachable(s, fx, s.failingSince, ev.error, now);
+        fx.push({ type: 'set-timer', name: 'start-retry', ms: 0, attempt: s.startAttempt });
+      } else halt(s, fx, ev.error, ev.ledger);
+      break;
+    case 'signed':
+      signed(s, ev, fx);
+      break;
+    case 'ack':
+      acknowledge(s, ev.ledger);
+      s.failingSince = null;
+      fx.push({ type: 'clear-timer', name: 'grace' });
+      s.store.status = 'active';
+      delete s.store.graceEndsAt;
+      delete s.store.error;
+      break;
+    case 'send-failed':
+      unreachable(s, fx, ev.failingSince, ev.error, now);
+      break;
+    case 'halt':
+      halt(s, fx, ev.error, ev.ledger);
+      break;
+    case 'timer':
+      if (ev.name === 'start-retry') s.startWaiting = false;
+      else if (s.store.status === 'grace' && s.failingSince !== null) pauseUnreachable(s, fx);
+      break;
+  }
+  advance(s, fx);
+  return [s, fx];
+}
+
+/** What the next effect should be, given everything known: the one place that starts work. */
+function advance(s: MachineState, fx: Effect[]): void {
+  // A new configuration waits only for a settlement that can still happen.
+  if (s.nextConfig !== undefined && !canSign(s)) applyConfig(s, s.nextConfig, fx);
+  if (!s.config || !s.signer || s.signingKind !== 'none' || s.lock === 'denied') return;
+  const work = s.owed > 0 || s.wantFinal || s.unsent;
+  if (s.lock === 'none') {
+    if (!work && !s.playing) return;
+    s.lock = 'acquiring';
+    fx.push({ type: 'acquire-lock', steal: false });
+    return;
+  }
+  if (s.lock !== 'held') return;
+  if (s.phase === 'closed') {
+    if (!work || s.startWaiting) return;
+    s.phase = 'loading';
+    fx.push({ type: 'load-session', epoch: s.epoch });
+    return;
+  }
+  if (s.phase !== 'open') return;
+  const rate = s.sessionRate;
+  const tick = (seconds: number, final: boolean) => ({
+    sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: seconds * rate, mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
+  });
+  if (s.owed > 0 || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
+    const final = s.wantFinal;
+    const t = tick(s.head.seconds + s.owed, final);
+    s.signing = s.owed;
+    s.signingKind = 'tick';
+    s.signingFinal = final;
+    s.owed = 0;
+    s.wantFinal = false;
+    s.reserved = t.seq;
+    fx.push({ type: 'sign-tick', epoch: s.epoch, tick: t });
+    return;
+  }
+  s.wantFinal = false;
+  if (s.nextConfig !== undefined) {
+    applyConfig(s, s.nextConfig, fx);
+    return advance(s, fx);
+  }
+  if (s.head.seq > 0 && !s.lastFinal && s.standbyFor !== s.head.seq) {
+    s.signingKind = 'standby';
+    const final = tick(s.head.seconds, true);
+    s.reserved = final.seq;
+    fx.push({ type: 'sign-standby', epoch: s.epoch, final, next: { ...final, seconds: s.head.seconds + 1, microAlgos: (s.head.seconds + 1) * rate } });
+  }
+}
+
+function signed(s: MachineState, ev: { ok: boolean; purpose: 'tick' | 'standby' }, fx: Effect[]): void {
+  const wasTick = ev.purpose === 'tick';
+  const final = s.signingFinal;
+  s.signingKind = 'none';
+  if (!ev.ok) {
+    s.owed += s.signing;
+    s.signing = 0;
+    s.leaving = false;
+    fail(s, fx, 'error', 'PAYMENT_REJECTED', 'This payment could not be signed.');
+    return;
+  }
+  if (!wasTick) {
+    s.standbyFor = s.head.seq;
+    return;
+  }
+  const seconds = s.head.seconds + s.signing;
+  s.head = { seq: s.reserved, seconds, microAlgos: seconds * s.sessionRate };
+  s.signing = 0;
+  s.lastFinal = final;
+  s.standbyFor = null;
+  if (s.leaving) {
+    s.leaving = false;
+    fx.push({ type: 'send-keepalive', which: 'pending' });
+  }
+}
+
+/**
+ * The page goes away: nothing async is sure to finish. Send the stored unsent tick, and the pre-signed
+ * standby that matches what the meter has credited: the same totals, or one second more.
+ */
+function pagehide(s: MachineState, fx: Effect[]): void {
+  if (s.phase !== 'open' || s.store.status === 'elsewhere') return;
+  fx.push({ type: 'send-keepalive', which: 'pending' });
+  // A tick being signed already takes a seq above the standby's: send it when signed, not the standby.
+  if (s.signingKind === 'tick') {
+    s.leaving = true;
+    return;
+  }
+  const fresh = s.standbyFor === s.head.seq && s.head.seq > 0 && !s.lastFinal;
+  // A standby sent is signed evidence like any tick: it becomes the head (if the page lives on, bfcache).
+  const sent = (which: KeepaliveWhich, extra: number) => {
+    fx.push({ type: 'send-keepalive', which });
+    const seconds = s.head.seconds + extra;
+    s.head = { seq: s.reserved, seconds, microAlgos: seconds * s.sessionRate };
+    s.owed -= extra;
+    s.lastFinal = true;
+    s.standbyFor = null;
+  };
+  if (fresh && s.owed === 0) sent('standby', 0);
+  else if (fresh && s.owed >= 1) sent('standby-next', 1);
+  if (s.owed > 0) {
+    s.wantFinal = true;
+    s.leaving = true;
+  }
+}
+
