@@ -1,4 +1,5 @@
 import { IC_MAINNET_ROOT_KEY_RAW_HEX, II_MAINNET_CANISTER_ID } from './verify/canister-signature.js';
+import { MAX_RATE_MICRO } from '../src/metering/money.js';
 
 export interface ServerOptions {
   port?: number;
@@ -52,7 +53,8 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxPlaybackRate: o.maxPlaybackRate ?? 2,
     slackSeconds: o.slackSeconds ?? 5,
     maxClockSkewMs: o.maxClockSkewMs ?? 5 * 60_000,
-    maxRateMicroAlgos: o.maxRateMicroAlgos ?? 1_000_000,
+    // The element's own ceiling (money.ts): one rule for both sides.
+    maxRateMicroAlgos: o.maxRateMicroAlgos ?? MAX_RATE_MICRO,
     platformFeeBps: o.platformFeeBps ?? 1_000,
     analyticsToken: o.analyticsToken,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
