@@ -10,7 +10,6 @@ import { Principal } from '@dfinity/principal';
 import {
   API_PATHS,
   type AnalyticsResponse,
-  type ApiErrorBody,
   type DevCreditResponse,
   type SessionStartResponse,
   type ViewerResponse,
@@ -31,7 +30,7 @@ import { algorandAddressOf } from './algorand-address.js';
 import { DEV_DEFAULT_ORIGINS, resolveOptions, type ResolvedOptions, type ServerOptions } from './config.js';
 import { ApiError } from './errors.js';
 import { Bounded, obj, readBody, send, signatureBytes } from './http-io.js';
-import { applyTick, openSession } from './ledger/ledger-service.js';
+import { applyTick, openSession, tickAnswer } from './ledger/ledger-service.js';
 import { SqliteLedgerStorage } from './ledger/sqlite-storage.js';
 import type { LedgerStorage } from './ledger/storage.js';
 import { verifyDelegationChain, type TrustOptions, type VerifiedChain } from './verify/delegation-chain.js';
@@ -179,14 +178,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
       { tick: t, tickHash, signature },
       { now, settle, maxPlaybackRate: o.maxPlaybackRate, slackSeconds: o.slackSeconds, platformFeeBps: o.platformFeeBps },
     );
-    if (out.status === 402) {
-      const err: ApiErrorBody = {
-        error: { code: 'INSUFFICIENT_FUNDS', message: `balance exhausted: ${out.body.seconds} s billed, the rest of ${t.seconds} s stays owed` },
-        ledger: out.body,
-      };
-      return { status: 402, body: err };
-    }
-    return out;
+    return tickAnswer(out, t.seconds);
   }
 
   async function analytics(url: URL, req: IncomingMessage): Promise<AnalyticsResponse> {
@@ -235,9 +227,8 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
 
   function sendError(res: ServerResponse, e: unknown): void {
     if (e instanceof ApiError) {
-      const body: ApiErrorBody = { error: { code: e.code, message: e.message }, ...(e.ledger && { ledger: e.ledger }) };
       (res as ServerResponse & { code?: string }).code = e.code;
-      send(res, e.status, body);
+      send(res, e.status, e.body());
     } else {
       (res as ServerResponse & { code?: string }).code = 'INTERNAL';
       if (!o.quiet) o.log(JSON.stringify({ level: 'error', msg: String((e as Error)?.stack ?? e) }));

@@ -3,7 +3,7 @@
  * when another writer got there first. Browser-safe like the rules: stories and unit fakes use it with the
  * in-memory store.
  */
-import type { TickResponse } from '../../src/payments/protocol.js';
+import type { ApiErrorBody, TickResponse } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
 import type { LedgerStorage, NewSession } from './storage.js';
 import { WriteConflict } from './storage.js';
@@ -32,6 +32,13 @@ export async function applyTick(storage: LedgerStorage, input: VerifiedTick, lim
       if (!(e instanceof WriteConflict) || attempt >= MAX_ATTEMPTS) throw e;
     }
   }
+}
+
+/** The HTTP answer to an applied tick: 200 with the ledger, or 402 INSUFFICIENT_FUNDS carrying it (PROTOCOL.md §5). */
+export function tickAnswer(out: TickOutcome, signedSeconds: number): { status: number; body: TickResponse | ApiErrorBody } {
+  if (out.status !== 402) return out;
+  const message = `balance exhausted: ${out.body.seconds} s billed, the rest of ${signedSeconds} s stays owed`;
+  return { status: 402, body: { error: { code: 'INSUFFICIENT_FUNDS', message }, ledger: out.body } };
 }
 
 /** Opens a session when the viewer's balance pays its first second; answers that balance. */
