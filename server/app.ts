@@ -18,7 +18,6 @@ import {
   CONTENT_ID_PATTERN,
   NONCE_PATTERN,
   SESSION_ID_PATTERN,
-  fromHex,
   isUint,
   startSigningBytes,
   tickSigningBytes,
@@ -33,7 +32,7 @@ import { Bounded, obj, readBody, send, signatureBytes } from './http-io.js';
 import { applyTick, openSession, tickAnswer } from './ledger/ledger-service.js';
 import { SqliteLedgerStorage } from './ledger/sqlite-storage.js';
 import type { LedgerStorage } from './ledger/storage.js';
-import { verifyDelegationChain, type TrustOptions, type VerifiedChain } from './verify/delegation-chain.js';
+import { signedRequestChecks } from './signed-requests.js';
 import { parseSigningKey, verifySignature, type SigningKey } from './verify/keys.js';
 
 export type { ServerOptions } from './config.js';
@@ -59,40 +58,11 @@ const LIVE_WINDOW_MS = 30_000;
 export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) {
   const o = resolveOptions(options);
   const ledger: LedgerStorage = storage ?? new SqliteLedgerStorage(o.db);
-  const trust: TrustOptions = {
-    dev: o.dev,
-    icRootKeyRaw: fromHex(o.icRootKeyRawHex),
-    iiCanisterIds: o.iiCanisterIds,
-    acceptedTargets: o.acceptedTargets,
-    maxDelegations: 8,
-  };
   const sessions = new Bounded<string, CachedSession>(100_000);
-  // A chain is verified once (a canister signature costs a BLS check, ~ms); later requests carrying the
-  // same chain and session key reuse the result until the chain expires.
-  const chains = new Bounded<string, VerifiedChain>(10_000);
+  const { verifyIdentity, checkRequestTime } = signedRequestChecks(o);
 
   const originAllowed = (origin: string) =>
     o.origins === '*' || o.origins.includes(origin) || (o.dev && options.origins === undefined && DEV_DEFAULT_ORIGINS.test(origin));
-
-  async function verifyIdentity(b: Record<string, unknown>, message: Uint8Array): Promise<VerifiedChain> {
-    const now = o.now();
-    const cacheKey = createHash('sha256').update(JSON.stringify(b.delegationChain ?? null)).update(String(b.sessionPublicKey)).digest('base64');
-    let chain = chains.get(cacheKey);
-    if (!chain || chain.expiresAt <= now) {
-      chain = await verifyDelegationChain(b.delegationChain, b.sessionPublicKey, now, trust);
-      chains.set(cacheKey, chain);
-    }
-    if (!(await verifySignature(chain.sessionKey, message, signatureBytes(b.signature)))) {
-      throw new ApiError('BAD_SIGNATURE', 'signature does not verify with the session key');
-    }
-    return chain;
-  }
-
-  function checkRequestTime(t: unknown): number {
-    if (!isUint(t)) throw new ApiError('BAD_REQUEST', 'requestTime must be Unix milliseconds');
-    if (Math.abs(o.now() - t) > o.maxClockSkewMs) throw new ApiError('STALE_REQUEST', `requestTime is more than ${o.maxClockSkewMs} ms from server time`);
-    return t;
-  }
 
   async function viewer(body: unknown): Promise<ViewerResponse> {
     const b = obj(body);
