@@ -15,11 +15,42 @@ export interface TickOutcome {
   body: TickResponse;
 }
 
-/** Enough for any honest race: each retry means another tick of the same session or viewer committed. */
-const MAX_ATTEMPTS = 16;
+/**
+ * A conflict means another writer committed a tick of this session or a debit of this viewer, so retries
+ * always make progress; the cap only stops a store that conflicts for no reason.
+ */
+const MAX_ATTEMPTS = 64;
+
+/**
+ * Ticks of one session run one after another within this process (a lane per session and store), as one
+ * SQLite batch used to run them in order: a burst of a session's ticks is applied in arrival order
+ * instead of racing on the session's seq guard. The guards remain for what a lane cannot see: other
+ * processes on a shared database, and other sessions of the same viewer.
+ */
+const lanes = new WeakMap<LedgerStorage, Map<string, Promise<unknown>>>();
+
+function inLane<T>(storage: LedgerStorage, key: string, run: () => Promise<T>): Promise<T> {
+  let m = lanes.get(storage);
+  if (!m) lanes.set(storage, (m = new Map()));
+  const next = (m.get(key) ?? Promise.resolve()).then(run, run);
+  const tail = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  m.set(key, tail);
+  void tail.then(() => {
+    if (m.get(key) === tail) m.delete(key);
+  });
+  return next;
+}
 
 /** Applies one verified tick; throws ApiError on a refusal (nothing written) or an unknown session. */
-export async function applyTick(storage: LedgerStorage, input: VerifiedTick, limits: TickLimits): Promise<TickOutcome> {
+export function applyTick(storage: LedgerStorage, input: VerifiedTick, limits: TickLimits): Promise<TickOutcome> {
+  return inLane(storage, input.tick.sessionId, () => decideAndApply(storage, input, limits));
+}
+
+/** Load → decide → apply, deciding again when a guard of the store did not hold. */
+export async function decideAndApply(storage: LedgerStorage, input: VerifiedTick, limits: TickLimits): Promise<TickOutcome> {
   for (let attempt = 1; ; attempt++) {
     const ctx = await storage.loadTick(input.tick.sessionId, input.tick.seq);
     if (!ctx) throw new ApiError('NOT_FOUND', 'unknown session');
