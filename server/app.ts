@@ -10,7 +10,6 @@ import { Principal } from '@dfinity/principal';
 import {
   API_PATHS,
   type AnalyticsResponse,
-  type ApiErrorBody,
   type DevCreditResponse,
   type SessionStartResponse,
   type ViewerResponse,
@@ -19,7 +18,6 @@ import {
   CONTENT_ID_PATTERN,
   NONCE_PATTERN,
   SESSION_ID_PATTERN,
-  fromHex,
   isUint,
   startSigningBytes,
   tickSigningBytes,
@@ -30,8 +28,11 @@ import {
 import { algorandAddressOf } from './algorand-address.js';
 import { DEV_DEFAULT_ORIGINS, resolveOptions, type ResolvedOptions, type ServerOptions } from './config.js';
 import { ApiError } from './errors.js';
-import { Ledger } from './ledger.js';
-import { verifyDelegationChain, type TrustOptions, type VerifiedChain } from './verify/delegation-chain.js';
+import { Bounded, obj, readBody, send, signatureBytes } from './http-io.js';
+import { applyTick, openSession, tickAnswer } from './ledger/ledger-service.js';
+import { SqliteLedgerStorage } from './ledger/sqlite-storage.js';
+import type { LedgerStorage } from './ledger/storage.js';
+import { signedRequestChecks } from './signed-requests.js';
 import { parseSigningKey, verifySignature, type SigningKey } from './verify/keys.js';
 
 export type { ServerOptions } from './config.js';
@@ -39,7 +40,8 @@ export type { ServerOptions } from './config.js';
 export interface RunningServer {
   url: string;
   port: number;
-  ledger: Ledger;
+  /** The store behind the API (SqliteLedgerStorage unless one was passed in; its `db` is open for tests). */
+  ledger: LedgerStorage;
   options: ResolvedOptions;
   close(): Promise<void>;
 }
@@ -50,77 +52,24 @@ interface CachedSession {
   expiresAt: number;
 }
 
-/** Bounded map: drops the oldest entry past `max` (insertion order). */
-class Bounded<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(k: K, v: V): this {
-    if (!this.has(k) && this.size >= this.max) this.delete(this.keys().next().value as K);
-    return super.set(k, v);
-  }
-}
-
 const LIVE_WINDOW_MS = 30_000;
 
-function obj(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('BAD_JSON', 'body must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
-function signatureBytes(v: unknown): Uint8Array {
-  if (typeof v !== 'string') throw new ApiError('BAD_REQUEST', 'signature must be hex');
-  try {
-    return fromHex(v);
-  } catch {
-    throw new ApiError('BAD_REQUEST', 'signature must be hex');
-  }
-}
-
-export function createApp(options: ServerOptions = {}) {
+/** `storage`: another LedgerStorage than SQLite at `options.db` (the in-memory one, PostgreSQL). */
+export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) {
   const o = resolveOptions(options);
-  const ledger = new Ledger(o.db);
-  const trust: TrustOptions = {
-    dev: o.dev,
-    icRootKeyRaw: fromHex(o.icRootKeyRawHex),
-    iiCanisterIds: o.iiCanisterIds,
-    acceptedTargets: o.acceptedTargets,
-    maxDelegations: 8,
-  };
+  const ledger: LedgerStorage = storage ?? new SqliteLedgerStorage(o.db);
   const sessions = new Bounded<string, CachedSession>(100_000);
-  // A chain is verified once (a canister signature costs a BLS check, ~ms); later requests carrying the
-  // same chain and session key reuse the result until the chain expires.
-  const chains = new Bounded<string, VerifiedChain>(10_000);
+  const { verifyIdentity, checkRequestTime } = signedRequestChecks(o);
 
   const originAllowed = (origin: string) =>
     o.origins === '*' || o.origins.includes(origin) || (o.dev && options.origins === undefined && DEV_DEFAULT_ORIGINS.test(origin));
-
-  async function verifyIdentity(b: Record<string, unknown>, message: Uint8Array): Promise<VerifiedChain> {
-    const now = o.now();
-    const cacheKey = createHash('sha256').update(JSON.stringify(b.delegationChain ?? null)).update(String(b.sessionPublicKey)).digest('base64');
-    let chain = chains.get(cacheKey);
-    if (!chain || chain.expiresAt <= now) {
-      chain = await verifyDelegationChain(b.delegationChain, b.sessionPublicKey, now, trust);
-      chains.set(cacheKey, chain);
-    }
-    if (!(await verifySignature(chain.sessionKey, message, signatureBytes(b.signature)))) {
-      throw new ApiError('BAD_SIGNATURE', 'signature does not verify with the session key');
-    }
-    return chain;
-  }
-
-  function checkRequestTime(t: unknown): number {
-    if (!isUint(t)) throw new ApiError('BAD_REQUEST', 'requestTime must be Unix milliseconds');
-    if (Math.abs(o.now() - t) > o.maxClockSkewMs) throw new ApiError('STALE_REQUEST', `requestTime is more than ${o.maxClockSkewMs} ms from server time`);
-    return t;
-  }
 
   async function viewer(body: unknown): Promise<ViewerResponse> {
     const b = obj(body);
     const requestTime = checkRequestTime(b.requestTime);
     const chain = await verifyIdentity(b, whoamiSigningBytes({ requestTime }));
     const algorandAddress = algorandAddressOf(chain.principal);
-    const balanceMicroAlgos = await ledger.batch(() => ledger.ensureViewer(chain.principal, algorandAddress, o.now()));
+    const balanceMicroAlgos = await ledger.ensureViewer(chain.principal, algorandAddress, o.now());
     return { principal: chain.principal, algorandAddress, balanceMicroAlgos };
   }
 
@@ -138,23 +87,11 @@ export function createApp(options: ServerOptions = {}) {
     const algorandAddress = algorandAddressOf(chain.principal);
     const sessionId = randomBytes(16).toString('base64url');
     const startHash = createHash('sha256').update(chain.sessionKey.der).update(message).digest();
-    const balanceMicroAlgos = await ledger.batch(() => {
-      const balance = ledger.ensureViewer(chain.principal, algorandAddress, now);
-      if (rateMicroAlgos > 0 && balance < rateMicroAlgos) {
-        throw new ApiError('INSUFFICIENT_FUNDS', `balance ${balance} µALGO cannot pay one second at ${rateMicroAlgos} µALGO/s`);
-      }
-      ledger.createSession({
-        id: sessionId,
-        principal: chain.principal,
-        contentId,
-        rate: rateMicroAlgos,
-        sessionKey: chain.sessionKey.der,
-        startHash,
-        startedAt: now,
-        expiresAt: chain.expiresAt,
-      });
-      return balance;
-    });
+    const balanceMicroAlgos = await openSession(
+      ledger,
+      { id: sessionId, principal: chain.principal, contentId, rate: rateMicroAlgos, sessionKey: chain.sessionKey.der, startHash, startedAt: now, expiresAt: chain.expiresAt },
+      algorandAddress,
+    );
     sessions.set(sessionId, { key: chain.sessionKey, keyHex: toHex(chain.sessionKey.der), expiresAt: chain.expiresAt });
     return {
       sessionId,
@@ -175,12 +112,12 @@ export function createApp(options: ServerOptions = {}) {
     };
   }
 
-  function cachedSession(id: string): CachedSession {
+  async function cachedSession(id: string): Promise<CachedSession> {
     let c = sessions.get(id);
     if (!c) {
-      const row = ledger.session(id);
+      const row = await ledger.sessionKey(id);
       if (!row) throw new ApiError('NOT_FOUND', 'unknown session');
-      c = { key: parseSigningKey(new Uint8Array(row.session_key)), keyHex: row.session_key.toString('hex'), expiresAt: row.expires_at };
+      c = { key: parseSigningKey(row.sessionKey), keyHex: toHex(row.sessionKey), expiresAt: row.expiresAt };
       sessions.set(id, c);
     }
     return c;
@@ -197,7 +134,7 @@ export function createApp(options: ServerOptions = {}) {
     if (settle && t.final !== true) throw new ApiError('BAD_REQUEST', '/session/pause needs a tick with final: true');
     if (!settle && t.final === true) throw new ApiError('BAD_REQUEST', 'a final tick goes to /session/pause');
     const signature = signatureBytes(b.signature);
-    const s = cachedSession(t.sessionId);
+    const s = await cachedSession(t.sessionId);
     if (b.sessionPublicKey !== undefined && String(b.sessionPublicKey).toLowerCase() !== s.keyHex) {
       throw new ApiError('NOT_SESSION_OWNER', 'this session belongs to another session key');
     }
@@ -206,39 +143,28 @@ export function createApp(options: ServerOptions = {}) {
     const now = o.now();
     if (s.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired; start a new session');
     const tickHash = createHash('sha256').update(bytes).digest();
-    const out = await ledger.batch(() =>
-      ledger.applyTick(t.sessionId, t, tickHash, signature, {
-        now,
-        settle,
-        maxPlaybackRate: o.maxPlaybackRate,
-        slackSeconds: o.slackSeconds,
-        platformFeeBps: o.platformFeeBps,
-      }),
+    const out = await applyTick(
+      ledger,
+      { tick: t, tickHash, signature },
+      { now, settle, maxPlaybackRate: o.maxPlaybackRate, slackSeconds: o.slackSeconds, platformFeeBps: o.platformFeeBps },
     );
-    if (out.status === 402) {
-      const err: ApiErrorBody = {
-        error: { code: 'INSUFFICIENT_FUNDS', message: `balance exhausted: ${out.body.seconds} s billed, the rest of ${t.seconds} s stays owed` },
-        ledger: out.body,
-      };
-      return { status: 402, body: err };
-    }
-    return out;
+    return tickAnswer(out, t.seconds);
   }
 
-  function analytics(url: URL, req: IncomingMessage): AnalyticsResponse {
+  async function analytics(url: URL, req: IncomingMessage): Promise<AnalyticsResponse> {
     if (o.analyticsToken !== undefined && req.headers.authorization !== `Bearer ${o.analyticsToken}`) {
       throw new ApiError('NOT_SESSION_OWNER', 'analytics needs the platform token');
     }
     const sessionId = url.searchParams.get('sessionId');
     if (sessionId !== null) {
       if (!SESSION_ID_PATTERN.test(sessionId)) throw new ApiError('BAD_REQUEST', 'bad sessionId');
-      const session = ledger.sessionAnalytics(sessionId);
+      const session = await ledger.sessionAnalytics(sessionId);
       if (!session) throw new ApiError('NOT_FOUND', 'unknown session');
       return { session };
     }
     const contentId = url.searchParams.get('contentId') ?? undefined;
     if (contentId !== undefined && !CONTENT_ID_PATTERN.test(contentId)) throw new ApiError('BAD_REQUEST', 'bad contentId');
-    return { totals: ledger.totals(o.now(), LIVE_WINDOW_MS, contentId) };
+    return { totals: await ledger.totals(o.now(), LIVE_WINDOW_MS, contentId) };
   }
 
   async function devCredit(body: unknown): Promise<DevCreditResponse> {
@@ -254,7 +180,7 @@ export function createApp(options: ServerOptions = {}) {
     if (!isUint(b.microAlgos) || b.microAlgos === 0) throw new ApiError('BAD_REQUEST', 'microAlgos must be a positive integer');
     const amount = b.microAlgos;
     const algorandAddress = algorandAddressOf(principal);
-    const balanceMicroAlgos = await ledger.batch(() => ledger.credit(principal, algorandAddress, amount, o.now()));
+    const balanceMicroAlgos = await ledger.credit(principal, algorandAddress, amount, o.now());
     return { principal, algorandAddress, balanceMicroAlgos };
   }
 
@@ -265,58 +191,19 @@ export function createApp(options: ServerOptions = {}) {
     [API_PATHS.start]: { method: 'POST', json: true, run: async (b) => ok(await start(b)) },
     [API_PATHS.extend]: { method: 'PUT', json: true, run: (b) => tick(b, false) },
     [API_PATHS.pause]: { method: 'POST', json: true, run: (b) => tick(b, true) },
-    [API_PATHS.analytics]: { method: 'GET', json: false, run: (_b, url, req) => ok(analytics(url, req)) },
+    [API_PATHS.analytics]: { method: 'GET', json: false, run: async (_b, url, req) => ok(await analytics(url, req)) },
     [API_PATHS.devCredit]: { method: 'POST', json: true, run: async (b) => ok(await devCredit(b)) },
   };
 
-  function send(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-    res.end(text);
-  }
-
   function sendError(res: ServerResponse, e: unknown): void {
     if (e instanceof ApiError) {
-      const body: ApiErrorBody = { error: { code: e.code, message: e.message }, ...(e.ledger && { ledger: e.ledger }) };
       (res as ServerResponse & { code?: string }).code = e.code;
-      send(res, e.status, body);
+      send(res, e.status, e.body());
     } else {
       (res as ServerResponse & { code?: string }).code = 'INTERNAL';
       if (!o.quiet) o.log(JSON.stringify({ level: 'error', msg: String((e as Error)?.stack ?? e) }));
       send(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
     }
-  }
-
-  function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null> {
-    return new Promise((resolve) => {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      const tooLarge = () => {
-        res.setHeader('connection', 'close');
-        sendError(res, new ApiError('BODY_TOO_LARGE', `body exceeds ${o.maxBodyBytes} bytes`));
-        req.resume();
-        resolve(null);
-      };
-      if (declared > o.maxBodyBytes) return tooLarge();
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      req.on('data', (c: Buffer) => {
-        if (done) return;
-        size += c.length;
-        if (size > o.maxBodyBytes) {
-          done = true;
-          return tooLarge();
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        if (!done) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-      });
-      req.on('error', () => {
-        if (!done) resolve(null);
-        done = true;
-      });
-    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -359,7 +246,11 @@ export function createApp(options: ServerOptions = {}) {
       if (req.method !== route.method) throw new ApiError('METHOD_NOT_ALLOWED', `${url.pathname} takes ${route.method}`);
       let body: unknown;
       if (route.json) {
-        const raw = await readBody(req, res);
+        const raw = await readBody(req, o.maxBodyBytes);
+        if (raw === 'too-large') {
+          res.setHeader('connection', 'close');
+          return sendError(res, new ApiError('BODY_TOO_LARGE', `body exceeds ${o.maxBodyBytes} bytes`));
+        }
         if (raw === null) return;
         try {
           body = JSON.parse(raw.toString('utf8'));
@@ -377,8 +268,8 @@ export function createApp(options: ServerOptions = {}) {
   return { handle, ledger, options: o };
 }
 
-export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const app = createApp(options);
+export function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
+  const app = createApp(options, storage);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void app.handle(req, res));
   server.headersTimeout = 66_000;
   server.maxHeadersCount = 64;
@@ -394,10 +285,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
         options: app.options,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => {
-              app.ledger.close();
-              done();
-            });
+            server.close(() => void app.ledger.close().then(done));
             server.closeAllConnections();
           }),
       });

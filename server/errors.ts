@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ApiErrorCode, type TickResponse } from '../src/payments/protocol.js';
+import { ERROR_STATUS, type ApiErrorBody, type ApiErrorCode, type TickResponse } from '../src/payments/protocol.js';
 
 /** A refusal with a stable code; the HTTP layer turns it into `{error:{code,message}}`. */
 export class ApiError extends Error {
@@ -10,5 +10,10 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
+  }
+
+  /** The JSON body of this refusal (docs/PROTOCOL.md §Errors). */
+  body(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message }, ...(this.ledger && { ledger: this.ledger }) };
   }
 }

@@ -1,28 +1,23 @@
 // After sign-in: ask the payment API who this viewer is (signed whoami) and check the Algorand address
 // it answers. An invalid address stops charging (ADDRESS_INVALID): money must never go to a typo.
+// The request goes through the payment API's one client (api-client.ts), as ticks do.
 import type { DelegationIdentity } from '@dfinity/identity';
-import type { ViewerRequest, ViewerResponse } from '../payments/protocol.js';
-import { API_PATHS } from '../payments/protocol.js';
-import { whoamiSigningBytes } from '../payments/tick.js';
+import { createApiClient, PaymentApiError, signedViewerRequest } from '../payments/api-client.js';
+import { API_PATHS, type DelegationChainJson, type ViewerRequest, type ViewerResponse } from '../payments/protocol.js';
 
 export class ViewerError extends Error {
   constructor(readonly code: 'ADDRESS_INVALID' | 'VIEWER_UNAVAILABLE', message: string) { super(message); }
 }
 
-const hex = (bytes: ArrayBuffer | Uint8Array) =>
-  Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-
-export async function signedWhoami(identity: DelegationIdentity, now = Date.now()): Promise<ViewerRequest> {
+export function signedWhoami(identity: DelegationIdentity, now = Date.now()): Promise<ViewerRequest> {
   const chain = identity.getDelegation();
-  const requestTime = Math.floor(now);
-  const signature = await identity.sign(whoamiSigningBytes({ requestTime }));
   const last = chain.delegations[chain.delegations.length - 1]!;
-  return {
-    delegationChain: chain.toJSON() as ViewerRequest['delegationChain'],
-    sessionPublicKey: hex(last.delegation.pubkey),
-    signature: hex(signature),
-    requestTime,
+  const signer = {
+    sign: (bytes: Uint8Array) => identity.sign(bytes),
+    sessionPublicKey: new Uint8Array(last.delegation.pubkey),
+    delegationChain: chain.toJSON() as DelegationChainJson,
   };
+  return signedViewerRequest(signer, Math.floor(now));
 }
 
 /** Lazily loads only algosdk's address check (tree-shaken dynamic import). */
@@ -32,20 +27,18 @@ export async function isAlgorandAddress(address: string): Promise<boolean> {
 }
 
 export async function fetchViewer(api: string, identity: DelegationIdentity, signal?: AbortSignal): Promise<ViewerResponse> {
-  let response: Response;
+  let viewer: ViewerResponse;
   try {
-    response = await fetch(new URL(API_PATHS.viewer, api), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(await signedWhoami(identity)),
-      signal,
-    });
+    viewer = await createApiClient({ baseUrl: api }).viewer(await signedWhoami(identity), { signal });
   } catch (error) {
-    throw new ViewerError('VIEWER_UNAVAILABLE', `The payment API is unreachable: ${(error as Error).message}`);
+    if (!(error instanceof PaymentApiError)) throw error;
+    const why =
+      error.kind === 'http' ? `answered ${error.status} to ${API_PATHS.viewer}.`
+      : error.kind === 'bad-json' ? `answered ${error.status} to ${API_PATHS.viewer} with a body that is not JSON.`
+      : `is unreachable: ${error.message}`;
+    throw new ViewerError('VIEWER_UNAVAILABLE', `The payment API ${why}`);
   }
-  if (!response.ok) throw new ViewerError('VIEWER_UNAVAILABLE', `The payment API answered ${response.status} to ${API_PATHS.viewer}.`);
-  const viewer = (await response.json()) as ViewerResponse;
-  if (typeof viewer.algorandAddress !== 'string' || !(await isAlgorandAddress(viewer.algorandAddress))) {
+  if (typeof viewer?.algorandAddress !== 'string' || !(await isAlgorandAddress(viewer.algorandAddress))) {
     throw new ViewerError('ADDRESS_INVALID', `The payment API gave an invalid Algorand address for this viewer.`);
   }
   return viewer;

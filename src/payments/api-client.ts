@@ -1,7 +1,8 @@
 /**
  * A small fetch client for the six payment API endpoints (docs/PROTOCOL.md). No DOM beyond fetch, so the
- * element, Node tests and benches share it. Errors come back as PaymentApiError with the server's code and,
- * for tick refusals, what the ledger holds.
+ * element (payments and the viewer lookup), the server tests and benches share it. Every failure is a
+ * PaymentApiError whose `kind` says where it failed, with the server's code and, for tick refusals, what
+ * the ledger holds.
  */
 import {
   API_PATHS,
@@ -20,16 +21,29 @@ import {
 } from './protocol.js';
 import { startSigningBytes, tickSigningBytes, toHex, whoamiSigningBytes, type Tick } from './tick.js';
 
+/**
+ * Where a call failed, decided where it happened:
+ * - `timeout`: no complete answer within `timeoutMs` (headers or body);
+ * - `network`: no answer at all (refused, reset, DNS, offline, or aborted by the caller's signal);
+ * - `bad-json`: an answer whose body is not JSON (a proxy's HTML error page, a truncated body);
+ * - `http`: a JSON answer with a non-2xx status; `code` is the server's (INTERNAL if it named none).
+ */
+export type PaymentApiErrorKind = 'timeout' | 'network' | 'bad-json' | 'http';
+
 export class PaymentApiError extends Error {
+  override name = 'PaymentApiError';
+  readonly kind: PaymentApiErrorKind;
   constructor(
     /** HTTP status, or 0 when the request never got an answer (network, timeout, abort). */
     readonly status: number,
+    /** The server's code on `http`; 'NETWORK' when the server said nothing (timeout, network, bad-json). */
     readonly code: ApiErrorCode | 'NETWORK',
     message: string,
     readonly ledger?: TickResponse,
+    kind?: PaymentApiErrorKind,
   ) {
     super(message);
-    this.name = 'PaymentApiError';
+    this.kind = kind ?? (status === 0 ? 'network' : 'http');
   }
 }
 
@@ -37,54 +51,79 @@ export interface ApiClientOptions {
   /** Base URL of the payment API, e.g. "https://pay.example.com" (no trailing slash needed). */
   baseUrl: string;
   fetch?: typeof fetch;
-  /** Abort a request after this many ms (default 10 000). */
+  /** Abort a request after this many ms, body included (default 10 000). */
   timeoutMs?: number;
+  /** Send with `keepalive`, so a request made while the page goes away (pagehide) still leaves. */
+  keepalive?: boolean;
+}
+
+/** Per call: the caller's own abort signal (e.g. a component that disconnects). */
+export interface CallOptions {
+  signal?: AbortSignal;
 }
 
 export interface ApiClient {
-  viewer(req: ViewerRequest): Promise<ViewerResponse>;
-  start(req: SessionStartRequest): Promise<SessionStartResponse>;
-  extend(req: TickRequest): Promise<TickResponse>;
-  pause(req: TickRequest): Promise<TickResponse>;
+  viewer(req: ViewerRequest, call?: CallOptions): Promise<ViewerResponse>;
+  start(req: SessionStartRequest, call?: CallOptions): Promise<SessionStartResponse>;
+  extend(req: TickRequest, call?: CallOptions): Promise<TickResponse>;
+  pause(req: TickRequest, call?: CallOptions): Promise<TickResponse>;
   analytics(query: { sessionId?: string; contentId?: string }, token?: string): Promise<AnalyticsResponse>;
   devCredit(req: DevCreditRequest): Promise<DevCreditResponse>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.baseUrl.replace(/\/+$/, '');
+  // Looked up at each call, not bound once: a page (or Storybook) may replace fetch after this client exists.
   const doFetch = options.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, own?: AbortSignal): Promise<T> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = own ? AbortSignal.any([own, deadline]) : deadline;
+    // Whatever failed before a whole body arrived: the deadline's, the caller's, or the network's.
+    const lost = (e: unknown, during: string) =>
+      deadline.aborted
+        ? new PaymentApiError(0, 'NETWORK', `no answer within ${timeoutMs} ms ${during}`, undefined, 'timeout')
+        : new PaymentApiError(0, 'NETWORK', own?.aborted ? 'aborted by the caller' : String((e as Error)?.message ?? e), undefined, 'network');
     let res: Response;
+    let text: string;
     try {
       res = await doFetch(base + path, {
         method,
         headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
+        // The API authenticates by signatures, never by cookies.
+        credentials: 'omit',
+        ...(options.keepalive && { keepalive: true }),
       });
     } catch (e) {
-      throw new PaymentApiError(0, 'NETWORK', (e as Error)?.message ?? 'network error');
+      throw lost(e, 'to the request');
+    }
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw lost(e, 'for the body');
     }
     let json: unknown;
     try {
-      json = await res.json();
+      json = JSON.parse(text);
     } catch {
-      throw new PaymentApiError(res.status, res.ok ? 'INTERNAL' : 'INTERNAL', `non-JSON answer (HTTP ${res.status})`);
+      throw new PaymentApiError(res.status, 'NETWORK', `HTTP ${res.status} with a body that is not JSON`, undefined, 'bad-json');
     }
     if (!res.ok) {
-      const err = (json as ApiErrorBody | undefined)?.error;
-      throw new PaymentApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.status}`, (json as ApiErrorBody).ledger);
+      const b = json as Partial<ApiErrorBody> | null;
+      const err = b?.error;
+      throw new PaymentApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.status}`, b?.ledger, 'http');
     }
     return json as T;
   }
 
   return {
-    viewer: (req) => call('POST', API_PATHS.viewer, req),
-    start: (req) => call('POST', API_PATHS.start, req),
-    extend: (req) => call('PUT', API_PATHS.extend, req),
-    pause: (req) => call('POST', API_PATHS.pause, req),
+    viewer: (req, c) => call('POST', API_PATHS.viewer, req, {}, c?.signal),
+    start: (req, c) => call('POST', API_PATHS.start, req, {}, c?.signal),
+    extend: (req, c) => call('PUT', API_PATHS.extend, req, {}, c?.signal),
+    pause: (req, c) => call('POST', API_PATHS.pause, req, {}, c?.signal),
     analytics: (q, token) => {
       const p = new URLSearchParams();
       if (q.sessionId) p.set('sessionId', q.sessionId);

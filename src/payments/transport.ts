@@ -1,9 +1,7 @@
 /**
  * The outbox's view of the payment API: one tick in, one SendOutcome out, every failure classified as
- * "retry later" or "stop", with the element's error codes. Built on api-client.ts (server engineer's fetch
- * client); this module adds what the outbox needs on top: a fetch that tells a timeout and a garbage
- * answer apart from a lost network, keepalive for the tick sent while the page goes away, and a check of
- * the answer's shape.
+ * "retry later" or "stop", with the element's error codes. Built on api-client.ts, whose errors already
+ * say what failed (`kind`); this module maps them to the element's codes and checks the answer's shape.
  */
 import { createApiClient, PaymentApiError, type ApiClient } from './api-client.js';
 import type { TickRequest, TickResponse } from './protocol.js';
@@ -17,36 +15,8 @@ export type PaymentErrorCode = Extract<SipparErrorCode, `PAYMENT_${string}` | 'I
 /** The three calls payments make. `ApiClient` of api-client.ts satisfies it; Storybook can pass a fake. */
 export type PaymentApi = Pick<ApiClient, 'start' | 'extend' | 'pause'>;
 
-const TIMEOUT_MARK = 'PAYMENT_API_TIMEOUT';
-const INVALID_MARK = 'PAYMENT_API_INVALID_RESPONSE';
-
-/**
- * A fetch for api-client that (1) marks timeouts, (2) reads the body under the same deadline and marks a
- * non-JSON body (a proxy's HTML error page, a truncated answer), (3) optionally sends with keepalive so the
- * request outlives the page (pagehide). api-client wraps thrown errors into PaymentApiError(0, 'NETWORK'),
- * keeping our message, which classify() reads back.
- */
-export function classifyingFetch(base: typeof fetch = (...a) => fetch(...a), keepalive = false): typeof fetch {
-  return async (input, init) => {
-    try {
-      const res = await base(input, { ...init, keepalive, credentials: 'omit' });
-      const text = await res.text();
-      try {
-        JSON.parse(text);
-      } catch {
-        throw new Error(`${INVALID_MARK}: HTTP ${res.status} with a body that is not JSON`);
-      }
-      return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
-    } catch (e) {
-      const err = e as Error;
-      if (err?.name === 'TimeoutError') throw new Error(`${TIMEOUT_MARK}: no answer in time`);
-      throw err;
-    }
-  };
-}
-
 export function createPaymentApi(baseUrl: string, opts: { timeoutMs?: number; keepalive?: boolean; fetch?: typeof fetch } = {}): PaymentApi {
-  return createApiClient({ baseUrl, timeoutMs: opts.timeoutMs ?? 10_000, fetch: classifyingFetch(opts.fetch, opts.keepalive) });
+  return createApiClient({ baseUrl, timeoutMs: opts.timeoutMs ?? 10_000, fetch: opts.fetch, keepalive: opts.keepalive });
 }
 
 /** An error from api-client (or anything thrown) as an OutboxError plus whether to retry. */
@@ -54,11 +24,9 @@ export function classify(e: unknown): { retryable: boolean; error: OutboxError; 
   if (e instanceof PaymentApiError) {
     const { status, code } = e;
     const base = { apiCode: code, status, message: e.message };
-    if (status === 0) {
-      if (e.message.startsWith(TIMEOUT_MARK)) return { retryable: true, error: { ...base, code: 'PAYMENT_API_TIMEOUT' } };
-      if (e.message.startsWith(INVALID_MARK)) return { retryable: true, error: { ...base, code: 'PAYMENT_API_INVALID_RESPONSE' } };
-      return { retryable: true, error: { ...base, code: 'PAYMENT_API_UNREACHABLE' } };
-    }
+    if (e.kind === 'timeout') return { retryable: true, error: { ...base, code: 'PAYMENT_API_TIMEOUT' } };
+    if (e.kind === 'network') return { retryable: true, error: { ...base, code: 'PAYMENT_API_UNREACHABLE' } };
+    if (e.kind === 'bad-json') return { retryable: true, error: { ...base, code: 'PAYMENT_API_INVALID_RESPONSE' } };
     const ledger = isLedger(e.ledger) ? e.ledger : undefined;
     if (status === 402) return { retryable: false, error: { ...base, code: 'INSUFFICIENT_FUNDS' }, ledger };
     // 429 RATE_EXCEEDED: billed time ran ahead of the server's clock allowance; it catches up by waiting.

@@ -1,15 +1,23 @@
 // The payment API in the page, for stories: the element's own API client (createPaymentApi) over a
-// fetch that answers like server/ does, so payment states need no server. Modes:
+// fetch that answers with the server's own ledger rules (server/ledger: tick-rules over the in-memory
+// store), so payment states need no server. Modes:
 //   'ok'          — every second is billed while the balance lasts, then 402 as the server would
 //   'unreachable' — the session starts, then every tick fails at the network level (status 0)
 import type { NetworkRule } from '../../.storybook/network';
+import { ApiError } from '../../server/errors';
+import { applyTick, openSession, tickAnswer } from '../../server/ledger/ledger-service';
+import { MemoryLedgerStorage } from '../../server/ledger/memory-storage';
 import { createPaymentApi } from '../../src/payments/transport';
 import type { PaymentServices } from '../../src/payments/payments-controller';
 import { memoryStore } from '../../src/payments/outbox-store';
+import { canonicalTickJson, validateTick } from '../../src/payments/tick';
 
 export const FAKE_API = 'https://payments.example';
 // A valid Algorand address (32 zero bytes and their checksum): the element checks it with algosdk.
 const ADDRESS = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAY5HFKQ';
+const PRINCIPAL = 'story';
+// The limits the reference server has by default (server/config.ts), announced at start and applied.
+const LIMITS = { maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1_000 };
 
 export interface FakeApiOptions {
   balanceMicroAlgos: number;
@@ -20,41 +28,49 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOptions) {
-  let balance = balanceMicroAlgos;
-  let rate = 0;
-  let ledger = { sessionId: 'story-session', seq: 0, seconds: 0, microAlgos: 0, balanceMicroAlgos: balance, status: 'active' };
+  let store = new MemoryLedgerStorage();
+  let sessions = 0;
   const reset = () => {
-    balance = balanceMicroAlgos;
-    rate = 0;
-    ledger = { sessionId: 'story-session', seq: 0, seconds: 0, microAlgos: 0, balanceMicroAlgos: balance, status: 'active' };
+    store = new MemoryLedgerStorage();
+    store.creditNow(PRINCIPAL, ADDRESS, balanceMicroAlgos);
   };
+  reset();
+  const encoder = new TextEncoder();
 
-  async function handle(url: string, init?: RequestInit): Promise<Response> {
-    const path = new URL(url).pathname;
-    const body = init?.body ? JSON.parse(String(init.body)) : {};
-    if (path === '/streaming/viewer') return json(200, { principal: 'story', algorandAddress: ADDRESS, balanceMicroAlgos: balance });
+  async function route(path: string, body: Record<string, unknown>): Promise<Response> {
+    if (path === '/streaming/viewer') {
+      return json(200, { principal: PRINCIPAL, algorandAddress: ADDRESS, balanceMicroAlgos: await store.ensureViewer(PRINCIPAL, ADDRESS) });
+    }
     if (path === '/streaming/session/start') {
-      rate = body.rateMicroAlgos;
       const now = Date.now();
+      const sessionId = `story-session-${++sessions}`;
+      const rateMicroAlgos = body.rateMicroAlgos as number;
+      const balance = await openSession(
+        store,
+        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000 },
+        ADDRESS,
+      );
       return json(200, {
-        sessionId: ledger.sessionId, principal: 'story', algorandAddress: ADDRESS, contentId: body.contentId,
-        rateMicroAlgos: rate, balanceMicroAlgos: balance, startedAt: now,
-        limits: { maxPlaybackRate: 2, slackSeconds: 5, maxBodyBytes: 16384, maxClockSkewMs: 300_000, maxRateMicroAlgos: 1_000_000, expiresAt: now + 8 * 3600_000 },
+        sessionId, principal: PRINCIPAL, algorandAddress: ADDRESS, contentId: body.contentId, rateMicroAlgos, balanceMicroAlgos: balance, startedAt: now,
+        limits: { maxPlaybackRate: LIMITS.maxPlaybackRate, slackSeconds: LIMITS.slackSeconds, maxBodyBytes: 16384, maxClockSkewMs: 300_000, maxRateMicroAlgos: 1_000_000, expiresAt: now + 8 * 3600_000 },
       });
     }
     if (mode === 'unreachable') throw new TypeError('Failed to fetch');
-    const tick = body.tick as { seq: number; seconds: number; microAlgos: number };
-    const owed = tick.microAlgos - ledger.microAlgos;
-    if (owed > balance) {
-      // Charge the whole seconds the balance covers, then refuse, as the reference server does.
-      const affordable = rate > 0 ? Math.floor(balance / rate) : 0;
-      balance -= affordable * rate;
-      ledger = { ...ledger, seconds: ledger.seconds + affordable, microAlgos: ledger.microAlgos + affordable * rate, balanceMicroAlgos: balance, status: 'exhausted' };
-      return json(402, { error: { code: 'INSUFFICIENT_FUNDS', message: 'The balance does not cover this second.' }, ledger });
+    const tick = validateTick(body.tick);
+    // No signature check in the page: the story's ticks are the element's own, signed by its session key.
+    const input = { tick, tickHash: encoder.encode(canonicalTickJson(tick)), signature: encoder.encode(String(body.signature)) };
+    const out = await applyTick(store, input, { ...LIMITS, now: Date.now(), settle: path === '/streaming/session/pause' });
+    const answer = tickAnswer(out, tick.seconds);
+    return json(answer.status, answer.body);
+  }
+
+  async function handle(url: string, init?: RequestInit): Promise<Response> {
+    try {
+      return await route(new URL(url).pathname, init?.body ? JSON.parse(String(init.body)) : {});
+    } catch (e) {
+      if (e instanceof ApiError) return json(e.status, e.body());
+      throw e;
     }
-    balance -= owed;
-    ledger = { ...ledger, seq: tick.seq, seconds: tick.seconds, microAlgos: tick.microAlgos, balanceMicroAlgos: balance };
-    return json(200, ledger);
   }
 
   const fakeFetch = (input: RequestInfo | URL, init?: RequestInit) =>

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DelegationChain, DelegationIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
-import { isAlgorandAddress, signedWhoami } from '../../../src/identity/viewer.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fetchViewer, isAlgorandAddress, signedWhoami, ViewerError } from '../../../src/identity/viewer.js';
 import { whoamiSigningBytes } from '../../../src/payments/tick.js';
+import { startHarness } from '../server/harness.js';
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
 
@@ -31,5 +34,44 @@ describe('isAlgorandAddress', () => {
     const typo = valid.slice(0, 10) + (valid[10] === 'A' ? 'B' : 'A') + valid.slice(11);
     expect(await isAlgorandAddress(typo)).toBe(false);
     expect(await isAlgorandAddress('')).toBe(false);
+  });
+});
+
+describe('fetchViewer (through the one API client)', () => {
+  const identity = async () => {
+    const root = Ed25519KeyIdentity.generate(seed(3));
+    const session = Ed25519KeyIdentity.generate(seed(4));
+    return DelegationIdentity.fromDelegation(session, await DelegationChain.create(root, session.getPublicKey(), new Date(Date.now() + 60_000)));
+  };
+  const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ViewerError);
+
+  it('asks the real server with a signed whoami and answers its viewer', async () => {
+    const h = await startHarness({ now: Date.now });
+    try {
+      const id = await identity();
+      const v = await fetchViewer(h.url, id);
+      expect(v).toMatchObject({ principal: id.getPrincipal().toText(), balanceMicroAlgos: 0 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('ADDRESS_INVALID for an address with a typo; VIEWER_UNAVAILABLE for an HTTP error, garbage, or no server', async () => {
+    let answer = { status: 200, body: JSON.stringify({ principal: 'p', algorandAddress: 'NOT-AN-ADDRESS', balanceMicroAlgos: 1 }) };
+    const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(answer.status).end(answer.body)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const id = await identity();
+      expect(await refusal(fetchViewer(url, id))).toMatchObject({ code: 'ADDRESS_INVALID' });
+      answer = { status: 503, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'x' } }) };
+      expect(await refusal(fetchViewer(url, id))).toMatchObject({ code: 'VIEWER_UNAVAILABLE', message: 'The payment API answered 503 to /streaming/viewer.' });
+      answer = { status: 200, body: '<html>' };
+      expect(await refusal(fetchViewer(url, id))).toMatchObject({ code: 'VIEWER_UNAVAILABLE' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    expect(await refusal(fetchViewer(url, await identity()))).toMatchObject({ code: 'VIEWER_UNAVAILABLE' });
   });
 });

@@ -1,6 +1,11 @@
-/** Test doubles for the outbox: a virtual clock and an in-memory ledger that follows docs/PROTOCOL.md's tick rules. */
+/** Test doubles for the outbox: a virtual clock and an in-memory ledger that runs the server's own tick rules. */
+import { MemoryLedgerStorage } from '../../../server/ledger/memory-storage.js';
+import { decideTick } from '../../../server/ledger/tick-rules.js';
+import { PaymentApiError } from '../../../src/payments/api-client.js';
 import type { OutboxClock, OutboxRecord, OutboxStorage, SendOutcome, SignedTick } from '../../../src/payments/outbox.js';
+import { ERROR_STATUS } from '../../../src/payments/protocol.js';
 import { canonicalTickJson } from '../../../src/payments/tick.js';
+import { classify } from '../../../src/payments/transport.js';
 
 export class FakeClock implements OutboxClock {
   t = 0;
@@ -33,34 +38,44 @@ export class MemoryStorage implements OutboxStorage {
   async save(r: OutboxRecord) { await Promise.resolve(); this.saved = structuredClone(r); }
 }
 
-/** The server's ledger for one session: applies a seq once, answers repeats idempotently. */
+const VIEWER = 'fake-viewer';
+const encoder = new TextEncoder();
+// No clock here: a ceiling no tick reaches (the rate ceiling is the server tests' concern).
+const UNBOUNDED = { now: Number.MAX_SAFE_INTEGER, maxPlaybackRate: 1, slackSeconds: 0, platformFeeBps: 1_000 };
+
+/**
+ * The server's ledger for one session: the server's own rules (server/ledger/tick-rules.ts) over the
+ * in-memory store, answering as transport.ts would classify the server's answer.
+ */
 export class FakeLedger {
-  seq = 0; seconds = 0; microAlgos = 0;
-  /** Signed (claimed) seconds; `seconds` is what was billed (less after a 402). */
-  claimed = 0;
+  readonly store = new MemoryLedgerStorage();
+  /** Seqs written, in the order the ledger applied them (repeats and refusals excluded). */
   applied: number[] = [];
-  byseq = new Map<number, string>();
-  balance = Number.MAX_SAFE_INTEGER;
+  /** `rate`: the session's microAlgos per second, fixed at start as on the server. */
+  constructor(readonly rate: number, readonly sessionId = 's1') {
+    this.store.creditNow(VIEWER, 'ADDR', Number.MAX_SAFE_INTEGER);
+    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+  }
+  private get session() { return this.store.loadTickNow(this.sessionId, 0)!.session; }
+  get seq() { return this.session.seq; }
+  /** Billed seconds (less than `claimed` after a 402). */
+  get seconds() { return this.session.billedSeconds; }
+  get microAlgos() { return this.session.billedMicro; }
+  /** Signed (claimed) seconds. */
+  get claimed() { return this.session.claimedSeconds; }
+  get balance() { return this.store.viewers.get(VIEWER)!.balance; }
+  set balance(v: number) { this.store.viewers.get(VIEWER)!.balance = v; }
+
   receive(st: SignedTick): SendOutcome {
     const t = st.tick;
-    const ledger = () => ({ seq: this.seq, seconds: this.seconds, microAlgos: this.microAlgos, balanceMicroAlgos: this.balance });
-    const text = canonicalTickJson(t);
-    if (t.seq <= this.seq) {
-      if (this.byseq.get(t.seq) === text) return { ok: true, ledger: ledger() };
-      return { ok: false, retryable: false, error: { code: 'PAYMENT_REJECTED', apiCode: 'SEQ_OUT_OF_ORDER', message: 'seq', status: 409 }, ledger: ledger() };
-    }
-    if (t.seconds < this.claimed) {
-      return { ok: false, retryable: false, error: { code: 'PAYMENT_REJECTED', apiCode: 'TOTALS_DECREASED', message: 'dec', status: 409 }, ledger: ledger() };
-    }
-    // Like server/ledger.ts: charge the whole seconds the balance can pay, record the seq either way.
-    const rate = t.seconds ? t.microAlgos / t.seconds : 0;
-    const owed = t.seconds - this.seconds;
-    const paid = rate === 0 ? owed : Math.min(owed, Math.floor(this.balance / rate));
-    this.balance -= paid * rate;
-    this.seq = t.seq; this.claimed = t.seconds; this.seconds += paid; this.microAlgos += paid * rate;
-    this.applied.push(t.seq);
-    this.byseq.set(t.seq, text);
-    if (paid < owed) return { ok: false, retryable: false, error: { code: 'INSUFFICIENT_FUNDS', apiCode: 'INSUFFICIENT_FUNDS', message: 'funds', status: 402 }, ledger: ledger() };
-    return { ok: true, ledger: ledger() };
+    const ctx = this.store.loadTickNow(t.sessionId, t.seq);
+    if (!ctx) return { ok: false, ...classify(new PaymentApiError(404, 'NOT_FOUND', 'unknown session')) };
+    const input = { tick: t, tickHash: encoder.encode(canonicalTickJson(t)), signature: encoder.encode(st.signature) };
+    const d = decideTick(ctx, input, { ...UNBOUNDED, settle: t.final === true });
+    if (d.kind === 'refuse') return { ok: false, ...classify(new PaymentApiError(ERROR_STATUS[d.code], d.code, d.message, d.ledger)) };
+    const answer = d.kind === 'repeat' ? { status: d.status, body: d.body } : { status: d.status, body: this.store.applyTickNow(d.writes) };
+    if (d.kind === 'apply') this.applied.push(t.seq);
+    if (answer.status === 200) return { ok: true, ledger: answer.body };
+    return { ok: false, ...classify(new PaymentApiError(402, 'INSUFFICIENT_FUNDS', 'balance exhausted', answer.body)) };
   }
 }

@@ -36,7 +36,7 @@ describe('Outbox property', () => {
       fc.asyncProperty(fc.array(stepArb, { maxLength: 40 }), fc.infiniteStream(netArb), fc.double({ min: 0, max: 0.999, noNaN: true }), async (steps, net, jitter) => {
         const clock = new FakeClock();
         const storage = new MemoryStorage();
-        const ledger = new FakeLedger();
+        const ledger = new FakeLedger(RATE);
         let healthy = false;
         const send = (st: SignedTick): Promise<SendOutcome> => {
           const n = healthy ? { fate: 'ok', delayMs: 50 } : net.next().value;

@@ -11,7 +11,7 @@ const tick = (seq: number, seconds: number, final = false): SignedTick => ({
 function setup(send?: (st: SignedTick) => Promise<SendOutcome>) {
   const clock = new FakeClock();
   const storage = new MemoryStorage();
-  const ledger = new FakeLedger();
+  const ledger = new FakeLedger(RATE);
   const events: OutboxEvent[] = [];
   const sent: number[] = [];
   const ob = new Outbox({

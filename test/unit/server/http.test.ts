@@ -133,8 +133,8 @@ describe('HTTP surface', () => {
     const lines: string[] = [];
     const server = await startServer({ dev: true, db: ':memory:', log: (l) => lines.push(l) });
     try {
-      await fetch(server.url + '/streaming/session/analytics');
-      await fetch(server.url + '/nope');
+      await createApiClient({ baseUrl: server.url }).analytics({});
+      await fetch(server.url + '/nope'); // a path the client has no call for
       await new Promise((r) => setTimeout(r, 20));
       const parsed = lines.map((l) => JSON.parse(l));
       expect(parsed).toHaveLength(2);

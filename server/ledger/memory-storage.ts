@@ -1,0 +1,151 @@
+/**
+ * The ledger in memory, for unit fakes, stories and property tests: the same LedgerStorage contract as
+ * SQLite (guards, unique (session, seq), all-or-nothing), no persistence. Browser-safe: no Node imports.
+ * The `…Now` methods are the synchronous core, for fakes that answer synchronously.
+ */
+import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import { ApiError } from '../errors.js';
+import { WriteConflict, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { answerWithSettlementId, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
+
+interface MemorySession extends SessionState {
+  sessionKey: Uint8Array;
+  expiresAt: number;
+  ticks: number;
+  lastActivity: number;
+  settlements: number;
+}
+
+export interface MemoryViewer {
+  principal: string;
+  algorandAddress: string;
+  balance: number;
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export class MemoryLedgerStorage implements LedgerStorage {
+  readonly viewers = new Map<string, MemoryViewer>();
+  readonly sessions = new Map<string, MemorySession>();
+  /** Key `${sessionId} ${seq}`: the unique (session, seq) of the ticks table. */
+  readonly ticks = new Map<string, StoredTick & { charged: number }>();
+  readonly credits: Array<{ principal: string; microAlgos: number }> = [];
+  readonly earnings = new Map<string, { settled: number; fee: number }>();
+  private readonly startHashes = new Set<string>();
+  private settlementIds = 0;
+
+  ensureViewerNow(principal: string, algorandAddress: string): MemoryViewer {
+    let v = this.viewers.get(principal);
+    if (!v) this.viewers.set(principal, (v = { principal, algorandAddress, balance: 0 }));
+    return v;
+  }
+
+  creditNow(principal: string, algorandAddress: string, microAlgos: number): number {
+    const v = this.ensureViewerNow(principal, algorandAddress);
+    v.balance += microAlgos;
+    this.credits.push({ principal, microAlgos });
+    return v.balance;
+  }
+
+  createSessionNow(n: NewSession): void {
+    const h = hex(n.startHash);
+    if (this.startHashes.has(h)) throw new ApiError('REPLAYED', 'this start message was already used');
+    if (!this.viewers.has(n.principal)) throw new Error(`no viewer ${n.principal}`); // the foreign key of SQLite
+    if (this.sessions.has(n.id)) throw new Error(`session ${n.id} exists`);
+    this.startHashes.add(h);
+    this.sessions.set(n.id, {
+      id: n.id, principal: n.principal, contentId: n.contentId, rate: n.rate, startedAt: n.startedAt, status: 'active',
+      seq: 0, claimedSeconds: 0, billedSeconds: 0, billedMicro: 0, settledSeconds: 0, settledMicro: 0,
+      sessionKey: n.sessionKey.slice(), expiresAt: n.expiresAt, ticks: 0, lastActivity: n.startedAt, settlements: 0,
+    });
+  }
+
+  loadTickNow(sessionId: string, seq: number): TickContext | undefined {
+    const s = this.sessions.get(sessionId);
+    if (!s) return undefined;
+    const { sessionKey: _k, expiresAt: _e, ticks: _t, lastActivity: _l, settlements: _n, ...session } = s;
+    const stored = this.ticks.get(`${sessionId} ${seq}`);
+    return {
+      session,
+      balance: this.viewers.get(s.principal)!.balance,
+      ...(stored && { stored: { tickHash: stored.tickHash, httpStatus: stored.httpStatus, answer: structuredClone(stored.answer) } }),
+    };
+  }
+
+  applyTickNow(w: TickWrites): TickResponse {
+    const s = this.sessions.get(w.sessionId);
+    const key = `${w.sessionId} ${w.tick.tick.seq}`;
+    // Every guard first: all or nothing.
+    if (!s || s.seq !== w.expectSeq) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
+    const viewer = w.debit && this.viewers.get(w.debit.principal);
+    if (w.debit && (!viewer || viewer.balance < w.debit.microAlgos)) throw new WriteConflict(`balance no longer covers ${w.debit.microAlgos}`);
+    if (this.ticks.has(key)) throw new WriteConflict(`seq ${w.tick.tick.seq} of ${w.sessionId} is already stored`);
+
+    Object.assign(s, w.session);
+    s.ticks += 1;
+    if (viewer && w.debit) viewer.balance -= w.debit.microAlgos;
+    let settlementId: number | undefined;
+    if (w.settlement) {
+      settlementId = ++this.settlementIds;
+      s.settlements += 1;
+      const e = this.earnings.get(w.settlement.contentId) ?? { settled: 0, fee: 0 };
+      this.earnings.set(w.settlement.contentId, { settled: e.settled + w.settlement.microAlgos, fee: e.fee + w.settlement.platformFee });
+    }
+    const answer = answerWithSettlementId(w.answer, settlementId);
+    this.ticks.set(key, { tickHash: w.tick.tickHash.slice(), httpStatus: w.tick.httpStatus, answer: structuredClone(answer), charged: w.tick.charged });
+    return answer;
+  }
+
+  // The asynchronous interface: each call yields once, as a real store would, so callers interleave.
+  async ensureViewer(principal: string, algorandAddress: string): Promise<number> {
+    await Promise.resolve();
+    return this.ensureViewerNow(principal, algorandAddress).balance;
+  }
+  async credit(principal: string, algorandAddress: string, microAlgos: number): Promise<number> {
+    await Promise.resolve();
+    return this.creditNow(principal, algorandAddress, microAlgos);
+  }
+  async createSession(n: NewSession): Promise<void> {
+    await Promise.resolve();
+    this.createSessionNow(n);
+  }
+  async sessionKey(id: string): Promise<SessionKeyRecord | undefined> {
+    await Promise.resolve();
+    const s = this.sessions.get(id);
+    return s && { sessionKey: s.sessionKey, expiresAt: s.expiresAt, status: s.status };
+  }
+  async loadTick(sessionId: string, seq: number): Promise<TickContext | undefined> {
+    await Promise.resolve();
+    return this.loadTickNow(sessionId, seq);
+  }
+  async applyTick(w: TickWrites): Promise<TickResponse> {
+    await Promise.resolve();
+    return this.applyTickNow(w);
+  }
+  async sessionAnalytics(id: string): Promise<SessionAnalytics | undefined> {
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    return {
+      sessionId: s.id, contentId: s.contentId, principal: s.principal, rateMicroAlgos: s.rate, billedSeconds: s.billedSeconds,
+      microAlgos: s.billedMicro, ticks: s.ticks, settlements: s.settlements, status: s.status, startedAt: s.startedAt,
+      lastTickAt: s.ticks > 0 ? s.lastActivity : null,
+    };
+  }
+  async totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics> {
+    const all = [...this.sessions.values()].filter((s) => contentId === undefined || s.contentId === contentId);
+    const sum = (f: (s: MemorySession) => number) => all.reduce((a, s) => a + f(s), 0);
+    const earned = contentId === undefined ? [...this.earnings.values()] : [this.earnings.get(contentId) ?? { settled: 0, fee: 0 }];
+    return {
+      ...(contentId !== undefined && { contentId }),
+      sessions: all.length,
+      viewers: new Set(all.map((s) => s.principal)).size,
+      watchSeconds: sum((s) => s.billedSeconds),
+      microAlgos: sum((s) => s.billedMicro),
+      ticks: sum((s) => s.ticks),
+      liveSessions: all.filter((s) => s.status === 'active' && s.lastActivity > now - liveWindowMs).length,
+      settledMicroAlgos: earned.reduce((a, e) => a + e.settled, 0),
+      earningsMicroAlgos: earned.reduce((a, e) => a + e.fee, 0),
+    };
+  }
+  async close(): Promise<void> {}
+}

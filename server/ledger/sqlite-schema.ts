@@ -1,0 +1,140 @@
+/**
+ * The SQLite ledger's tables and prepared statements (better-sqlite3). A PostgreSQL store keeps the same
+ * tables; the guards of storage.ts are the WHERE clauses of `updateSession` and `debit` and the
+ * UNIQUE (session_id, seq) of `ticks`.
+ */
+import type Database from 'better-sqlite3';
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS viewers (
+  principal TEXT PRIMARY KEY,
+  algorand_address TEXT NOT NULL,
+  balance INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS credits (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  principal TEXT NOT NULL REFERENCES viewers(principal),
+  micro_algos INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  principal TEXT NOT NULL REFERENCES viewers(principal),
+  content_id TEXT NOT NULL,
+  rate INTEGER NOT NULL,
+  session_key BLOB NOT NULL,
+  start_hash BLOB NOT NULL UNIQUE,
+  started_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active',
+  seq INTEGER NOT NULL DEFAULT 0,
+  claimed_seconds INTEGER NOT NULL DEFAULT 0,
+  billed_seconds INTEGER NOT NULL DEFAULT 0,
+  billed_micro INTEGER NOT NULL DEFAULT 0,
+  settled_seconds INTEGER NOT NULL DEFAULT 0,
+  settled_micro INTEGER NOT NULL DEFAULT 0,
+  ticks INTEGER NOT NULL DEFAULT 0,
+  last_activity INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_content ON sessions(content_id);
+CREATE TABLE IF NOT EXISTS ticks (
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  seq INTEGER NOT NULL,
+  seconds INTEGER NOT NULL,
+  micro_algos INTEGER NOT NULL,
+  charged INTEGER NOT NULL,
+  media_time INTEGER NOT NULL,
+  client_time INTEGER NOT NULL,
+  final INTEGER NOT NULL,
+  tick_hash BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  http_status INTEGER NOT NULL,
+  answer TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  UNIQUE (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS settlements (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  seq INTEGER NOT NULL,
+  seconds INTEGER NOT NULL,
+  micro_algos INTEGER NOT NULL,
+  total_seconds INTEGER NOT NULL,
+  total_micro INTEGER NOT NULL,
+  platform_fee INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS settlements_session ON settlements(session_id);
+CREATE TABLE IF NOT EXISTS platform_earnings (
+  content_id TEXT PRIMARY KEY,
+  settled_micro INTEGER NOT NULL DEFAULT 0,
+  fee_micro INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+/** A row of `sessions` as better-sqlite3 returns it. */
+export interface SessionRow {
+  id: string;
+  principal: string;
+  content_id: string;
+  rate: number;
+  session_key: Buffer;
+  started_at: number;
+  expires_at: number;
+  status: 'active' | 'paused' | 'exhausted';
+  seq: number;
+  claimed_seconds: number;
+  billed_seconds: number;
+  billed_micro: number;
+  settled_seconds: number;
+  settled_micro: number;
+  ticks: number;
+  last_activity: number;
+}
+
+const TOTALS = `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0) AS watchSeconds,
+  coalesce(sum(billed_micro),0) AS microAlgos, coalesce(sum(ticks),0) AS ticks,
+  coalesce(sum(status = 'active' AND last_activity > ?),0) AS liveSessions FROM sessions`;
+
+export function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    viewer: p('SELECT principal, algorand_address, balance FROM viewers WHERE principal = ?'),
+    balance: p('SELECT balance FROM viewers WHERE principal = ?').pluck(),
+    insertViewer: p('INSERT OR IGNORE INTO viewers (principal, algorand_address, balance, created_at) VALUES (?, ?, 0, ?)'),
+    credit: p('UPDATE viewers SET balance = balance + ? WHERE principal = ?'),
+    insertCredit: p('INSERT INTO credits (principal, micro_algos, created_at) VALUES (?, ?, ?)'),
+    // Guard: never below zero, whatever another session of the same viewer charged meanwhile.
+    debit: p('UPDATE viewers SET balance = balance - ? WHERE principal = ? AND balance >= ?'),
+    session: p('SELECT * FROM sessions WHERE id = ?'),
+    insertSession: p(
+      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
+       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt)`,
+    ),
+    startHashUsed: p('SELECT 1 FROM sessions WHERE start_hash = ?'),
+    tick: p('SELECT tick_hash, http_status, answer FROM ticks WHERE session_id = ? AND seq = ?'),
+    insertTick: p(
+      `INSERT OR IGNORE INTO ticks (session_id, seq, seconds, micro_algos, charged, media_time, client_time, final, tick_hash, signature, http_status, answer, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // Guard: only while no other tick moved the session since the rules read it.
+    updateSession: p(
+      `UPDATE sessions SET seq = ?, claimed_seconds = ?, billed_seconds = ?, billed_micro = ?, settled_seconds = ?, settled_micro = ?,
+       status = ?, ticks = ticks + 1, last_activity = ? WHERE id = ? AND seq = ?`,
+    ),
+    insertSettlement: p(
+      `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    earn: p(
+      `INSERT INTO platform_earnings (content_id, settled_micro, fee_micro) VALUES (?, ?, ?)
+       ON CONFLICT(content_id) DO UPDATE SET settled_micro = settled_micro + excluded.settled_micro, fee_micro = fee_micro + excluded.fee_micro`,
+    ),
+    settlementCount: p('SELECT count(*) AS n FROM settlements WHERE session_id = ?'),
+    totalsAll: p(TOTALS),
+    totalsContent: p(`${TOTALS} WHERE content_id = ?`),
+    earningsAll: p('SELECT coalesce(sum(settled_micro),0) AS settled, coalesce(sum(fee_micro),0) AS fee FROM platform_earnings'),
+    earningsContent: p('SELECT coalesce(sum(settled_micro),0) AS settled, coalesce(sum(fee_micro),0) AS fee FROM platform_earnings WHERE content_id = ?'),
+  };
+}

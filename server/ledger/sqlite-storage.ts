@@ -1,0 +1,195 @@
+/**
+ * The ledger in SQLite (better-sqlite3, WAL): viewers' balances, sessions, every accepted signed tick (the
+ * evidence for later on-chain settlement), settlements and platform earnings. It only loads and stores;
+ * tick-rules.ts decides.
+ *
+ * Writes from many requests are grouped: `batch(job)` queues a job and one transaction per event-loop turn
+ * runs them all, each in its own savepoint, so a refused job changes nothing and the others still commit.
+ * Loads run at once, outside the batch: better-sqlite3 is synchronous, so they see every committed batch,
+ * and the guards of `applyTick` catch a batch that committed between a load and its writes.
+ */
+import Database from 'better-sqlite3';
+import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import { ApiError } from '../errors.js';
+import { SCHEMA, prepareStatements, type SessionRow } from './sqlite-schema.js';
+import { WriteConflict, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { answerWithSettlementId, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
+
+type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
+
+function stateOf(s: SessionRow): SessionState {
+  return {
+    id: s.id,
+    principal: s.principal,
+    contentId: s.content_id,
+    rate: s.rate,
+    startedAt: s.started_at,
+    status: s.status,
+    seq: s.seq,
+    claimedSeconds: s.claimed_seconds,
+    billedSeconds: s.billed_seconds,
+    billedMicro: s.billed_micro,
+    settledSeconds: s.settled_seconds,
+    settledMicro: s.settled_micro,
+  };
+}
+
+export class SqliteLedgerStorage implements LedgerStorage {
+  /** Open for tests and tools that read the tables directly (e2e journeys check the ticks table). */
+  readonly db: Database.Database;
+  private queue: Job<unknown>[] = [];
+  private scheduled = false;
+  private readonly s;
+  /** One wrapper made once: called inside the batch transaction it runs `fn` in a savepoint. */
+  private readonly inSavepoint: (fn: () => unknown) => unknown;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: commits survive a process crash; only an OS crash may lose the last ones.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+    this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
+    this.s = prepareStatements(this.db);
+  }
+
+  /** Runs `run` inside the next grouped transaction (own savepoint); resolves with its result. */
+  batch<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject } as Job<unknown>);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.queue;
+    this.queue = [];
+    const results: Array<{ ok: boolean; v: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const job of jobs) {
+          try {
+            results.push({ ok: true, v: this.inSavepoint(job.run) });
+          } catch (e) {
+            results.push({ ok: false, v: e });
+          }
+        }
+      })();
+    } catch (e) {
+      for (const job of jobs) job.reject(e);
+      return;
+    }
+    jobs.forEach((job, i) => (results[i].ok ? job.resolve(results[i].v) : job.reject(results[i].v)));
+  }
+
+  private balanceOf(principal: string): number {
+    return this.s.balance.get(principal) as number;
+  }
+
+  ensureViewer(principal: string, address: string, now: number): Promise<number> {
+    return this.batch(() => {
+      this.s.insertViewer.run(principal, address, now);
+      return this.balanceOf(principal);
+    });
+  }
+
+  credit(principal: string, address: string, microAlgos: number, now: number): Promise<number> {
+    return this.batch(() => {
+      this.s.insertViewer.run(principal, address, now);
+      this.s.credit.run(microAlgos, principal);
+      this.s.insertCredit.run(principal, microAlgos, now);
+      return this.balanceOf(principal);
+    });
+  }
+
+  createSession(n: NewSession): Promise<void> {
+    return this.batch(() => {
+      if (this.s.startHashUsed.get(n.startHash)) throw new ApiError('REPLAYED', 'this start message was already used');
+      this.s.insertSession.run({ ...n, sessionKey: Buffer.from(n.sessionKey), startHash: Buffer.from(n.startHash) });
+    });
+  }
+
+  private row(id: string): SessionRow | undefined {
+    return this.s.session.get(id) as SessionRow | undefined;
+  }
+
+  async sessionKey(id: string): Promise<SessionKeyRecord | undefined> {
+    const s = this.row(id);
+    return s && { sessionKey: new Uint8Array(s.session_key), expiresAt: s.expires_at, status: s.status };
+  }
+
+  async loadTick(sessionId: string, seq: number): Promise<TickContext | undefined> {
+    const s = this.row(sessionId);
+    if (!s) return undefined;
+    const seen = this.s.tick.get(sessionId, seq) as { tick_hash: Buffer; http_status: number; answer: string } | undefined;
+    return {
+      session: stateOf(s),
+      balance: this.balanceOf(s.principal),
+      ...(seen && { stored: { tickHash: new Uint8Array(seen.tick_hash), httpStatus: seen.http_status, answer: JSON.parse(seen.answer) as TickResponse } }),
+    };
+  }
+
+  applyTick(w: TickWrites): Promise<TickResponse> {
+    return this.batch(() => {
+      const u = w.session;
+      const moved = this.s.updateSession.run(u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, w.sessionId, w.expectSeq);
+      if (moved.changes !== 1) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
+      if (w.debit && this.s.debit.run(w.debit.microAlgos, w.debit.principal, w.debit.microAlgos).changes !== 1) {
+        throw new WriteConflict(`balance of ${w.debit.principal} no longer covers ${w.debit.microAlgos}`);
+      }
+      let settlementId: number | undefined;
+      if (w.settlement) {
+        const st = w.settlement;
+        const info = this.s.insertSettlement.run(st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt);
+        this.s.earn.run(st.contentId, st.microAlgos, st.platformFee);
+        settlementId = Number(info.lastInsertRowid);
+      }
+      const answer = answerWithSettlementId(w.answer, settlementId);
+      const t = w.tick;
+      const inserted = this.s.insertTick.run(
+        w.sessionId, t.tick.seq, t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final ? 1 : 0,
+        Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(answer), t.receivedAt,
+      );
+      if (inserted.changes !== 1) throw new WriteConflict(`seq ${t.tick.seq} of ${w.sessionId} is already stored`);
+      return answer;
+    });
+  }
+
+  async sessionAnalytics(id: string): Promise<SessionAnalytics | undefined> {
+    const s = this.row(id);
+    if (!s) return undefined;
+    const { n } = this.s.settlementCount.get(id) as { n: number };
+    return {
+      sessionId: s.id,
+      contentId: s.content_id,
+      principal: s.principal,
+      rateMicroAlgos: s.rate,
+      billedSeconds: s.billed_seconds,
+      microAlgos: s.billed_micro,
+      ticks: s.ticks,
+      settlements: n,
+      status: s.status,
+      startedAt: s.started_at,
+      lastTickAt: s.ticks > 0 ? s.last_activity : null,
+    };
+  }
+
+  async totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics> {
+    const since = now - liveWindowMs;
+    const t = (contentId === undefined ? this.s.totalsAll.get(since) : this.s.totalsContent.get(since, contentId)) as Omit<
+      TotalsAnalytics,
+      'earningsMicroAlgos' | 'settledMicroAlgos'
+    >;
+    const e = (contentId === undefined ? this.s.earningsAll.get() : this.s.earningsContent.get(contentId)) as { settled: number; fee: number };
+    return { ...(contentId !== undefined && { contentId }), ...t, settledMicroAlgos: e.settled, earningsMicroAlgos: e.fee };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

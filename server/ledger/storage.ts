@@ -1,0 +1,58 @@
+/**
+ * What the payment API needs from a database, asynchronous so that a networked one (PostgreSQL) can
+ * implement it as well as the embedded SQLite (sqlite-storage.ts) and the in-memory store of tests and
+ * stories (memory-storage.ts). Stores only load and store: every decision about money is in tick-rules.ts,
+ * and ledger-service.ts runs load → decide → apply.
+ *
+ * Contract for `applyTick(writes)`, all or nothing:
+ * 1. update the session to `writes.session` (tick count + 1) only where its seq is still `writes.expectSeq`;
+ * 2. if `writes.debit`: `balance −= microAlgos` only where `balance ≥ microAlgos`;
+ * 3. if `writes.settlement`: insert it (the store assigns its id) and add it to the content's earnings;
+ * 4. insert the tick row, unique on (session, seq), storing the answer with the settlement id filled in.
+ * A guard that does not hold (1, 2) or a duplicate (session, seq) (4) throws WriteConflict after rolling
+ * back; the service then loads and decides again (the repeat is then answered from the stored row).
+ */
+import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import type { TickContext, TickWrites } from './tick-rules.js';
+
+export interface NewSession {
+  id: string;
+  principal: string;
+  contentId: string;
+  rate: number;
+  /** DER SPKI of the session key that signs the ticks. */
+  sessionKey: Uint8Array;
+  /** sha256(session key ‖ start message): a start message is accepted once. */
+  startHash: Uint8Array;
+  startedAt: number;
+  expiresAt: number;
+}
+
+/** What the HTTP layer needs to verify a session's ticks. */
+export interface SessionKeyRecord {
+  sessionKey: Uint8Array;
+  expiresAt: number;
+  status: SessionStatus;
+}
+
+/** A guard of `applyTick` did not hold: someone else wrote first. Nothing was written. */
+export class WriteConflict extends Error {
+  override name = 'WriteConflict';
+}
+
+export interface LedgerStorage {
+  /** Creates the viewer's account if new (balance 0); answers the balance. */
+  ensureViewer(principal: string, algorandAddress: string, now: number): Promise<number>;
+  /** Adds to the balance (and records the credit); creates the account if new; answers the new balance. */
+  credit(principal: string, algorandAddress: string, microAlgos: number, now: number): Promise<number>;
+  /** Throws ApiError REPLAYED when `startHash` was already used. */
+  createSession(s: NewSession): Promise<void>;
+  sessionKey(id: string): Promise<SessionKeyRecord | undefined>;
+  /** The session, its viewer's balance and the tick stored under `seq`; undefined for an unknown session. */
+  loadTick(sessionId: string, seq: number): Promise<TickContext | undefined>;
+  /** Applies the writes of tick-rules.ts atomically (see the contract above); answers the final answer. */
+  applyTick(writes: TickWrites): Promise<TickResponse>;
+  sessionAnalytics(id: string): Promise<SessionAnalytics | undefined>;
+  totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,197 @@
+/**
+ * The ledger's rules (docs/PROTOCOL.md §5), once, for every store: a pure function of what the store
+ * loaded (session, balance, the tick already held under this seq) and the verified tick, returning the
+ * writes to make and the answer, or a typed refusal. No I/O, no Node imports: the server, the in-memory
+ * store of stories and unit fakes, and the property tests all import this file.
+ *
+ * Writes are phrased so that any database can apply them safely without re-reading:
+ * - the session update carries the new totals and is guarded by `expectSeq` (`… WHERE seq = expectSeq`):
+ *   if another tick moved the session since the load, nothing is written and the caller decides again;
+ * - the debit is relative (`balance − microAlgos`) and guarded by `balance ≥ microAlgos`, so a concurrent
+ *   debit of another session of the same viewer can never drive the balance below zero;
+ * - the tick row is unique on (session, seq): a second writer of the same seq fails instead of doubling.
+ * A store that cannot apply a guard throws WriteConflict (storage.ts) and changes nothing.
+ */
+import type { ApiErrorCode, SessionStatus, Settlement, Tick, TickResponse } from '../../src/payments/protocol.js';
+
+/** What a store holds for one session (the money fields only; keys and analytics stay in the store). */
+export interface SessionState {
+  id: string;
+  principal: string;
+  contentId: string;
+  /** microAlgos per second, fixed at start. */
+  rate: number;
+  /** Server time at start, Unix ms: the rate ceiling counts from here. */
+  startedAt: number;
+  status: SessionStatus;
+  /** Highest accepted seq (0 before the first tick). */
+  seq: number;
+  /** Seconds the viewer signed for; billed seconds may lag after a 402. */
+  claimedSeconds: number;
+  billedSeconds: number;
+  billedMicro: number;
+  settledSeconds: number;
+  settledMicro: number;
+}
+
+/** The tick a store already accepted under (session, seq), with the answer it gave. */
+export interface StoredTick {
+  tickHash: Uint8Array;
+  httpStatus: number;
+  answer: TickResponse;
+}
+
+/** Everything the rules need, loaded by the store in one go. */
+export interface TickContext {
+  session: SessionState;
+  /** The viewer's balance, microAlgos. */
+  balance: number;
+  stored?: StoredTick;
+}
+
+/** A tick whose signature the server verified, with its hash (identity for idempotence) and signature. */
+export interface VerifiedTick {
+  tick: Tick;
+  tickHash: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface TickLimits {
+  /** Server time, Unix ms. */
+  now: number;
+  maxPlaybackRate: number;
+  slackSeconds: number;
+  /** The platform's share of each settlement, basis points. */
+  platformFeeBps: number;
+  /** /session/pause: settle the billed total and mark the session paused. */
+  settle: boolean;
+}
+
+export interface TickWrites {
+  sessionId: string;
+  /** Guard: apply only while the stored session's seq is still this (optimistic concurrency). */
+  expectSeq: number;
+  /** New session values (the tick count goes up by one). */
+  session: Pick<SessionState, 'seq' | 'claimedSeconds' | 'billedSeconds' | 'billedMicro' | 'settledSeconds' | 'settledMicro' | 'status'> & {
+    lastActivity: number;
+  };
+  /** `balance −= microAlgos` where `balance ≥ microAlgos`; absent when nothing is charged. */
+  debit?: { principal: string; microAlgos: number };
+  /** A settlement record and the content's earnings, on pause. Its id is the store's to assign. */
+  settlement?: Omit<Settlement, 'id'> & { seq: number; contentId: string; platformFee: number };
+  /** The tick row, unique on (sessionId, tick.seq), with the answer replayed to a repeat. */
+  tick: VerifiedTick & { charged: number; httpStatus: 200 | 402; receivedAt: number };
+  /** The answer; `settlement.id` is 0 until the store assigns it (see `answerWithSettlementId`). */
+  answer: TickResponse;
+}
+
+export type TickRefusalCode = Extract<ApiErrorCode, 'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED'>;
+
+export type TickDecision =
+  /** The very same tick again: the stored answer, nothing written. */
+  | { kind: 'repeat'; status: number; body: TickResponse }
+  /** Refused: nothing written; `ledger` is what the store holds. */
+  | { kind: 'refuse'; code: TickRefusalCode; message: string; ledger: TickResponse }
+  /** Accepted: write `writes` atomically, then answer `status` (402 = partial charge, the rest owed). */
+  | { kind: 'apply'; status: 200 | 402; writes: TickWrites };
+
+/** What the ledger holds for a session, as a TickResponse. */
+export function ledgerState(s: SessionState, balance: number): TickResponse {
+  return { sessionId: s.id, seq: s.seq, seconds: s.billedSeconds, microAlgos: s.billedMicro, balanceMicroAlgos: balance, status: s.status };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits): TickDecision {
+  const { session: s, balance, stored } = ctx;
+  const t = input.tick;
+  const refuse = (code: TickRefusalCode, message: string): TickDecision => ({ kind: 'refuse', code, message, ledger: ledgerState(s, balance) });
+  if (stored) {
+    // Idempotent: the very same signed tick gets the very same answer; another tick under a used seq is refused.
+    if (sameBytes(stored.tickHash, input.tickHash)) return { kind: 'repeat', status: stored.httpStatus, body: stored.answer };
+    return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} was already used by a different tick`);
+  }
+  if (t.seq <= s.seq) return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} ≤ last accepted ${s.seq}`);
+  if (t.microAlgos !== t.seconds * s.rate) return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ seconds ${t.seconds} × rate ${s.rate}`);
+  if (t.seconds < s.claimedSeconds) return refuse('TOTALS_DECREASED', `seconds ${t.seconds} < ${s.claimedSeconds} already signed`);
+  const ceiling = Math.floor(((r.now - s.startedAt) / 1000) * r.maxPlaybackRate) + r.slackSeconds;
+  if (t.seconds > ceiling) {
+    return refuse('RATE_EXCEEDED', `seconds ${t.seconds} > ceiling ${ceiling} (elapsed × ${r.maxPlaybackRate} + ${r.slackSeconds})`);
+  }
+
+  const owedSeconds = t.seconds - s.billedSeconds;
+  // Whole seconds only: charge what the balance can pay, leave the rest owed (settled by a later tick after a top-up).
+  const paidSeconds = s.rate === 0 ? owedSeconds : Math.min(owedSeconds, Math.floor(balance / s.rate));
+  const charged = paidSeconds * s.rate;
+  const exhausted = paidSeconds < owedSeconds;
+  const billedSeconds = s.billedSeconds + paidSeconds;
+  const billedMicro = s.billedMicro + charged;
+
+  let settlement: TickWrites['settlement'];
+  if (r.settle) {
+    const micro = billedMicro - s.settledMicro;
+    settlement = {
+      sessionId: s.id,
+      seq: t.seq,
+      contentId: s.contentId,
+      seconds: billedSeconds - s.settledSeconds,
+      microAlgos: micro,
+      totalSeconds: billedSeconds,
+      totalMicroAlgos: billedMicro,
+      platformFee: Math.floor((micro * r.platformFeeBps) / 10_000),
+      createdAt: r.now,
+    };
+  }
+  const status: SessionStatus = exhausted ? 'exhausted' : r.settle ? 'paused' : 'active';
+  const httpStatus = exhausted ? 402 : 200;
+  const answer: TickResponse = {
+    sessionId: s.id,
+    seq: t.seq,
+    seconds: billedSeconds,
+    microAlgos: billedMicro,
+    balanceMicroAlgos: balance - charged,
+    status,
+    ...(settlement && { settlement: publicSettlement(settlement, 0) }),
+  };
+  const writes: TickWrites = {
+    sessionId: s.id,
+    expectSeq: s.seq,
+    session: {
+      seq: t.seq,
+      claimedSeconds: t.seconds,
+      billedSeconds,
+      billedMicro,
+      settledSeconds: settlement ? billedSeconds : s.settledSeconds,
+      settledMicro: settlement ? billedMicro : s.settledMicro,
+      status,
+      lastActivity: r.now,
+    },
+    ...(charged > 0 && { debit: { principal: s.principal, microAlgos: charged } }),
+    ...(settlement && { settlement }),
+    tick: { ...input, charged, httpStatus, receivedAt: r.now },
+    answer,
+  };
+  return { kind: 'apply', status: httpStatus, writes };
+}
+
+function publicSettlement(s: NonNullable<TickWrites['settlement']>, id: number): Settlement {
+  const { sessionId, seconds, microAlgos, totalSeconds, totalMicroAlgos, createdAt } = s;
+  return { id, sessionId, seconds, microAlgos, totalSeconds, totalMicroAlgos, createdAt };
+}
+
+/** The answer with the settlement id the store assigned (unchanged when there is no settlement). */
+export function answerWithSettlementId(answer: TickResponse, id: number | undefined): TickResponse {
+  return answer.settlement && id !== undefined ? { ...answer, settlement: { ...answer.settlement, id } } : answer;
+}
+
+/** Session start: a paid session needs a balance that pays at least one second; free content needs none. */
+export function decideStart(balance: number, rateMicroAlgos: number): { ok: true } | { ok: false; code: 'INSUFFICIENT_FUNDS'; message: string } {
+  if (rateMicroAlgos > 0 && balance < rateMicroAlgos) {
+    return { ok: false, code: 'INSUFFICIENT_FUNDS', message: `balance ${balance} µALGO cannot pay one second at ${rateMicroAlgos} µALGO/s` };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,17 @@
+/**
+ * Every LedgerStorage the property suite runs against. A new store (PostgreSQL) is one more line here;
+ * `make` may be async (start a throwaway cluster) and `close` must free it.
+ */
+import { MemoryLedgerStorage } from '../../../../server/ledger/memory-storage.js';
+import { SqliteLedgerStorage } from '../../../../server/ledger/sqlite-storage.js';
+import type { LedgerStorage } from '../../../../server/ledger/storage.js';
+
+export interface StoreUnderTest {
+  name: string;
+  make(): Promise<LedgerStorage> | LedgerStorage;
+}
+
+export const STORES: StoreUnderTest[] = [
+  { name: 'memory', make: () => new MemoryLedgerStorage() },
+  { name: 'sqlite', make: () => new SqliteLedgerStorage(':memory:') },
+];

@@ -1,0 +1,75 @@
+// decideTick by example: the shape of the writes a store must apply (guards, relative debit) and of the
+// answers; the property suite (ledger.property.test.ts) covers the rules over random sequences.
+import { describe, expect, it } from 'vitest';
+import { decideStart, decideTick, type SessionState, type TickContext } from '../../../../server/ledger/tick-rules.js';
+import type { Tick } from '../../../../src/payments/protocol.js';
+
+const session: SessionState = {
+  id: 's1', principal: 'p', contentId: 'film', rate: 100, startedAt: 0, status: 'active',
+  seq: 3, claimedSeconds: 10, billedSeconds: 10, billedMicro: 1_000, settledSeconds: 4, settledMicro: 400,
+};
+const limits = { now: 60_000, maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1_000, settle: false };
+const tick = (seq: number, seconds: number, extra: Partial<Tick> = {}): Tick => ({ sessionId: 's1', seq, seconds, microAlgos: seconds * 100, mediaTime: 0, clientTime: 0, ...extra });
+const hash = (n: number) => new Uint8Array([n]);
+const input = (t: Tick, h = 1) => ({ tick: t, tickHash: hash(h), signature: new Uint8Array([9]) });
+const ctx = (balance: number, stored?: TickContext['stored']): TickContext => ({ session, balance, ...(stored && { stored }) });
+
+describe('decideTick', () => {
+  it('writes guarded by the seq it read, a relative debit, and the tick row with its answer', () => {
+    const d = decideTick(ctx(5_000), input(tick(4, 15)), limits);
+    expect(d).toMatchObject({ kind: 'apply', status: 200 });
+    if (d.kind !== 'apply') return;
+    expect(d.writes).toMatchObject({
+      sessionId: 's1',
+      expectSeq: 3,
+      session: { seq: 4, claimedSeconds: 15, billedSeconds: 15, billedMicro: 1_500, settledSeconds: 4, settledMicro: 400, status: 'active', lastActivity: 60_000 },
+      debit: { principal: 'p', microAlgos: 500 },
+      tick: { charged: 500, httpStatus: 200, receivedAt: 60_000 },
+      answer: { sessionId: 's1', seq: 4, seconds: 15, microAlgos: 1_500, balanceMicroAlgos: 4_500, status: 'active' },
+    });
+    expect(d.writes.settlement).toBeUndefined();
+  });
+
+  it('402: charges the affordable whole seconds, the rest stays owed; nothing to debit when nothing is affordable', () => {
+    const d = decideTick(ctx(250), input(tick(4, 15)), limits);
+    expect(d).toMatchObject({ kind: 'apply', status: 402, writes: { debit: { microAlgos: 200 }, answer: { seconds: 12, balanceMicroAlgos: 50, status: 'exhausted' } } });
+    const none = decideTick(ctx(99), input(tick(4, 15)), limits);
+    expect(none).toMatchObject({ kind: 'apply', status: 402, writes: { session: { seq: 4, claimedSeconds: 15, billedSeconds: 10 } } });
+    expect(none.kind === 'apply' && 'debit' in none.writes).toBe(false);
+  });
+
+  it('settles on pause: the unsettled part, the platform fee, a settlement whose id the store assigns', () => {
+    const d = decideTick(ctx(5_000), input(tick(4, 12, { final: true })), { ...limits, settle: true });
+    expect(d).toMatchObject({
+      kind: 'apply',
+      writes: {
+        settlement: { sessionId: 's1', seq: 4, contentId: 'film', seconds: 8, microAlgos: 800, totalSeconds: 12, totalMicroAlgos: 1_200, platformFee: 80, createdAt: 60_000 },
+        session: { settledSeconds: 12, settledMicro: 1_200, status: 'paused' },
+        answer: { settlement: { id: 0, seconds: 8 } },
+      },
+    });
+  });
+
+  it('the same tick again gets the stored answer; another tick under that seq, an old seq, a wrong amount, lower totals and a run-ahead are refused', () => {
+    const answer = { sessionId: 's1', seq: 3, seconds: 10, microAlgos: 1_000, balanceMicroAlgos: 7, status: 'active' as const };
+    expect(decideTick(ctx(5_000, { tickHash: hash(1), httpStatus: 402, answer }), input(tick(3, 10)), limits)).toEqual({ kind: 'repeat', status: 402, body: answer });
+    const refused = (c: TickContext, t: Tick, h = 1) => {
+      const d = decideTick(c, input(t, h), limits);
+      return d.kind === 'refuse' ? [d.code, d.ledger.seq, d.ledger.balanceMicroAlgos] : d.kind;
+    };
+    expect(refused(ctx(5_000, { tickHash: hash(1), httpStatus: 200, answer }), tick(3, 10), 2)).toEqual(['SEQ_OUT_OF_ORDER', 3, 5_000]);
+    expect(refused(ctx(5_000), tick(2, 12))).toEqual(['SEQ_OUT_OF_ORDER', 3, 5_000]);
+    expect(refused(ctx(5_000), tick(4, 12, { microAlgos: 1_201 }))).toEqual(['AMOUNT_MISMATCH', 3, 5_000]);
+    expect(refused(ctx(5_000), tick(4, 9))).toEqual(['TOTALS_DECREASED', 3, 5_000]);
+    expect(refused(ctx(50_000), tick(4, 126))).toEqual(['RATE_EXCEEDED', 3, 50_000]); // 60 s × 2 + 5 = 125
+    expect(refused(ctx(50_000), tick(4, 125))).toBe('apply');
+  });
+});
+
+describe('decideStart', () => {
+  it('a paid session needs one second of balance; free content needs none', () => {
+    expect(decideStart(99, 100)).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
+    expect(decideStart(100, 100)).toEqual({ ok: true });
+    expect(decideStart(0, 0)).toEqual({ ok: true });
+  });
+});
