@@ -32,6 +32,7 @@ import { Bounded, obj, readBody, send, signatureBytes } from './http-io.js';
 import { applyTick, openSession, tickAnswer } from './ledger/ledger-service.js';
 import { SqliteLedgerStorage } from './ledger/sqlite-storage.js';
 import type { LedgerStorage } from './ledger/storage.js';
+import { ledgerState } from './ledger/tick-rules.js';
 import { signedRequestChecks } from './signed-requests.js';
 import { parseSigningKey, verifySignature, type SigningKey } from './verify/keys.js';
 
@@ -141,7 +142,11 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     const bytes = tickSigningBytes(t);
     if (!(await verifySignature(s.key, bytes, signature))) throw new ApiError('BAD_SIGNATURE', 'tick signature does not verify with the session key');
     const now = o.now();
-    if (s.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired; start a new session');
+    if (s.expiresAt <= now) {
+      // With what it billed: the client owes the rest to its next session, no more, no less.
+      const ctx = await ledger.loadTick(t.sessionId, t.seq);
+      throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired; start a new session', ctx && ledgerState(ctx.session, ctx.balance));
+    }
     const tickHash = createHash('sha256').update(bytes).digest();
     const out = await applyTick(
       ledger,

@@ -8,6 +8,7 @@ import { initialState, step, type Effect, type MachineConfig, type MachineEvent,
 import type { OutboxRecord } from '../../../src/payments/outbox.js';
 import type { Tick } from '../../../src/payments/tick.js';
 import { blockersOf, decide } from '../../../src/policy/play-policy.js';
+import { FakeLedger } from './fake-api.js';
 
 export type ApiMode = 'up' | 'down' | 'funds' | 'forget';
 /** `stored`: the controller put it in the outbox (a tick signed for a session closed meanwhile is dropped). */
@@ -28,8 +29,8 @@ export class World {
   readonly finals: Array<{ sessionId: string; seconds: number }> = [];
   /** The stored outbox record (IndexedDB), one key. */
   stored: OutboxRecord | null = null;
-  /** The server's ledger per session: highest seq and seconds accepted. */
-  readonly ledger = new Map<string, { seq: number; seconds: number; final: boolean }>();
+  /** The server per session: its own tick rules (server/ledger/tick-rules.ts) over an in-memory store. */
+  private readonly servers = new Map<string, { ledger: FakeLedger; final: boolean }>();
   /** Sessions the server said it no longer knows: their signed heads were never all billed. */
   readonly forgotten = new Set<string>();
   private queue: Effect[] = [];
@@ -177,11 +178,20 @@ export class World {
     }
   }
 
-  /** The server applies a tick once per seq: cumulative, so a newer one settles all before it. */
+  /** What the server billed per session, and whether the newest tick it applied was final. */
+  get ledger(): Map<string, { seq: number; seconds: number; final: boolean }> {
+    return new Map([...this.servers].map(([id, s]) => [id, { seq: s.ledger.seq, seconds: s.ledger.seconds, final: s.final }]));
+  }
+
+  /** The server's own rules decide: a seq once, a repeat answered the same, cumulative totals. */
   private receive(t: Omit<Tick, 'clientTime'>): void {
     if (this.forgotten.has(t.sessionId)) return;
-    const l = this.ledger.get(t.sessionId) ?? { seq: 0, seconds: 0, final: false };
-    if (t.seq > l.seq) this.ledger.set(t.sessionId, { seq: t.seq, seconds: Math.max(l.seconds, t.seconds), final: t.final === true });
+    let server = this.servers.get(t.sessionId);
+    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId), final: false }));
+    const before = server.ledger.seq;
+    const out = server.ledger.receive({ tick: { ...t, clientTime: 0 }, signature: `${t.seq}` });
+    if (!out.ok && out.error.apiCode !== 'SEQ_OUT_OF_ORDER') throw new Error(`the server refused ${JSON.stringify(t)}: ${out.error.apiCode}`);
+    if (server.ledger.seq > before) server.final = t.final === true;
   }
 
   private send(): void {
@@ -193,7 +203,7 @@ export class World {
       // The session expired on the server: it keeps what it billed, says so, and refuses anything more.
       this.forgotten.add(t.sessionId);
       const l = this.ledger.get(t.sessionId) ?? { seq: 0, seconds: 0 };
-      const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * 1000, balanceMicroAlgos: 1e9 };
+      const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * CONFIG.rateMicroAlgos, balanceMicroAlgos: 1e9 };
       return this.dispatch({ type: 'halt', epoch, error: { code: 'PAYMENT_SESSION_EXPIRED', message: 'expired' }, ledger });
     }
     this.receive(t);

@@ -120,9 +120,13 @@ describe('PUT /streaming/session/extend', () => {
     expect(b.ledger).toEqual(a.ledger);
   });
 
-  it('refuses ticks after the delegation expired (SESSION_EXPIRED)', async () => {
+  it('refuses ticks after the delegation expired (SESSION_EXPIRED), telling what it billed', async () => {
+    h.clock.now += 3_000;
+    await h.api.extend(await signTick(v, makeTick(s, 1, 2)));
     h.clock.now += 2 * 3600_000;
-    await refused(h.api.extend(await signTick(v, makeTick(s, 1, 1))), 'SESSION_EXPIRED', 401);
+    const e = await refused(h.api.extend(await signTick(v, makeTick(s, 2, 3))), 'SESSION_EXPIRED', 401);
+    // The client owes the next session only what this one did not bill.
+    expect(e.ledger).toMatchObject({ sessionId: s.sessionId, seq: 1, seconds: 2 });
   });
 
   it('refuses unknown sessions (NOT_FOUND), malformed ticks and final ticks (BAD_REQUEST)', async () => {
