@@ -63,9 +63,13 @@ export class Meter {
   sample(s: MeterSample): MeterTick[] {
     const wall = this.opts.now();
     const p = this.last;
-    if (p && p.status === 'playing' && s.status !== 'seeking') {
+    // An interval that starts while waiting (buffering) counts too: the media resumes before its `playing`
+    // event fires, tens of ms later on a busy machine, and those ms were watched. The media clock does not
+    // move while stalled, and its allowance is held to a second, so a stall itself is never billed.
+    if (p && (p.status === 'playing' || p.status === 'waiting') && s.status !== 'seeking') {
       const dMedia = s.mediaTime - p.mediaTime;
       this.allowance += (Math.max(0, wall - p.wall) / 1000) * Math.max(p.playbackRate, s.playbackRate) * (1 + SLACK);
+      if (p.status === 'waiting') this.allowance = Math.min(this.allowance, CARRY_SECONDS);
       if (dMedia > 0 && dMedia <= this.allowance + JUMP_SECONDS) {
         const credit = Math.min(dMedia, this.allowance);
         this.allowance -= credit;

@@ -28,7 +28,9 @@ export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[])
 
 export function closeSession(s: MachineState, fx: Effect[], forget: boolean): void {
   // Signed but not acknowledged: still in storage, sent when the session is reopened (unless forgotten).
-  s.unsent = !forget && s.phase === 'open' && s.head.seq > s.store.acknowledged.seq;
+  // (Closing a session that was still loading keeps what an earlier close left unsent.)
+  if (forget) s.unsent = false;
+  else if (s.phase === 'open' && s.head.seq > s.store.acknowledged.seq) s.unsent = true;
   // Forgotten by the server (unknown, expired): what it never acknowledged was never billed, so it is owed
   // again, to the next session.
   if (forget && s.phase === 'open') s.owed += Math.max(0, s.head.seconds - s.store.acknowledged.seconds);
