@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { PlaybackController } from './playback/playback-controller.js';
 import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
 import { renderStatusOverlay } from './ui/overlays.js';
+import { LANDMARK_ATTRIBUTES, LandmarkLabel } from './landmark.js';
 import { styles } from './ui/styles.js';
 import type { Commerce } from './commerce.js';
 import type { IdentityGate } from './identity/identity-gate.js';
@@ -102,6 +103,18 @@ export class SipparPlayer extends LitElement {
   private video: HTMLVideoElement | null = null;
   private chrome: typeof import('./ui/chrome.js') | undefined;
 
+  /** The region landmark's name: the page's aria-label, aria-labelledby or title, else "Video player". */
+  private readonly landmark = new LandmarkLabel(this);
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...LANDMARK_ATTRIBUTES];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (LANDMARK_ATTRIBUTES.includes(name)) this.landmark.sync(messagesFor(this.locale).player);
+  }
+
   constructor() {
     super();
     this.addEventListener('keydown', this.onKeydown);
@@ -144,10 +157,9 @@ export class SipparPlayer extends LitElement {
     super.connectedCallback();
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
-    const label = !this.hasAttribute('aria-label');
-    if (label) this.setAttribute('aria-label', messagesFor(this.locale).player);
+    this.landmark.sync(messagesFor(this.locale).player);
     void loadLocale(this.locale).then(() => {
-      if (label) this.setAttribute('aria-label', messagesFor(this.locale).player);
+      this.landmark.sync(messagesFor(this.locale).player);
       this.requestUpdate();
     });
   }
