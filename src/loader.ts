@@ -18,7 +18,6 @@ function showLoadFailure(url: string): void {
       if (el.shadowRoot || customElements.get('sippar-player')) continue;
       const box = document.createElement('div');
       box.setAttribute('role', 'alert');
-      box.setAttribute('part', 'load-error');
       box.textContent = `The video player could not load ${url}. If it is served from another origin, ` +
         'that server must send Access-Control-Allow-Origin.';
       Object.assign(box.style, {
