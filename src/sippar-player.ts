@@ -128,7 +128,11 @@ export class SipparPlayer extends LitElement {
   /** Pause while the tab is hidden (a playing hidden tab is otherwise still billed). */
   @property({ type: Boolean, attribute: 'pause-when-hidden' }) pauseWhenHidden = false;
 
-  /** Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it. */
+  /**
+   * Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it.
+   * @internal Left out of the published declarations, which would otherwise import hls.js's types
+   * and make every consumer install hls.js (bundled, 32 MB) to type-check.
+   */
   protected readonly playback = new PlaybackController(this);
   /** Replaceable payment services (Storybook, tests): `player.services = { api, auth, store, locks }`. See PaymentServices. */
   services: PaymentServices = {};
