@@ -43,9 +43,12 @@ function attributeControl(a: Attribute): ArgTypes[string]['control'] {
   const type = a.type?.text ?? 'string';
   if (type === 'boolean') return { type: 'boolean' };
   if (SECONDS.has(a.name)) return { type: 'number', min: 0, step: 1 };
-  const options = KEYWORDS[a.name] ?? [...type.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-  if (options.length > 1) return { type: 'select', options } as ArgTypes[string]['control'];
+  if (keywords(a).length > 1) return { type: 'select' };
   return { type: 'text' };
+}
+
+function keywords(a: Attribute): string[] {
+  return KEYWORDS[a.name] ?? [...(a.type?.text ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]!);
 }
 
 export function elementDeclaration(manifest: Manifest, tagName: string): Declaration | undefined {
@@ -59,6 +62,8 @@ export function argTypesFromDeclaration(d: Declaration): ArgTypes {
     const key = a.fieldName ?? camel(a.name);
     attributeFields.add(key);
     types[key] = row(a.name, 'attributes', a, attributeControl(a));
+    // Storybook reads a select's choices from the argType, not from its control.
+    if (keywords(a).length > 1) types[key].options = keywords(a);
   }
   // Public API without an attribute (services, meter, payments, media, currentTime, …): documented,
   // not editable. Private and protected members are the element's internals and stay out.
