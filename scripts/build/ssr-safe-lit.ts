@@ -2,7 +2,7 @@
 // that inlines them throws on import in Node (SSR, tests, scripts). Lit ships server-safe builds
 // under its `node` export condition, but they bundle a DOM shim and set a global `customElements`.
 // This plugin keeps the browser builds and changes only the two module-level lines that need a DOM:
-//  - lit-html: the same guard its own node build has (`document` absent → a stub tree walker);
+//  - lit-html: the guard its own node build has (`document` absent → a stub tree walker);
 //  - reactive-element: extend `globalThis.HTMLElement` when there is one, else an empty class.
 // Each rewrite must match exactly once, so a Lit upgrade that moves the code fails the build loudly
 // instead of shipping a bundle that throws in Node again.
@@ -12,7 +12,7 @@ const rewrites = [
   {
     file: /\/lit-html\/lit-html\.js$/,
     from: 'l=document,',
-    to: 'l=void 0===t.document?{createTreeWalker:()=>({})}:document,',
+    to: 'l=t.document??{createTreeWalker:()=>({})},',
   },
   {
     file: /\/@lit\/reactive-element\/reactive-element\.js$/,
