@@ -6,6 +6,8 @@ process.env.STORYBOOK_DISABLE_TELEMETRY = '1';
 const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
   stories: ['../stories/**/*.stories.ts'],
+  // Docs pages (autodocs, tags in preview.ts) with the argument tables read from custom-elements.json.
+  addons: ['@storybook/addon-docs'],
   // /media holds the generated test streams (scripts/make-streams.mjs); stories play them from there.
   staticDirs: [{ from: '../media', to: '/media' }],
   core: {

@@ -14,14 +14,35 @@ function ffmpeg(args) {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: 'inherit' });
 }
 
-// A test pattern with a tone: H.264 baseline + AAC, keyframe every 2 s so every segment starts on one.
-function hls(dir, { seconds, size, fps = 30, segment = 2 }) {
+// The tests' picture: a test pattern with a tone, cheap to make and to decode.
+const testCard = (size, fps) => [
+  '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${fps}`,
+  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+];
+
+// The demo's, stories' and screenshot's picture: something that looks like a film rather than a
+// test card, from ffmpeg's own sources (no fonts, no downloads): a slow zoom into the Mandelbrot set,
+// rendered at half size and scaled up (soft, and cheap to encode), graded down and vignetted, over a
+// quiet drone. One frame is at docs/screenshot.png.
+const film = (size, fps, seconds) => {
+  const [w, h] = size.split('x').map(Number);
+  const picture = `mandelbrot=size=${w / 2}x${h / 2}:rate=${fps}:start_scale=2.5:end_scale=0.02:` +
+    `end_pts=${seconds * fps}:maxiter=192:inner=black,scale=${size}:flags=bicubic,` +
+    'hue=s=0.55,eq=contrast=1.08:brightness=-0.02,vignette=PI/4';
+  const sound = 'aevalsrc=0.09*sin(2*PI*110*t)*(0.6+0.4*sin(2*PI*0.1*t))+0.05*sin(2*PI*164.81*t)' +
+    '+0.04*sin(2*PI*220*t+sin(2*PI*0.25*t)):s=48000,lowpass=f=1200';
+  return ['-f', 'lavfi', '-i', picture, '-f', 'lavfi', '-i', sound];
+};
+
+// H.264 baseline + AAC, keyframe every 2 s so every segment starts on one.
+function hls(dir, { seconds, size, fps = 30, segment = 2, look = 'test-card' }) {
   mkdirSync(dir, { recursive: true });
   ffmpeg([
-    '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${fps}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    ...(look === 'film' ? film(size, fps, seconds) : testCard(size, fps)),
     '-t', String(seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
+    '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
+    // The film's detail would take ~20 MB a minute at ultrafast's quality; a capped bitrate keeps it ~4 MB.
+    ...(look === 'film' ? ['-preset', 'veryfast', '-b:v', '500k', '-maxrate', '700k', '-bufsize', '1000k'] : ['-preset', 'ultrafast']),
     '-g', String(fps * segment), '-keyint_min', String(fps * segment), '-sc_threshold', '0',
     '-c:a', 'aac', '-b:a', '64k', '-ac', '2',
     '-f', 'hls', '-hls_time', String(segment), '-hls_playlist_type', 'vod',
@@ -92,7 +113,12 @@ if (force || !existsSync(join(out, 'basic.mp4'))) mp4(join(out, 'basic.mp4'), { 
 if (force || !existsSync(join(out, 'broken', 'index.m3u8'))) broken(basic, join(out, 'broken'));
 if (force || !existsSync(join(out, 'unsupported', 'index.m3u8'))) unsupported(join(out, 'unsupported'));
 const demo = join(out, 'demo');
-if (force || !existsSync(join(demo, 'index.m3u8'))) hls(demo, { seconds: 60, size: '640x360' });
+// The marker remakes a demo stream made before it looked like a film.
+if (force || !existsSync(join(demo, 'film'))) {
+  rmSync(demo, { recursive: true, force: true });
+  hls(demo, { seconds: 60, size: '640x360', look: 'film' });
+  writeFileSync(join(demo, 'film'), 'made by scripts/make-streams.mjs\n');
+}
 
 const size = (f) => readFileSync(f).length;
 console.log(`streams ready in ${out} (basic playlist ${size(join(basic, 'index.m3u8'))} B)`);

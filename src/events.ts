@@ -38,12 +38,15 @@ export interface SipparAuthStateDetail {
 /** Detail of `sippar-payment-state`, sent when the payment status changes: the payments store's state. */
 export type SipparPaymentStateDetail = import('./payments/payments-store.js').PaymentState;
 
+/** The element's own events and their details (framework typings, e.g. the React JSX props, map over it). */
+export interface SipparPlayerEventMap {
+  'sippar-auth-state': CustomEvent<SipparAuthStateDetail>;
+  'sippar-error': CustomEvent<SipparErrorDetail>;
+  'sippar-tick': CustomEvent<SipparTickDetail>;
+  'sippar-meter-state': CustomEvent<SipparMeterStateDetail>;
+  'sippar-payment-state': CustomEvent<SipparPaymentStateDetail>;
+}
+
 declare global {
-  interface HTMLElementEventMap {
-    'sippar-auth-state': CustomEvent<SipparAuthStateDetail>;
-    'sippar-error': CustomEvent<SipparErrorDetail>;
-    'sippar-tick': CustomEvent<SipparTickDetail>;
-    'sippar-meter-state': CustomEvent<SipparMeterStateDetail>;
-    'sippar-payment-state': CustomEvent<SipparPaymentStateDetail>;
-  }
+  interface HTMLElementEventMap extends SipparPlayerEventMap {}
 }

@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { PlaybackController } from './playback/playback-controller.js';
 import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
 import { renderStatusOverlay } from './ui/overlays.js';
+import { LANDMARK_ATTRIBUTES, LandmarkLabel } from './landmark.js';
 import { styles } from './ui/styles.js';
 import type { Commerce } from './commerce.js';
 import type { IdentityGate } from './identity/identity-gate.js';
@@ -11,68 +12,103 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
 
 /**
  * A video player that plays HLS (hls.js, loaded only when needed) and plain files, and behaves
- * like a <video>: same properties, methods and events.
+ * like a `<video>`: same properties, methods and events. With a `rate` it sells the video by the
+ * second: Internet Identity sign-in, a live cost counter, signed ticks to a payment API.
+ *
+ * The element is a `region` landmark. Name it with `title` (or `aria-label`, `aria-labelledby`) so
+ * that two players on a page are two distinct landmarks; without one it is called "Video player".
  *
  * @element sippar-player
- * @attr src - Media URL: an HLS manifest (.m3u8) or a file the browser plays (MP4, WebM).
- * @attr poster - Image shown before playback.
- * @attr autoplay - Start when ready; browsers allow it when muted.
- * @attr muted - Start muted.
- * @attr loop - Restart at the end.
- * @attr preload - none | metadata | auto, as on <video>.
- * @attr rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: RATE_INVALID.
- * @attr budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: BUDGET_INVALID.
- * @attr preview-seconds - Free seconds before billing (whole number). Invalid: PREVIEW_INVALID.
- * @attr pause-when-hidden - Pause while the tab is hidden instead of billing background playback.
- * @attr content-id - What is sold (the payment session's content id, [A-Za-z0-9._:/-]{1,128}).
- * @attr api - Payment API base URL (default: the page's origin).
- * @attr grace-seconds - How long playback goes on while the payment API is unreachable (default 30).
- * @attr identity-provider - Internet Identity URL (default https://identity.ic0.app; https, or http on localhost). Invalid: IDP_URL_INVALID.
- * @attr derivation-origin - Origin the IdP derives the principal for (one principal across the sites that embed the player).
- * @attr max-time-to-live - Seconds a sign-in lasts (default 8 h); at expiry playback pauses until the viewer signs in again.
- * @fires sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each status change.
- * @csspart payment - The payment overlay (402, unreachable, another tab); also payment-grace, payment-button.
- * @fires sippar-tick - {seq, seconds, microAlgos, totalMicroAlgos, mediaTime} for every billed second.
- * @fires sippar-meter-state - {state, budget, ...the meter snapshot (watchedSeconds, previewUsed, billedSeconds,
- *   totalMicroAlgos, rateMicroAlgos, budgetMicroAlgos, lastTick)} on every change of playing status or budget state.
- * @fires sippar-auth-state - {status, principal}: idle | restoring | signed-out | signing-in | blocked | failed | signed-in | expired.
- * @fires sippar-error - {code, message, fatal}: a stable code and a localised message.
- * @fires play - and every standard media event: playing, pause, waiting, seeking, seeked,
- *   timeupdate, ended, ratechange, volumechange, loadedmetadata, loadeddata, canplay,
- *   durationchange, error, progress, re-dispatched from the host.
+ * @summary A web component that plays HLS and sells video by the second.
+ *
+ * @attr {string} src - Media URL: an HLS manifest (.m3u8) or a file the browser plays (MP4, WebM).
+ * @attr {string} poster - Image shown before playback.
+ * @attr {boolean} autoplay - Start when ready; browsers allow it when muted.
+ * @attr {boolean} muted - Start muted.
+ * @attr {boolean} loop - Restart at the end.
+ * @attr {'none' | 'metadata' | 'auto'} preload - As on `<video>`.
+ * @attr {string} rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: `RATE_INVALID`.
+ * @attr {string} budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: `BUDGET_INVALID`.
+ * @attr {string} preview-seconds - Free seconds before billing (whole number, at most 86400). Invalid: `PREVIEW_INVALID`.
+ * @attr {boolean} pause-when-hidden - Pause while the tab is hidden instead of billing background playback.
+ * @attr {string} content-id - What is sold (the payment session's content id, [A-Za-z0-9._:/-]{1,128}).
+ * @attr {string} api - Payment API base URL (default: the page's origin).
+ * @attr {string} grace-seconds - How long playback goes on while the payment API is unreachable (default 30).
+ * @attr {string} identity-provider - Internet Identity URL (default https://identity.ic0.app; https, or http on localhost). Invalid: `IDP_URL_INVALID`.
+ * @attr {string} derivation-origin - Origin the IdP derives the principal for (one principal across the sites that embed the player).
+ * @attr {string} max-time-to-live - Seconds a sign-in lasts (default 8 h); at expiry playback pauses until the viewer signs in again.
+ * @attr {string} title - Names the player's region landmark (as aria-label does); give each player on a page its own.
+ *
+ * @fires {CustomEvent<SipparTickDetail>} sippar-tick - One billed second: {seq, seconds, microAlgos, totalMicroAlgos, mediaTime}; totals are cumulative.
+ * @fires {CustomEvent<SipparMeterStateDetail>} sippar-meter-state - The meter's snapshot ({state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, rateMicroAlgos, budgetMicroAlgos, lastTick}) on every change of playing status or budget state.
+ * @fires {CustomEvent<SipparAuthStateDetail>} sippar-auth-state - {status, principal}: idle | restoring | signed-out | signing-in | blocked | failed | signed-in | expired.
+ * @fires {CustomEvent<SipparPaymentStateDetail>} sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each payment status change.
+ * @fires {CustomEvent<SipparErrorDetail>} sippar-error - {code, message, fatal}: a stable code and a message in the page's language.
+ * @fires {Event} play - Re-dispatched from the inner `<video>`, not bubbling, like every media event below.
+ * @fires {Event} playing - Playback started or resumed after buffering.
+ * @fires {Event} pause - Paused.
+ * @fires {Event} waiting - Stalled, waiting for data.
+ * @fires {Event} seeking - A seek started.
+ * @fires {Event} seeked - A seek finished.
+ * @fires {Event} timeupdate - currentTime changed.
+ * @fires {Event} ended - Reached the end.
+ * @fires {Event} ratechange - playbackRate changed.
+ * @fires {Event} volumechange - volume or muted changed.
+ * @fires {Event} loadedmetadata - Duration and size known.
+ * @fires {Event} loadeddata - The first frame is available.
+ * @fires {Event} canplay - Enough data to start.
+ * @fires {Event} durationchange - duration changed.
+ * @fires {Event} error - The media failed (sippar-error tells why, with a code).
+ * @fires {Event} progress - More media was downloaded.
+ *
  * @slot - Page content over the picture, under the overlays and controls (a title, a logo).
- * @csspart video - The inner <video>.
+ *
+ * @csspart video - The inner `<video>`.
  * @csspart controls - The control bar.
- * @csspart button - Every control button (also play-button, mute-button, captions-button,
- *   pip-button, fullscreen-button, retry-button).
+ * @csspart button - Every button the player draws (controls, Retry, overlays' actions).
  * @csspart play-button - Play/pause.
+ * @csspart mute-button - Mute/unmute.
+ * @csspart captions-button - Captions on/off (only when the stream has subtitles).
+ * @csspart pip-button - Picture-in-picture.
+ * @csspart fullscreen-button - Full screen.
+ * @csspart retry-button - Retry, on the error overlay.
  * @csspart seek - The seek slider.
  * @csspart volume - The volume slider.
  * @csspart rate - The playback-rate menu.
  * @csspart time - Current time / duration.
- * @csspart overlay - Any overlay over the picture (also error, loading, reconnecting).
+ * @csspart overlay - Any overlay over the picture (error, loading, reconnecting, notice, budget).
  * @csspart error - The error overlay.
  * @csspart error-message - The error text.
+ * @csspart loading - The loading overlay (spinner).
+ * @csspart reconnecting - The overlay shown while the stream reconnects.
+ * @csspart notice - A passing notice over the picture.
  * @csspart counter - The live cost counter.
- * @csspart budget - The budget-reached overlay (also budget-button).
- * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge (also login-signed-in, login-button).
- * @cssprop --sippar-login-background - Sign-in overlay background.
- * @cssprop --sippar-login-color - Sign-in overlay text colour.
- * @cssprop --sippar-login-accent - Sign-in button colour.
- * @cssprop --sippar-login-accent-text - Sign-in button text colour.
- * @cssprop --sippar-login-radius - Sign-in button and badge corner radius.
- * @cssprop --sippar-accent - Accent colour (sliders, focus ring, spinner, Retry).
- * @cssprop --sippar-controls-bg - Control bar background.
- * @cssprop --sippar-controls-fg - Text and icon colour.
- * @cssprop --sippar-font - Font family.
- * @cssprop --sippar-radius - Corner radius.
- * @cssprop --sippar-counter-bg - Cost counter background.
- * @cssprop --sippar-counter-fg - Cost counter text colour.
- * @cssprop --sippar-counter-warning-bg - Cost counter background near the budget.
- * @cssprop --sippar-login-font - Sign-in overlay font.
- * @cssprop --sippar-login-error - Sign-in error text colour.
- * @cssprop --sippar-payment-background - Payment overlay background (402, unreachable, another tab).
- * @cssprop --sippar-payment-color - Payment overlay text colour.
+ * @csspart budget - The budget-reached overlay.
+ * @csspart budget-button - Its button to continue.
+ * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge.
+ * @csspart login-signed-in - The signed-in badge.
+ * @csspart login-button - The sign-in button.
+ * @csspart payment - The payment overlay (402, unreachable, another tab).
+ * @csspart payment-grace - The payment overlay while playback goes on in grace.
+ * @csspart payment-button - The payment overlay's button.
+ *
+ * @cssprop [--sippar-accent] - Accent colour (sliders, focus ring, spinner, Retry).
+ * @cssprop [--sippar-font] - Font family.
+ * @cssprop [--sippar-radius] - Corner radius.
+ * @cssprop [--sippar-controls-bg] - Control bar background colour.
+ * @cssprop [--sippar-controls-fg] - Control bar text and icon colour.
+ * @cssprop [--sippar-counter-bg] - Cost counter background colour.
+ * @cssprop [--sippar-counter-fg] - Cost counter text colour.
+ * @cssprop [--sippar-counter-warning-bg] - Cost counter background colour near the budget.
+ * @cssprop [--sippar-login-background] - Sign-in overlay background colour.
+ * @cssprop [--sippar-login-color] - Sign-in overlay text colour.
+ * @cssprop [--sippar-login-accent] - Sign-in button colour.
+ * @cssprop [--sippar-login-accent-text] - Sign-in button text colour.
+ * @cssprop [--sippar-login-radius] - Sign-in button and badge corner radius.
+ * @cssprop [--sippar-login-font] - Sign-in overlay font.
+ * @cssprop [--sippar-login-error] - Sign-in error text colour.
+ * @cssprop [--sippar-payment-background] - Payment overlay background colour (402, unreachable, another tab).
+ * @cssprop [--sippar-payment-color] - Payment overlay text colour.
  */
 export class SipparPlayer extends LitElement {
   static override styles = styles;
@@ -92,7 +128,11 @@ export class SipparPlayer extends LitElement {
   /** Pause while the tab is hidden (a playing hidden tab is otherwise still billed). */
   @property({ type: Boolean, attribute: 'pause-when-hidden' }) pauseWhenHidden = false;
 
-  /** Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it. */
+  /**
+   * Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it.
+   * @internal Left out of the published declarations, which would otherwise import hls.js's types
+   * and make every consumer install hls.js (bundled, 32 MB) to type-check.
+   */
   protected readonly playback = new PlaybackController(this);
   /** Replaceable payment services (Storybook, tests): `player.services = { api, auth, store, locks }`. See PaymentServices. */
   services: PaymentServices = {};
@@ -101,6 +141,18 @@ export class SipparPlayer extends LitElement {
   private commerceLoading?: Promise<void>;
   private video: HTMLVideoElement | null = null;
   private chrome: typeof import('./ui/chrome.js') | undefined;
+
+  /** The region landmark's name: the page's aria-label, aria-labelledby or title, else "Video player". */
+  private readonly landmark = new LandmarkLabel(this);
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...LANDMARK_ATTRIBUTES];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (LANDMARK_ATTRIBUTES.includes(name)) this.landmark.sync(messagesFor(this.locale).player);
+  }
 
   constructor() {
     super();
@@ -158,10 +210,9 @@ export class SipparPlayer extends LitElement {
     super.connectedCallback();
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
-    const label = !this.hasAttribute('aria-label');
-    if (label) this.setAttribute('aria-label', messagesFor(this.locale).player);
+    this.landmark.sync(messagesFor(this.locale).player);
     void loadLocale(this.locale).then(() => {
-      if (label) this.setAttribute('aria-label', messagesFor(this.locale).player);
+      this.landmark.sync(messagesFor(this.locale).player);
       this.requestUpdate();
     });
   }

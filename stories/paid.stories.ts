@@ -81,6 +81,9 @@ const meta: Meta<PaidArgs> = {
   title: 'Player/Paid',
   component: 'sippar-player',
   args: { rate: '0.001', previewSeconds: '0', autoplay: false },
+  // No Docs page of its own: each paid story reloads its frame (freshPageFor), which a page showing
+  // them all at once cannot do. The element's Docs page is under Player/States; Controls work here.
+  tags: ['!autodocs'],
 };
 export default meta;
 type Story = StoryObj<PaidArgs>;

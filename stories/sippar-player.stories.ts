@@ -12,6 +12,11 @@ interface PlayerArgs {
   muted: boolean;
   autoplay: boolean;
   lang?: string;
+  title?: string;
+  /** Set in Controls to see a free story turn paid (sign-in overlay first). */
+  rate?: string;
+  budget?: string;
+  previewSeconds?: number;
 }
 
 const DEMO = '/media/demo/index.m3u8';
@@ -28,6 +33,10 @@ const meta: Meta<PlayerArgs> = {
     poster=${ifDefined(a.poster)}
     ?muted=${a.muted}
     ?autoplay=${a.autoplay}
+    title=${ifDefined(a.title)}
+    rate=${ifDefined(a.rate)}
+    budget=${ifDefined(a.budget)}
+    preview-seconds=${ifDefined(a.previewSeconds)}
   ></sippar-player>`,
 };
 export default meta;
