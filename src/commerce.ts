@@ -89,6 +89,8 @@ export class Commerce implements ReactiveController {
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('pagehide', this.onPageHide);
     this.onVisibility();
+    // Back after a DOM move: payments closed its session on disconnect; the same sale goes on.
+    this.payments.configure(paymentsConfigOf(this.config.value));
     this.unsubscribe = [
       this.identity.controller.state.subscribe(() => this.syncIdentity()),
       this.blockers.subscribe((b) => {

@@ -8,36 +8,18 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { atom, type ReadableAtom } from 'nanostores';
-import { randomNonce, signedStartRequest } from './api-client.js';
 import { backoffDelay } from './backoff.js';
-import { Outbox, systemClock, type OutboxClock, type OutboxEvent, type OutboxRecord } from './outbox.js';
-import { indexedDbStore, sessionKey, type SessionStore } from './outbox-store.js';
+import { Outbox, type OutboxClock, type OutboxEvent, type OutboxRecord } from './outbox.js';
+import { servicesResolver, type PaymentServices } from './payment-services.js';
 import { initialState, step, type Effect, type MachineConfig, type MachineEvent, type TimerName } from './payments-machine.js';
 import { initialPaymentState, type PaymentState } from './payments-store.js';
-import { sessionSignerOf, signTick, type SessionIdentity } from './signer.js';
-import { TabLock, defaultLocks, lockName, type LockManagerLike } from './tab-lock.js';
+import { loadSession, startSession, storageKey, storedRow } from './session-effects.js';
+import { signTick, type SessionIdentity } from './signer.js';
+import { TabLock, lockName } from './tab-lock.js';
 import { toHex, type Tick } from './tick.js';
-import { classify, createPaymentApi, sendTick, type PaymentApi } from './transport.js';
+import { sendTick } from './transport.js';
 
-/** Who is paying. The element passes its IdentityController; tests pass an identity made in the page. */
-export interface PaymentAuth {
-  /** The signed-in DelegationIdentity, or undefined (signed out, expired). */
-  readonly identity: SessionIdentity | undefined;
-}
-
-/** Everything payments talks to, injectable (`player.services = {...}`); each has a default. */
-export interface PaymentServices {
-  /** Payment API (start, extend, pause). Default: api-client on the `api` attribute, with timeouts. */
-  api?: PaymentApi;
-  /** Same API sending with fetch keepalive, for the ticks sent on pagehide. Default: built from `api`. */
-  keepaliveApi?: PaymentApi;
-  auth?: PaymentAuth;
-  /** Where the session survives reloads. Default: IndexedDB. */
-  store?: SessionStore;
-  /** Web Locks. Default: navigator.locks; null disables the one-tab rule. */
-  locks?: LockManagerLike | null;
-  clock?: OutboxClock;
-}
+export type { PaymentAuth, PaymentServices } from './payment-services.js';
 
 export type PaymentsConfig = MachineConfig;
 export type PaymentsHost = ReactiveControllerHost & HTMLElement;
@@ -56,7 +38,7 @@ export class PaymentsController implements ReactiveController {
   private expiresAt: number | undefined;
   private readonly timers = new Map<TimerName, unknown>();
   private work: Promise<void> = Promise.resolve();
-  private defaults?: { api: string; client: PaymentApi; keepalive: PaymentApi; store: SessionStore };
+  private readonly resolve = servicesResolver();
 
   constructor(
     private readonly host: PaymentsHost,
@@ -106,21 +88,11 @@ export class PaymentsController implements ReactiveController {
   private readonly onOnline = (): void => this.retry();
 
   private get clock(): OutboxClock {
-    return this.services().clock ?? systemClock;
+    return this.deps().clock;
   }
 
   private deps() {
-    const s = this.services();
-    const api = this.machine.config?.api ?? '';
-    if (!this.defaults || this.defaults.api !== api) {
-      this.defaults = { api, client: createPaymentApi(api), keepalive: createPaymentApi(api, { keepalive: true }), store: this.defaults?.store ?? indexedDbStore() };
-    }
-    return {
-      api: s.api ?? this.defaults.client,
-      keepaliveApi: s.keepaliveApi ?? s.api ?? this.defaults.keepalive,
-      store: s.store ?? this.defaults.store,
-      locks: s.locks === undefined ? defaultLocks() : (s.locks ?? undefined),
-    };
+    return this.resolve(this.services(), this.machine.config?.api ?? '');
   }
 
   private dispatch(ev: MachineEvent): void {
@@ -188,58 +160,39 @@ export class PaymentsController implements ReactiveController {
     return signTick(this.identity, { ...tick, clientTime: Date.now() }).catch(() => null);
   }
 
-  private key(): string {
-    const c = this.machine.config!;
-    return sessionKey(c.api, this.identity!.getPrincipal().toText(), c.contentId);
-  }
-
-  /** Resumes only what this session key can still sign for: same rate, same key, not expired. */
   private async loadSession(epoch: number): Promise<void> {
-    const identity = this.identity;
-    const config = this.machine.config;
+    const { identity, machine: { config } } = this;
     if (!identity || !config) return this.dispatch({ type: 'start-failed', epoch, retryable: false, error: { code: 'PAYMENT_REJECTED', message: 'signed out' } });
-    const stored = await this.deps().store.load(this.key()).catch(() => undefined);
-    const keyHex = toHex(sessionSignerOf(identity).sessionPublicKey);
-    const usable = stored && stored.rateMicroAlgos === config.rateMicroAlgos && (stored.sessionPublicKey ?? keyHex) === keyHex && (stored.expiresAt ?? Infinity) > Date.now();
-    this.expiresAt = usable ? stored.expiresAt : undefined;
-    this.dispatch({ type: 'loaded', epoch, record: usable ? stored : null });
+    const { event, expiresAt } = await loadSession(this.deps().store, config, identity, epoch);
+    this.expiresAt = expiresAt;
+    this.dispatch(event);
   }
 
   private async startSession(epoch: number): Promise<void> {
-    const config = this.machine.config;
-    if (!this.identity || !config) return;
-    try {
-      const signer = sessionSignerOf(this.identity);
-      const req = await signedStartRequest(signer, { contentId: config.contentId, rateMicroAlgos: config.rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
-      const res = await this.deps().api.start(req);
-      this.expiresAt = res.limits?.expiresAt;
-      this.dispatch({ type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos });
-    } catch (e) {
-      const c = classify(e);
-      this.dispatch({ type: 'start-failed', epoch, retryable: c.retryable, error: c.error, ...(c.ledger && { ledger: c.ledger }) });
-    }
+    const { identity, machine: { config } } = this;
+    if (!identity || !config) return;
+    const { event, expiresAt } = await startSession(this.deps().api, config, identity, epoch);
+    this.expiresAt = expiresAt;
+    this.dispatch(event);
   }
 
   private async openOutbox(epoch: number, record: OutboxRecord): Promise<void> {
-    if (!this.identity || !this.machine.config || epoch !== this.machine.epoch) return;
+    const { identity, machine: { config } } = this;
+    if (!identity || !config || epoch !== this.machine.epoch) return;
     const { store } = this.deps();
-    const c = this.machine.config;
-    const meta = {
-      key: this.key(), api: c.api, principal: this.identity.getPrincipal().toText(), contentId: c.contentId,
-      sessionPublicKey: toHex(sessionSignerOf(this.identity).sessionPublicKey), ...(this.expiresAt !== undefined && { expiresAt: this.expiresAt }),
-    };
+    const expiresAt = this.expiresAt;
     this.closeOutbox(false);
     const outbox = new Outbox({
       record,
-      storage: { save: (r) => store.save({ ...r, ...meta, updatedAt: Date.now() }) },
+      storage: { save: (r) => store.save(storedRow(r, config, identity, expiresAt)) },
       send: (st) => sendTick(this.deps().api, st),
       clock: this.clock,
       onEvent: (ev) => this.onOutboxEvent(epoch, ev),
     });
     this.outbox = outbox;
     this.outboxEpoch = epoch;
-    this.outboxKey = meta.key;
-    if (record.signed.seq === 0 && !record.pending) await store.save({ ...record, ...meta, updatedAt: Date.now() }).catch(() => undefined);
+    this.outboxKey = storageKey(config, identity);
+    if (record.signed.seq === 0 && !record.pending) await store.save(storedRow(record, config, identity, expiresAt)).catch(() => undefined);
     if (record.pending) outbox.kick(); // owed from the last page load
   }
 
