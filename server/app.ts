@@ -30,7 +30,7 @@ import { DEV_DEFAULT_ORIGINS, resolveOptions, type ResolvedOptions, type ServerO
 import { ApiError } from './errors.js';
 import { Bounded, obj, readBody, send, signatureBytes } from './http-io.js';
 import { applyTick, openSession, tickAnswer } from './ledger/ledger-service.js';
-import { SqliteLedgerStorage } from './ledger/sqlite-storage.js';
+import { openStorage } from './ledger/open-storage.js';
 import type { LedgerStorage } from './ledger/storage.js';
 import { ledgerState } from './ledger/tick-rules.js';
 import { signedRequestChecks } from './signed-requests.js';
@@ -58,7 +58,7 @@ const LIVE_WINDOW_MS = 30_000;
 /** `storage`: another LedgerStorage than SQLite at `options.db` (the in-memory one, PostgreSQL). */
 export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) {
   const o = resolveOptions(options);
-  const ledger: LedgerStorage = storage ?? new SqliteLedgerStorage(o.db);
+  const ledger: LedgerStorage = storage ?? openStorage(o.db);
   const sessions = new Bounded<string, CachedSession>(100_000);
   const { verifyIdentity, checkRequestTime } = signedRequestChecks(o);
 

@@ -4,7 +4,7 @@ import { MAX_RATE_MICRO } from '../src/metering/money.js';
 export interface ServerOptions {
   port?: number;
   host?: string;
-  /** SQLite file path or ':memory:'. */
+  /** SQLite file path, ':memory:', or a postgres:// URL (PostgreSQL: any number of API processes on one database). */
   db?: string;
   /** Development mode: trusts Ed25519 root keys and opens POST /streaming/dev/credit. */
   dev?: boolean;

@@ -1,5 +1,6 @@
 /**
  * `npm run api -- --port 8787 --db ./sippar.db --dev --origins http://localhost:5173,https://example.com`
+ * `--db postgres://user@host:5432/db` runs on PostgreSQL instead: start as many processes as needed on one database.
  * Env: PORT, HOST, SIPPAR_DB, SIPPAR_DEV=1, SIPPAR_ORIGINS (comma list or *), SIPPAR_QUIET=1,
  * SIPPAR_IC_ROOT_KEY (raw hex), SIPPAR_II_CANISTERS (comma list), SIPPAR_TARGETS (comma list).
  */

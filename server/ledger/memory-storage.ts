@@ -5,7 +5,7 @@
  */
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
-import { WriteConflict, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
 
 interface MemorySession extends SessionState {
@@ -24,6 +24,15 @@ export interface MemoryViewer {
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
+function matches(q: AuditQuery, r: { sessionId: string; contentId: string }, at: number): boolean {
+  return (
+    (q.sessionId === undefined || r.sessionId === q.sessionId) &&
+    (q.contentId === undefined || r.contentId === q.contentId) &&
+    (q.from === undefined || at >= q.from) &&
+    (q.to === undefined || at < q.to)
+  );
+}
+
 export class MemoryLedgerStorage implements LedgerStorage {
   readonly viewers = new Map<string, MemoryViewer>();
   readonly sessions = new Map<string, MemorySession>();
@@ -32,6 +41,8 @@ export class MemoryLedgerStorage implements LedgerStorage {
   readonly credits: Array<{ principal: string; microAlgos: number }> = [];
   readonly earnings = new Map<string, { settled: number; fee: number }>();
   private readonly startHashes = new Set<string>();
+  /** Every accepted tick and settlement in the order applied: what the audit export reads. */
+  readonly auditLog: { ticks: AuditTick[]; settlements: AuditSettlement[] } = { ticks: [], settlements: [] };
   private settlementIds = 0;
 
   ensureViewerNow(principal: string, algorandAddress: string): MemoryViewer {
@@ -88,11 +99,21 @@ export class MemoryLedgerStorage implements LedgerStorage {
     if (w.settlement) {
       settlementId = ++this.settlementIds;
       s.settlements += 1;
+      const { sessionId, contentId, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt } = w.settlement;
+      this.auditLog.settlements.push({
+        id: settlementId, sessionId, contentId, principal: s.principal, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt,
+      });
       const e = this.earnings.get(w.settlement.contentId) ?? { settled: 0, fee: 0 };
       this.earnings.set(w.settlement.contentId, { settled: e.settled + w.settlement.microAlgos, fee: e.fee + w.settlement.platformFee });
     }
     const answer = answerWithSettlementId(w.answer, settlementId);
     this.ticks.set(key, { tickHash: w.tick.tickHash.slice(), httpStatus: w.tick.httpStatus, answer: structuredClone(answer), charged: w.tick.charged });
+    const t = w.tick;
+    this.auditLog.ticks.push({
+      sessionId: s.id, contentId: s.contentId, principal: s.principal, seq: t.tick.seq, seconds: t.tick.seconds, microAlgos: t.tick.microAlgos,
+      charged: t.charged, mediaTime: t.tick.mediaTime, clientTime: t.tick.clientTime, final: t.tick.final === true, httpStatus: t.httpStatus,
+      receivedAt: t.receivedAt, tickHash: hex(t.tickHash), signature: hex(t.signature), sessionKey: hex(s.sessionKey),
+    });
     return answer;
   }
 
@@ -146,6 +167,14 @@ export class MemoryLedgerStorage implements LedgerStorage {
       settledMicroAlgos: earned.reduce((a, e) => a + e.settled, 0),
       earningsMicroAlgos: earned.reduce((a, e) => a + e.fee, 0),
     };
+  }
+  async auditTicks(q: AuditQuery): Promise<AuditTick[]> {
+    const rows = this.auditLog.ticks.filter((t) => matches(q, t, t.receivedAt));
+    rows.sort((a, b) => a.receivedAt - b.receivedAt || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : a.seq - b.seq));
+    return rows.slice(0, q.limit);
+  }
+  async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
+    return this.auditLog.settlements.filter((st) => matches(q, st, st.createdAt)).slice(0, q.limit);
   }
   async close(): Promise<void> {}
 }

@@ -11,8 +11,9 @@
 import Database from 'better-sqlite3';
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
+import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import { SCHEMA, prepareStatements, type SessionRow } from './sqlite-schema.js';
-import { WriteConflict, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
 
 type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
@@ -187,6 +188,14 @@ export class SqliteLedgerStorage implements LedgerStorage {
     >;
     const e = (contentId === undefined ? this.s.earningsAll.get() : this.s.earningsContent.get(contentId)) as { settled: number; fee: number };
     return { ...(contentId !== undefined && { contentId }), ...t, settledMicroAlgos: e.settled, earningsMicroAlgos: e.fee };
+  }
+
+  async auditTicks(q: AuditQuery): Promise<AuditTick[]> {
+    return auditTicks(this.db, q);
+  }
+
+  async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
+    return auditSettlements(this.db, q);
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,52 @@ export class WriteConflict extends Error {
   override name = 'WriteConflict';
 }
 
+/** Which accepted ticks or settlements an audit export holds (all given filters apply; period is [from, to) Unix ms). */
+export interface AuditQuery {
+  sessionId?: string;
+  contentId?: string;
+  from?: number;
+  to?: number;
+  /** At most this many rows, oldest first. */
+  limit: number;
+}
+
+/** One accepted tick with what it takes to check it again: the signed fields, the session key, the signature. */
+export interface AuditTick {
+  sessionId: string;
+  contentId: string;
+  principal: string;
+  seq: number;
+  seconds: number;
+  microAlgos: number;
+  /** What this tick took from the balance (less than its delta after a 402). */
+  charged: number;
+  mediaTime: number;
+  clientTime: number;
+  final: boolean;
+  httpStatus: number;
+  receivedAt: number;
+  tickHash: string;
+  signature: string;
+  /** DER SPKI of the session key, hex: verifies `signature` over the tick's signing bytes. */
+  sessionKey: string;
+}
+
+export interface AuditSettlement {
+  id: number;
+  sessionId: string;
+  contentId: string;
+  principal: string;
+  /** The final tick that settled. */
+  seq: number;
+  seconds: number;
+  microAlgos: number;
+  totalSeconds: number;
+  totalMicroAlgos: number;
+  platformFee: number;
+  createdAt: number;
+}
+
 export interface LedgerStorage {
   /** Creates the viewer's account if new (balance 0); answers the balance. */
   ensureViewer(principal: string, algorandAddress: string, now: number): Promise<number>;
@@ -54,5 +100,9 @@ export interface LedgerStorage {
   applyTick(writes: TickWrites): Promise<TickResponse>;
   sessionAnalytics(id: string): Promise<SessionAnalytics | undefined>;
   totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics>;
+  /** Accepted ticks matching `q`, ordered by (receivedAt, sessionId, seq). */
+  auditTicks(q: AuditQuery): Promise<AuditTick[]>;
+  /** Settlements matching `q` (period on createdAt), ordered by id. */
+  auditSettlements(q: AuditQuery): Promise<AuditSettlement[]>;
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
-// The ledger's invariants, as properties run against EVERY store of stores.ts (memory, SQLite; PostgreSQL
-// is one more line there): conservation, idempotence, no (session, seq) applied twice, monotone totals,
+// The ledger's invariants, as properties run against EVERY store of stores.ts (memory, SQLite, PostgreSQL): conservation, idempotence, no (session, seq) applied twice, monotone totals,
 // 402 charging only affordable whole seconds, and the same under concurrent ticks.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -46,6 +45,8 @@ const stepArb = fc.record({
 });
 
 const IDS = ['s1', 's2'];
+/** Hundreds of runs against a networked store (PostgreSQL) on 2 shared cores take longer than the default. */
+const PROPERTY_TIMEOUT_MS = 120_000;
 
 describe.each(STORES)('ledger invariants on the $name store (fast-check)', (store) => {
   it('sequential ticks: conservation, idempotent repeats, one row per (session, seq), monotone totals, 402 = affordable whole seconds', async () => {
@@ -115,7 +116,7 @@ describe.each(STORES)('ledger invariants on the $name store (fast-check)', (stor
       }),
       { numRuns: 150 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   // Through applyTick a session's ticks queue in one lane; decideAndApply lets them race on the store's
   // guards, as ticks arriving at several server processes sharing one database would.
@@ -163,7 +164,7 @@ describe.each(STORES)('ledger invariants on the $name store (fast-check)', (stor
       }),
       { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('a burst of one session’s ticks is applied in arrival order, as one SQLite batch applied it', async () => {
     const l = await store.make();

@@ -5,6 +5,7 @@
 import { MemoryLedgerStorage } from '../../../../server/ledger/memory-storage.js';
 import { SqliteLedgerStorage } from '../../../../server/ledger/sqlite-storage.js';
 import type { LedgerStorage } from '../../../../server/ledger/storage.js';
+import { postgresStore } from '../../../support/postgres-store.js';
 
 export interface StoreUnderTest {
   name: string;
@@ -14,4 +15,6 @@ export interface StoreUnderTest {
 export const STORES: StoreUnderTest[] = [
   { name: 'memory', make: () => new MemoryLedgerStorage() },
   { name: 'sqlite', make: () => new SqliteLedgerStorage(':memory:') },
+  // A real server (the run's throwaway cluster), a fresh schema per store.
+  { name: 'postgres', make: () => postgresStore() },
 ];
