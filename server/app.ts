@@ -26,9 +26,10 @@ import {
   whoamiSigningBytes,
 } from '../src/payments/tick.js';
 import { algorandAddressOf } from './algorand-address.js';
+import { auditRoutes, isTextAnswer } from './audit.js';
 import { DEV_DEFAULT_ORIGINS, resolveOptions, type ResolvedOptions, type ServerOptions } from './config.js';
 import { ApiError } from './errors.js';
-import { Bounded, obj, readBody, send, signatureBytes } from './http-io.js';
+import { Bounded, obj, readBody, send, sendText, signatureBytes } from './http-io.js';
 import { applyTick, openSession, tickAnswer } from './ledger/ledger-service.js';
 import { openStorage } from './ledger/open-storage.js';
 import type { LedgerStorage } from './ledger/storage.js';
@@ -198,6 +199,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     [API_PATHS.pause]: { method: 'POST', json: true, run: (b) => tick(b, true) },
     [API_PATHS.analytics]: { method: 'GET', json: false, run: async (_b, url, req) => ok(await analytics(url, req)) },
     [API_PATHS.devCredit]: { method: 'POST', json: true, run: async (b) => ok(await devCredit(b)) },
+    ...auditRoutes(ledger, o),
   };
 
   function sendError(res: ServerResponse, e: unknown): void {
@@ -264,7 +266,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
         }
       }
       const out = await route.run(body, url, req);
-      send(res, out.status, out.body);
+      return isTextAnswer(out) ? sendText(res, out) : send(res, out.status, out.body);
     } catch (e) {
       if (!res.headersSent) sendError(res, e);
     }

@@ -66,3 +66,9 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
+
+/** A body that is not JSON (the audit export's CSV). */
+export function sendText(res: ServerResponse, a: { status: number; body: string; contentType: string; headers?: Record<string, string> }): void {
+  res.writeHead(a.status, { ...a.headers, 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body), 'cache-control': 'no-store' });
+  res.end(a.body);
+}

@@ -34,8 +34,12 @@ export class PostgresLedgerStorage implements LedgerStorage {
   /** Resolves once the migrations are applied; every call waits for it, so the constructor stays synchronous. */
   readonly ready: Promise<void>;
 
+  /** `url` may name the schema as `?schema=name` (not a PostgreSQL parameter: taken out before connecting). */
   constructor(url: string, opts: PostgresOptions = {}) {
-    const schema = opts.schema;
+    const u = new URL(url);
+    const schema = opts.schema ?? u.searchParams.get('schema') ?? undefined;
+    u.searchParams.delete('schema');
+    url = u.toString();
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
     const sql = (this.sql = postgres(url, {
       max: opts.max ?? 10,

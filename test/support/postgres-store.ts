@@ -14,9 +14,7 @@ export async function postgresStore(max = 4): Promise<PostgresLedgerStorage> {
   return l;
 }
 
-/** The cluster's URL with a search_path for `schema`, for servers started from a URL (child processes). */
-export function urlWithSchema(schema: string): string {
-  const u = new URL(inject('pgUrl'));
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
+/** A database URL for a server started from options or a command line: the run's cluster, a fresh schema. */
+export function postgresUrl(schema = freshSchema()): string {
+  return `${inject('pgUrl')}?schema=${schema}`;
 }

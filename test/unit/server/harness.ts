@@ -13,6 +13,7 @@ import {
 } from '../../../src/payments/api-client.js';
 import type { DelegationChainJson, SessionStartResponse, TickRequest } from '../../../src/payments/protocol.js';
 import type { Tick } from '../../../src/payments/tick.js';
+import { postgresUrl } from '../../support/postgres-store.js';
 
 export interface Viewer extends SessionSigner {
   principal: string;
@@ -47,9 +48,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Which ledger the server suites run on: the vitest project `server-postgres` sets SIPPAR_TEST_DB=postgres. */
+const defaultDb = () => (process.env.SIPPAR_TEST_DB === 'postgres' ? postgresUrl() : ':memory:');
+
 export async function startHarness(options: ServerOptions = {}): Promise<Harness> {
   const clock = { now: Date.now() };
-  const server = await startServer({ dev: true, quiet: true, db: ':memory:', now: () => clock.now, ...options });
+  const server = await startServer({ dev: true, quiet: true, db: defaultDb(), now: () => clock.now, ...options });
   return { server, url: server.url, api: createApiClient({ baseUrl: server.url }), clock, close: () => server.close() };
 }
 

@@ -1,5 +1,6 @@
-// The ledger's invariants, as properties run against EVERY store of stores.ts (memory, SQLite, PostgreSQL): conservation, idempotence, no (session, seq) applied twice, monotone totals,
-// 402 charging only affordable whole seconds, and the same under concurrent ticks.
+// The ledger's invariants, as properties run against EVERY store of stores.ts (memory, SQLite, PostgreSQL):
+// conservation, idempotence, no (session, seq) applied twice, monotone totals, 402 charging only affordable
+// whole seconds, and the same under concurrent ticks.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiError } from '../../../../server/errors.js';
