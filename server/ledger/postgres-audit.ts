@@ -1,37 +1,44 @@
 /** The audit export's reads in PostgreSQL (see storage.ts AuditQuery): accepted ticks and settlements by session, content and period. */
-import type { Sql } from 'postgres';
+import type { Pool } from 'pg';
 import type { AuditQuery, AuditSettlement, AuditTick } from './storage.js';
 
-function where(sql: Sql<{ bigint: number }>, q: AuditQuery, at: string) {
-  const time = sql(at);
-  return sql`WHERE true
-    ${q.sessionId !== undefined ? sql`AND s.id = ${q.sessionId}` : sql``}
-    ${q.contentId !== undefined ? sql`AND s.content_id = ${q.contentId}` : sql``}
-    ${q.from !== undefined ? sql`AND x.${time} >= ${q.from}` : sql``}
-    ${q.to !== undefined ? sql`AND x.${time} < ${q.to}` : sql``}`;
+function where(q: AuditQuery, at: string): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const add = (cond: string, v: unknown) => {
+    if (v === undefined) return;
+    params.push(v);
+    parts.push(cond.replace('?', `$${params.length}`));
+  };
+  add('s.id = ?', q.sessionId);
+  add('s.content_id = ?', q.contentId);
+  add(`x.${at} >= ?`, q.from);
+  add(`x.${at} < ?`, q.to);
+  params.push(q.limit);
+  return { sql: `${parts.length ? `WHERE ${parts.join(' AND ')}` : ''}`, params };
 }
 
-export async function auditTicks(sql: Sql<{ bigint: number }>, q: AuditQuery): Promise<AuditTick[]> {
-  const rows = await sql`
-    SELECT x.session_id, s.content_id, s.principal, x.seq, x.seconds, x.micro_algos, x.charged, x.media_time, x.client_time, x.final,
-           x.http_status, x.received_at, x.tick_hash, x.signature, s.session_key
-    FROM ticks x JOIN sessions s ON s.id = x.session_id
-    ${where(sql, q, 'received_at')}
-    ORDER BY x.received_at, x.session_id, x.seq LIMIT ${q.limit}`;
-  return rows.map((r) => ({
-    sessionId: r.session_id, contentId: r.content_id, principal: r.principal, seq: r.seq, seconds: r.seconds, microAlgos: r.micro_algos,
-    charged: r.charged, mediaTime: r.media_time, clientTime: r.client_time, final: r.final, httpStatus: r.http_status, receivedAt: r.received_at,
-    tickHash: (r.tick_hash as Buffer).toString('hex'), signature: (r.signature as Buffer).toString('hex'), sessionKey: (r.session_key as Buffer).toString('hex'),
-  }));
+export async function auditTicks(pool: Pool, q: AuditQuery): Promise<AuditTick[]> {
+  const w = where(q, 'received_at');
+  const { rows } = await pool.query(
+    `SELECT x.session_id AS "sessionId", s.content_id AS "contentId", s.principal, x.seq, x.seconds, x.micro_algos AS "microAlgos", x.charged,
+            x.media_time AS "mediaTime", x.client_time AS "clientTime", x.final, x.http_status AS "httpStatus", x.received_at AS "receivedAt",
+            encode(x.tick_hash, 'hex') AS "tickHash", encode(x.signature, 'hex') AS signature, encode(s.session_key, 'hex') AS "sessionKey"
+     FROM ticks x JOIN sessions s ON s.id = x.session_id ${w.sql}
+     ORDER BY x.received_at, x.session_id, x.seq LIMIT $${w.params.length}`,
+    w.params,
+  );
+  return rows as AuditTick[];
 }
 
-export async function auditSettlements(sql: Sql<{ bigint: number }>, q: AuditQuery): Promise<AuditSettlement[]> {
-  const rows = await sql`
-    SELECT x.*, s.content_id, s.principal FROM settlements x JOIN sessions s ON s.id = x.session_id
-    ${where(sql, q, 'created_at')}
-    ORDER BY x.id LIMIT ${q.limit}`;
-  return rows.map((r) => ({
-    id: r.id, sessionId: r.session_id, contentId: r.content_id, principal: r.principal, seq: r.seq, seconds: r.seconds, microAlgos: r.micro_algos,
-    totalSeconds: r.total_seconds, totalMicroAlgos: r.total_micro, platformFee: r.platform_fee, createdAt: r.created_at,
-  }));
+export async function auditSettlements(pool: Pool, q: AuditQuery): Promise<AuditSettlement[]> {
+  const w = where(q, 'created_at');
+  const { rows } = await pool.query(
+    `SELECT x.id, x.session_id AS "sessionId", s.content_id AS "contentId", s.principal, x.seq, x.seconds, x.micro_algos AS "microAlgos",
+            x.total_seconds AS "totalSeconds", x.total_micro AS "totalMicroAlgos", x.platform_fee AS "platformFee", x.created_at AS "createdAt"
+     FROM settlements x JOIN sessions s ON s.id = x.session_id ${w.sql}
+     ORDER BY x.id LIMIT $${w.params.length}`,
+    w.params,
+  );
+  return rows as AuditSettlement[];
 }

@@ -6,11 +6,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Sql } from 'postgres';
+import type { Pool } from 'pg';
 
 const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
-/** Any fixed 64-bit number: it only has to differ from other advisory locks of the same database. */
-const LOCK_KEY = 0x5157_7061_7200;
+/** Any fixed number: it only has to differ from other advisory locks taken on the same database. */
+const LOCK_KEY = 5_157_706_172;
 
 export interface Migration {
   version: number;
@@ -26,19 +26,29 @@ export function migrations(dir = DIR): Migration[] {
 }
 
 /** Answers the versions it applied (empty when the database was up to date). */
-export async function migrate(sql: Sql, list = migrations()): Promise<number[]> {
-  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`;
+export async function migrate(pool: Pool, list = migrations()): Promise<number[]> {
+  const c = await pool.connect();
   const applied: number[] = [];
-  for (const m of list) {
-    const done = await sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
-      const [seen] = await tx`SELECT 1 FROM schema_migrations WHERE version = ${m.version}`;
-      if (seen) return false;
-      await tx.unsafe(m.sql);
-      await tx`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name})`;
-      return true;
-    });
-    if (done) applied.push(m.version);
+  try {
+    for (const m of list) {
+      await c.query('BEGIN');
+      try {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+        const seen = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+        if (seen.rowCount === 0) {
+          await c.query(m.sql); // simple protocol: a file may hold many statements
+          await c.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          applied.push(m.version);
+        }
+        await c.query('COMMIT');
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw e;
+      }
+    }
+  } finally {
+    c.release();
   }
   return applied;
 }

@@ -1,13 +1,15 @@
 /**
- * The ledger in PostgreSQL (porsager's `postgres` driver), for any number of stateless API processes on one
- * database. Nothing that decides money lives in a process: each tick's writes are one transaction whose
- * guards are the database's own (storage.ts's contract) — the session UPDATE only where seq is still the
- * one read, the debit only where the balance covers it, the tick row's primary key (session_id, seq). Under
- * READ COMMITTED a second writer of the same row waits for the first and then re-checks the WHERE clause
- * against the committed row, so a guard that no longer holds updates nothing and the service decides again.
- * Rows are locked in one order (session, viewer, earnings, tick), so concurrent ticks cannot deadlock.
+ * The ledger in PostgreSQL (node-postgres), for any number of stateless API processes on one database.
+ * Nothing that decides money lives in a process: each tick's writes are one transaction whose guards are
+ * the database's own (storage.ts's contract) — the session UPDATE only where seq is still the one read, the
+ * debit only where the balance covers it, the tick row's primary key (session_id, seq). Under READ
+ * COMMITTED a second writer of the same row waits for the first and then re-checks the WHERE clause against
+ * the committed row, so a guard that no longer holds updates nothing and the service decides again. Rows
+ * are locked in one order (session, viewer, earnings, tick), so concurrent ticks cannot deadlock.
+ * A lost connection (the server restarting) fails the request in flight; the client resends and the
+ * stored tick row makes the resend a repeat, never a second charge.
  */
-import postgres, { type Sql } from 'postgres';
+import pg, { type Pool, type PoolClient } from 'pg';
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './postgres-audit.js';
@@ -22,15 +24,18 @@ export interface PostgresOptions {
   schema?: string;
 }
 
+const INT8 = 20;
 /** Money and Unix-ms times are BIGINT; every value fits a double (2^53 µALGO is 9 billion ALGO). */
-const bigintAsNumber = { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
 
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
 
 export class PostgresLedgerStorage implements LedgerStorage {
-  readonly sql: Sql<{ bigint: number }>;
+  readonly pool: Pool;
   /** Resolves once the migrations are applied; every call waits for it, so the constructor stays synchronous. */
   readonly ready: Promise<void>;
 
@@ -39,64 +44,90 @@ export class PostgresLedgerStorage implements LedgerStorage {
     const u = new URL(url);
     const schema = opts.schema ?? u.searchParams.get('schema') ?? undefined;
     u.searchParams.delete('schema');
-    url = u.toString();
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    const sql = (this.sql = postgres(url, {
-      max: opts.max ?? 10,
-      types: { bigint: bigintAsNumber },
-      onnotice: () => {},
-      ...(schema && { connection: { search_path: schema } }),
-    }));
+    const pool = (this.pool = new pg.Pool({ connectionString: u.toString(), max: opts.max ?? 10, types, ...(schema && { options: `-c search_path=${schema}` }) }));
+    // An idle connection dropped by the server (restart, failover) is replaced on the next query; without
+    // a listener its error would end the process.
+    this.pool.on('error', () => {});
     this.ready = (async () => {
-      if (schema) await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await migrate(sql);
+      if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await migrate(pool);
     })();
     this.ready.catch(() => {}); // reported by the first call that awaits it
   }
 
-  async ensureViewer(principal: string, address: string, now: number): Promise<number> {
+  private async query(text: string, params: unknown[] = []) {
     await this.ready;
-    const [v] = await this.sql`
-      WITH ins AS (INSERT INTO viewers (principal, algorand_address, created_at) VALUES (${principal}, ${address}, ${now})
-                   ON CONFLICT (principal) DO NOTHING RETURNING balance)
-      SELECT balance FROM ins UNION ALL SELECT balance FROM viewers WHERE principal = ${principal}`;
-    return v.balance as number;
+    return this.pool.query(text, params);
+  }
+
+  /** Runs `fn` in a transaction; a client whose connection broke is destroyed instead of returned to the pool. */
+  private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    await this.ready;
+    const c = await this.pool.connect();
+    let broken = false;
+    const onError = () => (broken = true);
+    c.on('error', onError);
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => (broken = true));
+      throw e;
+    } finally {
+      c.off('error', onError);
+      c.release(broken);
+    }
+  }
+
+  async ensureViewer(principal: string, address: string, now: number): Promise<number> {
+    const { rows } = await this.query(
+      `WITH ins AS (INSERT INTO viewers (principal, algorand_address, created_at) VALUES ($1, $2, $3) ON CONFLICT (principal) DO NOTHING RETURNING balance)
+       SELECT balance FROM ins UNION ALL SELECT balance FROM viewers WHERE principal = $1`,
+      [principal, address, now],
+    );
+    return rows[0].balance as number;
   }
 
   async credit(principal: string, address: string, microAlgos: number, now: number): Promise<number> {
-    await this.ready;
-    return this.sql.begin(async (tx) => {
-      const [v] = await tx`
-        INSERT INTO viewers (principal, algorand_address, balance, created_at) VALUES (${principal}, ${address}, ${microAlgos}, ${now})
-        ON CONFLICT (principal) DO UPDATE SET balance = viewers.balance + excluded.balance RETURNING balance`;
-      await tx`INSERT INTO credits (principal, micro_algos, created_at) VALUES (${principal}, ${microAlgos}, ${now})`;
-      return v.balance as number;
+    return this.transaction(async (c) => {
+      const { rows } = await c.query(
+        `INSERT INTO viewers (principal, algorand_address, balance, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (principal) DO UPDATE SET balance = viewers.balance + excluded.balance RETURNING balance`,
+        [principal, address, microAlgos, now],
+      );
+      await c.query('INSERT INTO credits (principal, micro_algos, created_at) VALUES ($1, $2, $3)', [principal, microAlgos, now]);
+      return rows[0].balance as number;
     });
   }
 
   async createSession(n: NewSession): Promise<void> {
-    await this.ready;
-    const rows = await this.sql`
-      INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
-      VALUES (${n.id}, ${n.principal}, ${n.contentId}, ${n.rate}, ${Buffer.from(n.sessionKey)}, ${Buffer.from(n.startHash)}, ${n.startedAt}, ${n.expiresAt}, ${n.startedAt})
-      ON CONFLICT (start_hash) DO NOTHING RETURNING 1`;
-    if (rows.length === 0) throw new ApiError('REPLAYED', 'this start message was already used');
+    const { rowCount } = await this.query(
+      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) ON CONFLICT (start_hash) DO NOTHING`,
+      [n.id, n.principal, n.contentId, n.rate, Buffer.from(n.sessionKey), Buffer.from(n.startHash), n.startedAt, n.expiresAt],
+    );
+    if (rowCount === 0) throw new ApiError('REPLAYED', 'this start message was already used');
   }
 
   async sessionKey(id: string): Promise<SessionKeyRecord | undefined> {
-    await this.ready;
-    const [s] = await this.sql`SELECT session_key, expires_at, status FROM sessions WHERE id = ${id}`;
+    const { rows } = await this.query('SELECT session_key, expires_at, status FROM sessions WHERE id = $1', [id]);
+    const s = rows[0];
     return s && { sessionKey: new Uint8Array(s.session_key as Buffer), expiresAt: s.expires_at as number, status: s.status as SessionStatus };
   }
 
   /** One round trip: the session, its viewer's balance and the tick already held under seq. */
   async loadTick(sessionId: string, seq: number): Promise<TickContext | undefined> {
-    await this.ready;
-    const [r] = await this.sql`
-      SELECT s.*, v.balance, t.tick_hash, t.http_status, t.answer
-      FROM sessions s JOIN viewers v ON v.principal = s.principal
-      LEFT JOIN ticks t ON t.session_id = s.id AND t.seq = ${seq}
-      WHERE s.id = ${sessionId}`;
+    const { rows } = await this.query(
+      `SELECT s.*, v.balance, t.tick_hash, t.http_status, t.answer
+       FROM sessions s JOIN viewers v ON v.principal = s.principal
+       LEFT JOIN ticks t ON t.session_id = s.id AND t.seq = $2
+       WHERE s.id = $1`,
+      [sessionId, seq],
+    );
+    const r = rows[0];
     if (!r) return undefined;
     return {
       session: {
@@ -109,52 +140,54 @@ export class PostgresLedgerStorage implements LedgerStorage {
     };
   }
 
-  /**
-   * One transaction; its statements are pipelined (sent together, answered together) and checked after:
-   * a guard that did not hold throws WriteConflict, which rolls every statement back.
-   */
+  /** One transaction; a guard that did not hold throws WriteConflict, which rolls every statement back. */
   async applyTick(w: TickWrites): Promise<TickResponse> {
-    await this.ready;
-    return this.sql.begin(async (tx) => {
+    return this.transaction(async (c) => {
       const u = w.session;
-      const t = w.tick;
+      const moved = await c.query(
+        `UPDATE sessions SET seq = $1, claimed_seconds = $2, billed_seconds = $3, billed_micro = $4, settled_seconds = $5, settled_micro = $6,
+           status = $7, ticks = ticks + 1, last_activity = $8 WHERE id = $9 AND seq = $10`,
+        [u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, w.sessionId, w.expectSeq],
+      );
+      if (moved.rowCount !== 1) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
+      if (w.debit) {
+        const d = await c.query('UPDATE viewers SET balance = balance - $1 WHERE principal = $2 AND balance >= $1', [w.debit.microAlgos, w.debit.principal]);
+        if (d.rowCount !== 1) throw new WriteConflict(`balance of ${w.debit.principal} no longer covers ${w.debit.microAlgos}`);
+      }
+      let settlementId: number | undefined;
       const st = w.settlement;
-      const insertTick = (answer: TickResponse) => tx`
-        INSERT INTO ticks (session_id, seq, seconds, micro_algos, charged, media_time, client_time, final, tick_hash, signature, http_status, answer, received_at)
-        VALUES (${w.sessionId}, ${t.tick.seq}, ${t.tick.seconds}, ${t.tick.microAlgos}, ${t.charged}, ${t.tick.mediaTime}, ${t.tick.clientTime},
-                ${t.tick.final === true}, ${Buffer.from(t.tickHash)}, ${Buffer.from(t.signature)}, ${t.httpStatus}, ${tx.json(answer as never)}, ${t.receivedAt})
-        ON CONFLICT (session_id, seq) DO NOTHING RETURNING 1`;
-      const [moved, debited, settled, , inserted] = await Promise.all([
-        tx`UPDATE sessions SET seq = ${u.seq}, claimed_seconds = ${u.claimedSeconds}, billed_seconds = ${u.billedSeconds}, billed_micro = ${u.billedMicro},
-             settled_seconds = ${u.settledSeconds}, settled_micro = ${u.settledMicro}, status = ${u.status}, ticks = ticks + 1, last_activity = ${u.lastActivity}
-           WHERE id = ${w.sessionId} AND seq = ${w.expectSeq}`,
-        w.debit
-          ? tx`UPDATE viewers SET balance = balance - ${w.debit.microAlgos} WHERE principal = ${w.debit.principal} AND balance >= ${w.debit.microAlgos}`
-          : undefined,
-        st
-          ? tx`INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)
-               VALUES (${st.sessionId}, ${st.seq}, ${st.seconds}, ${st.microAlgos}, ${st.totalSeconds}, ${st.totalMicroAlgos}, ${st.platformFee}, ${st.createdAt}) RETURNING id`
-          : undefined,
-        st
-          ? tx`INSERT INTO platform_earnings (content_id, settled_micro, fee_micro) VALUES (${st.contentId}, ${st.microAlgos}, ${st.platformFee})
-               ON CONFLICT (content_id) DO UPDATE SET settled_micro = platform_earnings.settled_micro + excluded.settled_micro,
-                 fee_micro = platform_earnings.fee_micro + excluded.fee_micro`
-          : undefined,
-        // Without a settlement the answer is final now, so the tick row joins the pipeline.
-        st ? undefined : insertTick(w.answer),
-      ]);
-      if (moved.count !== 1) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
-      if (debited && debited.count !== 1) throw new WriteConflict(`balance of ${w.debit!.principal} no longer covers ${w.debit!.microAlgos}`);
-      const answer = answerWithSettlementId(w.answer, settled?.[0].id as number | undefined);
-      const row = inserted ?? (await insertTick(answer));
-      if (row.count !== 1) throw new WriteConflict(`seq ${t.tick.seq} of ${w.sessionId} is already stored`);
+      if (st) {
+        const { rows } = await c.query(
+          `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt],
+        );
+        settlementId = rows[0].id as number;
+        await c.query(
+          `INSERT INTO platform_earnings (content_id, settled_micro, fee_micro) VALUES ($1, $2, $3)
+           ON CONFLICT (content_id) DO UPDATE SET settled_micro = platform_earnings.settled_micro + excluded.settled_micro,
+             fee_micro = platform_earnings.fee_micro + excluded.fee_micro`,
+          [st.contentId, st.microAlgos, st.platformFee],
+        );
+      }
+      const answer = answerWithSettlementId(w.answer, settlementId);
+      const t = w.tick;
+      const inserted = await c.query(
+        `INSERT INTO ticks (session_id, seq, seconds, micro_algos, charged, media_time, client_time, final, tick_hash, signature, http_status, answer, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (session_id, seq) DO NOTHING`,
+        [
+          w.sessionId, t.tick.seq, t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final === true,
+          Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(answer), t.receivedAt,
+        ],
+      );
+      if (inserted.rowCount !== 1) throw new WriteConflict(`seq ${t.tick.seq} of ${w.sessionId} is already stored`);
       return answer;
     });
   }
 
   async sessionAnalytics(id: string): Promise<SessionAnalytics | undefined> {
-    await this.ready;
-    const [s] = await this.sql`SELECT s.*, (SELECT count(*) FROM settlements WHERE session_id = s.id) AS n FROM sessions s WHERE s.id = ${id}`;
+    const { rows } = await this.query('SELECT s.*, (SELECT count(*) FROM settlements WHERE session_id = s.id) AS n FROM sessions s WHERE s.id = $1', [id]);
+    const s = rows[0];
     if (!s) return undefined;
     return {
       sessionId: s.id, contentId: s.content_id, principal: s.principal, rateMicroAlgos: s.rate, billedSeconds: s.billed_seconds,
@@ -164,33 +197,40 @@ export class PostgresLedgerStorage implements LedgerStorage {
   }
 
   async totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics> {
-    await this.ready;
-    const only = contentId === undefined ? this.sql`` : this.sql`WHERE content_id = ${contentId}`;
-    const [[t], [e]] = await Promise.all([
-      this.sql`SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0)::bigint AS "watchSeconds",
-          coalesce(sum(billed_micro),0)::bigint AS "microAlgos", coalesce(sum(ticks),0)::bigint AS ticks,
-          count(*) FILTER (WHERE status = 'active' AND last_activity > ${now - liveWindowMs}) AS "liveSessions"
-        FROM sessions ${only}`,
-      this.sql`SELECT coalesce(sum(settled_micro),0)::bigint AS settled, coalesce(sum(fee_micro),0)::bigint AS fee FROM platform_earnings ${only}`,
+    const only = contentId === undefined ? '' : 'WHERE content_id = $2';
+    const [t, e] = await Promise.all([
+      this.query(
+        `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0)::bigint AS "watchSeconds",
+           coalesce(sum(billed_micro),0)::bigint AS "microAlgos", coalesce(sum(ticks),0)::bigint AS ticks,
+           count(*) FILTER (WHERE status = 'active' AND last_activity > $1) AS "liveSessions"
+         FROM sessions ${only}`,
+        contentId === undefined ? [now - liveWindowMs] : [now - liveWindowMs, contentId],
+      ),
+      this.query(
+        `SELECT coalesce(sum(settled_micro),0)::bigint AS settled, coalesce(sum(fee_micro),0)::bigint AS fee FROM platform_earnings ${only.replace('$2', '$1')}`,
+        contentId === undefined ? [] : [contentId],
+      ),
     ]);
+    const r = t.rows[0];
     return {
       ...(contentId !== undefined && { contentId }),
-      sessions: t.sessions, viewers: t.viewers, watchSeconds: t.watchSeconds, microAlgos: t.microAlgos, ticks: t.ticks, liveSessions: t.liveSessions,
-      settledMicroAlgos: e.settled, earningsMicroAlgos: e.fee,
+      sessions: r.sessions, viewers: r.viewers, watchSeconds: r.watchSeconds, microAlgos: r.microAlgos, ticks: r.ticks, liveSessions: r.liveSessions,
+      settledMicroAlgos: e.rows[0].settled, earningsMicroAlgos: e.rows[0].fee,
     };
   }
 
   async auditTicks(q: AuditQuery): Promise<AuditTick[]> {
     await this.ready;
-    return auditTicks(this.sql, q);
+    return auditTicks(this.pool, q);
   }
 
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     await this.ready;
-    return auditSettlements(this.sql, q);
+    return auditSettlements(this.pool, q);
   }
 
-  async close(): Promise<void> {
-    await this.sql.end({ timeout: 5 });
+  private closing?: Promise<void>;
+  close(): Promise<void> {
+    return (this.closing ??= this.pool.end());
   }
 }
