@@ -15,6 +15,8 @@ export interface PostgresCluster {
   /** postgres://sippar@127.0.0.1:<port>/postgres (trust authentication, superuser). */
   url: string;
   port: number;
+  /** The cluster's data directory (postmaster.pid names the server's process). */
+  dataDir: string;
   /** Stops the server (fast shutdown: clients are disconnected, committed data is kept). */
   stopServer(mode?: 'fast' | 'immediate'): void;
   /** Starts it again on the same port and data directory. */
@@ -52,7 +54,12 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(): Promise<PostgresCluster> {
+export interface ClusterOptions {
+  /** fsync and full-page writes on, as in production: for benches measuring commits per second. */
+  durable?: boolean;
+}
+
+export async function startCluster(o: ClusterOptions = {}): Promise<PostgresCluster> {
   const bin = binDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'sippar-pg-'));
@@ -75,9 +82,10 @@ export async function startCluster(): Promise<PostgresCluster> {
   };
   run('initdb', ['-D', data, '-U', 'sippar', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  // fsync off: a throwaway cluster survives process crashes (the OS keeps the WAL), not OS crashes;
-  // synchronous_commit stays on, so an acknowledged commit is in the WAL before the client hears of it.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300`;
+  // fsync off for tests: a throwaway cluster survives process crashes (the OS keeps the WAL), not OS
+  // crashes; synchronous_commit stays on, so an acknowledged commit is in the WAL before the client hears of it.
+  const durability = o.durable ? '' : ' -c fsync=off -c full_page_writes=off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300${durability}`;
   const startServer = () => run('pg_ctl', ['-D', data, '-o', opts, '-l', log, '-w', '-t', '60', 'start']);
   const stopServer = (mode: 'fast' | 'immediate' = 'fast') => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
   try {
@@ -88,6 +96,7 @@ export async function startCluster(): Promise<PostgresCluster> {
   }
   let stopped = false;
   return {
+    dataDir: data,
     url: `postgres://sippar@127.0.0.1:${port}/postgres`,
     port,
     startServer,
