@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { tsImport } from 'tsx/esm/api';
 
 const { values } = parseArgs({
@@ -45,7 +46,10 @@ function serverCpu(dataDir) {
 }
 
 const cluster = await startCluster({ durable: true });
-const store = new PostgresLedgerStorage(cluster.url, { max: Number(values.pool) });
+let store = new PostgresLedgerStorage(cluster.url, { max: Number(values.pool) });
+// Counters are read on a connection of their own, after the pool that did the work has closed: a backend
+// publishes its counters when it exits (an idle one only every 10 s).
+const statsPool = new pg.Pool({ connectionString: cluster.url, max: 1 });
 try {
   await store.ready;
   const ids = Array.from({ length: S }, (_, i) => `bench-${i}`);
@@ -67,16 +71,17 @@ try {
   }
   const stats = async () =>
     (
-      await store.pool.query(
+      await statsPool.query(
         `SELECT xact_commit::bigint AS commits, tup_inserted::bigint AS inserted, tup_updated::bigint AS updated, pg_current_wal_lsn() AS lsn,
            (SELECT wal_sync FROM pg_stat_wal)::bigint AS syncs
          FROM pg_stat_database WHERE datname = current_database()`,
       )
     ).rows[0];
-  const settle = () => new Promise((r) => setTimeout(r, 1500)); // backends flush their counters within a second
-  // Warm-up: connections open, statements planned, pages cached.
+  // Warm-up: pages cached, then a fresh pool for the measured run (its connections' counters start at zero).
   await Promise.all(Array.from({ length: C }, () => worker(Math.min(2000, T / 5))));
-  await settle();
+  await store.close();
+  store = new PostgresLedgerStorage(cluster.url, { max: Number(values.pool) });
+  await store.ready;
   issued = 0;
   const s0 = await stats();
   const cpu0 = process.cpuUsage();
@@ -86,10 +91,11 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const pgCpu = serverCpu(cluster.dataDir) - pg0;
-  await settle();
+  await store.close();
+  await new Promise((r) => setTimeout(r, 500)); // the exiting backends' last counters
   const s1 = await stats();
-  const wal = (await store.pool.query('SELECT pg_wal_lsn_diff($1, $2)::bigint AS bytes', [s1.lsn, s0.lsn])).rows[0].bytes;
-  const size = (await store.pool.query(`SELECT pg_total_relation_size('ticks')::bigint AS bytes, count(*)::bigint AS n FROM ticks`)).rows[0];
+  const wal = (await statsPool.query('SELECT pg_wal_lsn_diff($1, $2)::bigint AS bytes', [s1.lsn, s0.lsn])).rows[0].bytes;
+  const size = (await statsPool.query(`SELECT pg_total_relation_size('ticks')::bigint AS bytes, count(*)::bigint AS n FROM ticks`)).rows[0];
   const per = (x) => Math.round((x / T) * 100) / 100;
   const out = {
     ticks: T,
@@ -111,5 +117,6 @@ try {
   console.log(JSON.stringify(out, null, 2));
 } finally {
   await store.close();
+  await statsPool.end();
   cluster.stop();
 }

@@ -1,11 +1,12 @@
 /**
  * The ledger in PostgreSQL (node-postgres), for any number of stateless API processes on one database.
- * Nothing that decides money lives in a process: each tick's writes are one transaction whose guards are
- * the database's own (storage.ts's contract) — the session UPDATE only where seq is still the one read, the
- * debit only where the balance covers it, the tick row's primary key (session_id, seq). Under READ
- * COMMITTED a second writer of the same row waits for the first and then re-checks the WHERE clause against
- * the committed row, so a guard that no longer holds updates nothing and the service decides again. Rows
- * are locked in one order (session, viewer, earnings, tick), so concurrent ticks cannot deadlock.
+ * Nothing that decides money lives in a process: each tick's writes are one statement (the apply_tick
+ * function of migrations/002) whose guards are the database's own (storage.ts's contract) — the session
+ * UPDATE only where seq is still the one read, the debit only where the balance covers it, the tick row's
+ * primary key (session_id, seq). Under READ COMMITTED a second writer of the same row waits for the first
+ * and then re-checks the WHERE clause against the committed row, so a guard that no longer holds updates
+ * nothing and the service decides again. Rows are locked in one order (session, viewer, earnings, tick),
+ * so concurrent ticks cannot deadlock.
  * A lost connection (the server restarting) fails the request in flight; the client resends and the
  * stored tick row makes the resend a repeat, never a second charge.
  */
@@ -140,49 +141,33 @@ export class PostgresLedgerStorage implements LedgerStorage {
     };
   }
 
-  /** One transaction; a guard that did not hold throws WriteConflict, which rolls every statement back. */
+  /**
+   * One statement, one round trip: apply_tick (migrations/002) runs the guarded writes of the contract in
+   * the statement's own transaction; a guard that does not hold raises SQ001–SQ003, rolling it all back.
+   */
   async applyTick(w: TickWrites): Promise<TickResponse> {
-    return this.transaction(async (c) => {
-      const u = w.session;
-      const moved = await c.query(
-        `UPDATE sessions SET seq = $1, claimed_seconds = $2, billed_seconds = $3, billed_micro = $4, settled_seconds = $5, settled_micro = $6,
-           status = $7, ticks = ticks + 1, last_activity = $8 WHERE id = $9 AND seq = $10`,
-        [u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, w.sessionId, w.expectSeq],
-      );
-      if (moved.rowCount !== 1) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
-      if (w.debit) {
-        const d = await c.query('UPDATE viewers SET balance = balance - $1 WHERE principal = $2 AND balance >= $1', [w.debit.microAlgos, w.debit.principal]);
-        if (d.rowCount !== 1) throw new WriteConflict(`balance of ${w.debit.principal} no longer covers ${w.debit.microAlgos}`);
-      }
-      let settlementId: number | undefined;
-      const st = w.settlement;
-      if (st) {
-        const { rows } = await c.query(
-          `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt],
-        );
-        settlementId = rows[0].id as number;
-        await c.query(
-          `INSERT INTO platform_earnings (content_id, settled_micro, fee_micro) VALUES ($1, $2, $3)
-           ON CONFLICT (content_id) DO UPDATE SET settled_micro = platform_earnings.settled_micro + excluded.settled_micro,
-             fee_micro = platform_earnings.fee_micro + excluded.fee_micro`,
-          [st.contentId, st.microAlgos, st.platformFee],
-        );
-      }
-      const answer = answerWithSettlementId(w.answer, settlementId);
-      const t = w.tick;
-      const inserted = await c.query(
-        `INSERT INTO ticks (session_id, seq, seconds, micro_algos, charged, media_time, client_time, final, tick_hash, signature, http_status, answer, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (session_id, seq) DO NOTHING`,
+    const u = w.session;
+    const t = w.tick;
+    const st = w.settlement;
+    try {
+      const { rows } = await this.query(
+        `SELECT apply_tick($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) AS settlement_id`,
         [
-          w.sessionId, t.tick.seq, t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final === true,
-          Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(answer), t.receivedAt,
+          w.sessionId, w.expectSeq, u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity,
+          w.debit?.principal ?? null, w.debit?.microAlgos ?? null,
+          st?.contentId ?? null, st?.seq ?? null, st?.seconds ?? null, st?.microAlgos ?? null, st?.totalSeconds ?? null, st?.totalMicroAlgos ?? null,
+          st?.platformFee ?? null, st?.createdAt ?? null,
+          t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final === true,
+          Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(w.answer), t.receivedAt,
         ],
       );
-      if (inserted.rowCount !== 1) throw new WriteConflict(`seq ${t.tick.seq} of ${w.sessionId} is already stored`);
-      return answer;
-    });
+      return answerWithSettlementId(w.answer, (rows[0].settlement_id as number | null) ?? undefined);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'SQ001' || code === 'SQ002' || code === 'SQ003') throw new WriteConflict((e as Error).message);
+      throw e;
+    }
   }
 
   async sessionAnalytics(id: string): Promise<SessionAnalytics | undefined> {
