@@ -46,7 +46,16 @@ export class PostgresLedgerStorage implements LedgerStorage {
     const schema = opts.schema ?? u.searchParams.get('schema') ?? undefined;
     u.searchParams.delete('schema');
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    const pool = (this.pool = new pg.Pool({ connectionString: u.toString(), max: opts.max ?? 10, types, ...(schema && { options: `-c search_path=${schema}` }) }));
+    const pool = (this.pool = new pg.Pool({
+      connectionString: u.toString(),
+      max: opts.max ?? 10,
+      types,
+      ...(schema && { options: `-c search_path=${schema}` }),
+      // Never hang a request on an unreachable database: fail it, and the client resends (idempotent).
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 15_000,
+      keepAlive: true,
+    }));
     // An idle connection dropped by the server (restart, failover) is replaced on the next query; without
     // a listener its error would end the process.
     this.pool.on('error', () => {});
