@@ -31,5 +31,7 @@ const server = await startServer({
   iiCanisterIds: list(env.SIPPAR_II_CANISTERS) as string[] | undefined,
   acceptedTargets: list(env.SIPPAR_TARGETS) as string[] | undefined,
 });
+// A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.
+await (server.ledger as { ready?: Promise<void> }).ready;
 process.stdout.write(JSON.stringify({ level: 'info', msg: 'listening', url: server.url, dev: server.options.dev, db: server.options.db }) + '\n');
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void server.close().then(() => process.exit(0)));
