@@ -98,7 +98,9 @@ export class PostgresLedgerStorage implements LedgerStorage {
        SELECT balance FROM ins UNION ALL SELECT balance FROM viewers WHERE principal = $1`,
       [principal, address, now],
     );
-    return rows[0].balance as number;
+    // Both parts read the statement's snapshot: a viewer another process inserted meanwhile is in neither.
+    const row = rows[0] ?? (await this.query('SELECT balance FROM viewers WHERE principal = $1', [principal])).rows[0];
+    return row.balance as number;
   }
 
   async credit(principal: string, address: string, microAlgos: number, now: number): Promise<number> {
