@@ -37,12 +37,15 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @attr {string} identity-provider - Internet Identity URL (default https://identity.ic0.app; https, or http on localhost). Invalid: `IDP_URL_INVALID`.
  * @attr {string} derivation-origin - Origin the IdP derives the principal for (one principal across the sites that embed the player).
  * @attr {string} max-time-to-live - Seconds a sign-in lasts (default 8 h); at expiry playback pauses until the viewer signs in again.
+ * @attr {string} topup-url - The platform's top-up page, opened by the player's "Top up" button (unless the page handles `sippar-topup-request`). Invalid: `TOPUP_URL_INVALID`.
+ * @attr {string} fiat - A display hint: a currency and the price of one ALGO in it ("USD 0.18"); the counter adds "≈ $…". Invalid: `FIAT_INVALID`.
  * @attr {string} title - Names the player's region landmark (as aria-label does); give each player on a page its own.
  *
  * @fires {CustomEvent<SipparTickDetail>} sippar-tick - One billed second: {seq, seconds, microAlgos, totalMicroAlgos, mediaTime}; totals are cumulative.
  * @fires {CustomEvent<SipparMeterStateDetail>} sippar-meter-state - The meter's snapshot ({state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, rateMicroAlgos, budgetMicroAlgos, lastTick}) on every change of playing status or budget state.
  * @fires {CustomEvent<SipparAuthStateDetail>} sippar-auth-state - {status, principal}: idle | restoring | signed-out | signing-in | blocked | failed | signed-in | expired.
  * @fires {CustomEvent<SipparPaymentStateDetail>} sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each payment status change.
+ * @fires {CustomEvent<SipparTopupRequestDetail>} sippar-topup-request - The viewer asked to top up ({reason: low-balance | insufficient-funds, balanceMicroAlgos, rateMicroAlgos, contentId, topupUrl, done()}); cancelable: preventDefault() keeps `topup-url` closed. Call `done()` once topped up: playback continues by itself.
  * @fires {CustomEvent<SipparErrorDetail>} sippar-error - {code, message, fatal}: a stable code and a message in the page's language.
  * @fires {Event} play - Re-dispatched from the inner `<video>`, not bubbling, like every media event below.
  * @fires {Event} playing - Playback started or resumed after buffering.
@@ -88,6 +91,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge.
  * @csspart login-signed-in - The signed-in badge.
  * @csspart login-button - The sign-in button.
+ * @csspart topup - The low-balance strip, shown before the balance runs out.
+ * @csspart topup-button - Its "Top up" button (also in the 402 overlay).
  * @csspart payment - The payment overlay (402, unreachable, another tab).
  * @csspart payment-grace - The payment overlay while playback goes on in grace.
  * @csspart payment-button - The payment overlay's button.
