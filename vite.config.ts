@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { preloadList } from './scripts/preload-list.mjs';
 
 // Two library builds for platforms:
 //  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
@@ -9,7 +10,11 @@ export default defineConfig(({ mode }) => {
   const loader = mode === 'loader';
   return {
     // Library mode leaves process.env alone; nanostores reads NODE_ENV, and a browser has no process.
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify('production'),
+      // The loader's modulepreload list, from the ES build that precedes it (scripts/preload-list.mjs).
+      ...(loader ? { __SIPPAR_PRELOAD__: JSON.stringify(preloadList()) } : {}),
+    },
     build: {
       target: 'es2022',
       outDir: 'dist',

@@ -1,7 +1,58 @@
 // The classic-script entry (`<script src=".../sippar-player.iife.js">`): imports the ES module that
 // sits beside it. A classic bundle cannot split chunks, so this keeps hls.js and the auth client lazy.
+// Placed in <head>, it also gets the first frame going before the module runs: it preloads the
+// module's chunks at once, reserves the players' boxes, and, as the parser meets each player, starts
+// its manifest (and first segments) and preloads hls.js — everything in parallel instead of a chain.
+import { isLazy } from './lazy-load.js';
+import { chooseEngine, parseSrc } from './playback/engine.js';
+import { prefetchStream } from './playback/prefetch.js';
+import { loadDepth, prefetchSegments } from './playback/preload-policy.js';
+import { reserveBoxes } from './ui/reserve-box.js';
+
+/** Paths relative to the loader, filled in at build time (vite.config.ts): the module with its static imports, and hls.js light with the session chunk. */
+declare const __SIPPAR_PRELOAD__: { module: string[]; hls: string[] };
+
 const script = document.currentScript as HTMLScriptElement | null;
 const base = script?.src || document.baseURI;
+
+function modulePreload(path: string): void {
+  const link = document.createElement('link');
+  link.rel = 'modulepreload';
+  link.href = new URL(path, base).href;
+  document.head.append(link);
+}
+
+const preload = __SIPPAR_PRELOAD__;
+preload.module.forEach(modulePreload);
+reserveBoxes();
+
+let hlsHinted = false;
+const seen = new WeakSet<Element>();
+const hasMse = typeof (globalThis as Record<string, unknown>)['MediaSource'] === 'function'
+  || typeof (globalThis as Record<string, unknown>)['ManagedMediaSource'] === 'function';
+
+/** What the element would start on connect, started now: the same store hands it over. */
+function start(el: Element): void {
+  const url = parseSrc(el.getAttribute('src') ?? '', document.baseURI);
+  if (seen.has(el) || !url || isLazy(el) || chooseEngine(url, { hasMse, nativeHls: false }) !== 'hls') return;
+  seen.add(el);
+  const depth = loadDepth(el.getAttribute('preload'), el.hasAttribute('autoplay'));
+  if (depth === 'none') return;
+  void prefetchStream(url.href, prefetchSegments(depth, el.getAttribute('rate')) ? 'segments' : 'manifest');
+  if (depth !== 'buffer' || hlsHinted) return;
+  hlsHinted = true;
+  preload.hls.forEach(modulePreload);
+}
+
+const scan = () => { for (const el of document.getElementsByTagName('sippar-player')) start(el); };
+if (document.readyState === 'loading') {
+  const watch = new MutationObserver(scan);
+  watch.observe(document, { childList: true, subtree: true });
+  document.addEventListener('DOMContentLoaded', () => { watch.disconnect(); scan(); }, { once: true });
+} else {
+  scan();
+}
+
 import(/* @vite-ignore */ new URL('./sippar-player.js', base).href).catch((error: unknown) => {
   console.error('sippar-player: could not load the element module', error);
 });

@@ -19,7 +19,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @attr autoplay - Start when ready; browsers allow it when muted.
  * @attr muted - Start muted.
  * @attr loop - Restart at the end.
- * @attr preload - none | metadata | auto, as on <video>.
+ * @attr preload - none | metadata (default: the manifest only) | auto (buffers), as on <video>; autoplay implies auto.
+ * @attr loading - lazy: load nothing until the player nears the viewport.
  * @attr rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: RATE_INVALID.
  * @attr budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: BUDGET_INVALID.
  * @attr preview-seconds - Free seconds before billing (whole number). Invalid: PREVIEW_INVALID.
@@ -82,7 +83,7 @@ export class SipparPlayer extends LitElement {
   @property({ type: Boolean }) autoplay = false;
   @property({ type: Boolean }) muted = false;
   @property({ type: Boolean }) loop = false;
-  @property() preload = 'auto';
+  @property() preload = 'metadata';
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
   @property({ reflect: true }) rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */

@@ -4,7 +4,9 @@ import { SipparError, type SipparErrorCode } from '../errors.js';
 import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
 import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
-import { sniffManifest } from './manifest-sniff.js';
+import { isLazy, whenNearViewport } from '../lazy-load.js';
+import { offer, prefetchStream, textOf, type Prefetched } from './prefetch.js';
+import { loadDepth, prefetchSegments } from './preload-policy.js';
 import { Timers } from './timers.js';
 
 const TRACK_EVENTS = ['addtrack', 'removetrack', 'change'] as const;
@@ -14,6 +16,7 @@ export type PlaybackStatus = 'idle' | 'loading' | 'ready' | 'reconnecting' | 'er
 export interface PlaybackHost extends ReactiveControllerHost, HTMLElement {
   src: string;
   preload: string;
+  autoplay: boolean;
   readonly media: HTMLVideoElement | null;
   readonly locale: string;
 }
@@ -39,6 +42,9 @@ export class PlaybackController implements ReactiveController, SessionOwner {
   private noticeTimer: number | undefined;
   private notice: SipparError | undefined;
   private resume: { time: number; playing: boolean } | undefined;
+  /** loading="lazy": cancels the viewport watch; `near` once the player came close enough. */
+  private stopWatching: (() => void) | undefined;
+  private near = false;
 
   constructor(private readonly host: PlaybackHost) {
     host.addController(this);
@@ -58,7 +64,12 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     const video = this.host.media;
     if (!video || !this.host.isConnected) return;
     if (video !== this.video) this.bind(video);
-    if (this.host.src !== this.loadedSrc) this.load();
+    if (this.host.src === this.loadedSrc) return;
+    if (!this.near && isLazy(this.host)) {
+      this.stopWatching ??= whenNearViewport(this.host, () => { this.near = true; this.host.requestUpdate(); });
+      return;
+    }
+    this.load();
   }
 
   hostDisconnected(): void {
@@ -94,6 +105,8 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     for (const type of MEDIA_EVENTS) video.removeEventListener(type, this.onMediaEvent);
     for (const type of TRACK_EVENTS) video.textTracks.removeEventListener(type, this.onTracks);
     globalThis.removeEventListener('online', this.onOnline);
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     this.video = null;
   }
 
@@ -106,31 +119,49 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     if (!src) return this.fail('SRC_MISSING');
     const url = parseSrc(src, document.baseURI);
     if (!url) return this.fail('SRC_INVALID');
-    this.setStatus('loading');
     this.engine = chooseEngine(url, browserEnv(video));
     if (this.engine !== 'hls') {
+      this.setStatus('loading');
       video.src = url.href;
       this.afterAttach();
       return;
     }
+    // A reload after a DOM move resumes at once; otherwise preload decides (preload-policy.ts).
+    const depth = this.resume ? 'buffer' : loadDepth(this.host.preload, this.host.autoplay);
+    const href = url.href;
+    if (depth === 'buffer') {
+      this.setStatus('loading');
+      void this.startHls(href, gen, prefetchStream(href, prefetchSegments(depth, this.host.getAttribute('rate')) ? 'segments' : 'manifest'));
+      return;
+    }
+    // Until the viewer plays (controls, a click, player.play()): the manifest at most, no hls.js.
+    const manifest = depth === 'manifest' ? prefetchStream(href, 'manifest') : undefined;
+    void manifest?.then((m) => { if (gen === this.generation && m && m.status >= 400 && m.status < 500) this.fail('MANIFEST_NOT_FOUND'); });
     this.abort = new AbortController();
-    void this.startHls(url.href, gen, this.abort.signal);
+    video.addEventListener('play', () => {
+      if (gen !== this.generation) return;
+      this.setStatus('loading');
+      void this.startHls(href, gen, manifest ?? prefetchStream(href, 'manifest'), true);
+    }, { once: true, signal: this.abort.signal });
   }
 
-  private async startHls(url: string, gen: number, signal: AbortSignal): Promise<void> {
+  private async startHls(url: string, gen: number, manifest: Promise<Prefetched | undefined>, onPlay = false): Promise<void> {
     let session: HlsSession;
     try {
-      // Everything in parallel: the session chunk, the manifest sniff, and hls.js light on the
-      // bet that the stream has no subtitles (most have none); with subtitles the full build
-      // replaces it before any instance exists, so there is never a mid-play engine swap.
+      // Everything in parallel: the session chunk, the manifest, and hls.js light on the bet that
+      // the stream has no subtitles (most have none); with subtitles the full build replaces it
+      // before any instance exists, so there is never a mid-play engine swap.
       const light = import('hls.js/light');
       light.catch(() => undefined);
-      const [mod, sniff] = await Promise.all([import('./hls-session.js'), sniffManifest(url, signal)]);
+      const [mod, m] = await Promise.all([import('./hls-session.js'), manifest]);
       if (gen !== this.generation) return;
-      if (sniff.status >= 400 && sniff.status < 500) return this.fail('MANIFEST_NOT_FOUND');
-      const Hls = (await (sniff.captions ? import('hls.js') : light)).default;
+      if (m && m.status >= 400 && m.status < 500) return this.fail('MANIFEST_NOT_FOUND');
+      const ok = !!m && m.status < 300;
+      const Hls = (await (ok && /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(textOf(m)) ? import('hls.js') : light)).default;
       if (gen !== this.generation) return;
-      session = new mod.HlsSession(this, Hls, this.resume?.time ?? -1, this.host.preload !== 'none');
+      // hls.js reads this manifest from memory instead of fetching it a second time.
+      if (ok) offer(url, Promise.resolve(m));
+      session = new mod.HlsSession(this, Hls, this.resume?.time ?? -1, true);
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;
@@ -139,6 +170,8 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     if (gen !== this.generation || !this.video) return session.destroy();
     this.session = session;
     session.start(this.video, url);
+    // Started by a play() that attaching the source may have cancelled: ask again.
+    if (onPlay && this.video.paused) this.video.play().catch(() => undefined);
     this.afterAttach();
   }
 
