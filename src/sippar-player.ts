@@ -4,6 +4,7 @@ import { PlaybackController } from './playback/playback-controller.js';
 import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
 import { renderStatusOverlay } from './ui/overlays.js';
 import { styles } from './ui/styles.js';
+import { controlsWanted } from './ui/chrome-timing.js';
 import type { Commerce } from './commerce.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
@@ -181,8 +182,8 @@ export class SipparPlayer extends LitElement {
 
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
-    // Controls load after the first render, in parallel with the media: see ui/chrome.ts.
-    void import('./ui/chrome.js').then((chrome) => {
+    // Controls load after the first render (after the first frame when the player starts on its own): see ui/chrome-timing.ts.
+    void controlsWanted(this).then(() => import('./ui/chrome.js')).then((chrome) => {
       const root = this.renderRoot as ShadowRoot;
       const sheet = chrome.controlsStyles.styleSheet;
       if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
