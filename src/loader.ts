@@ -1,12 +1,12 @@
 // The classic-script entry (`<script src=".../sippar-player.iife.js">`): imports the ES module that
 // sits beside it. A classic bundle cannot split chunks, so this keeps hls.js and the auth client lazy.
 // Placed in <head>, it also gets the first frame going before the module runs: it preloads the
-// module's chunks at once, reserves the players' boxes, and, as the parser meets each player, starts
-// its manifest (and first segments) and preloads hls.js — everything in parallel instead of a chain.
+// module's chunks at once, reserves the players' boxes, and, as the parser meets each player,
+// preloads its manifest (the element's fetch takes the preloaded response) and hls.js, so they
+// download in parallel with the module instead of after it.
 import { isLazy } from './lazy-load.js';
 import { chooseEngine, parseSrc } from './playback/engine.js';
-import { prefetchStream } from './playback/prefetch.js';
-import { loadDepth, prefetchSegments } from './playback/preload-policy.js';
+import { loadDepth } from './playback/preload-policy.js';
 import { reserveBoxes } from './ui/reserve-box.js';
 
 /** Paths relative to the loader, filled in at build time (vite.config.ts): the module with its static imports, and hls.js light with the session chunk. */
@@ -15,12 +15,15 @@ declare const __SIPPAR_PRELOAD__: { module: string[]; hls: string[] };
 const script = document.currentScript as HTMLScriptElement | null;
 const base = script?.src || document.baseURI;
 
-function modulePreload(path: string): void {
+function hint(rel: 'modulepreload' | 'preload', href: string): void {
   const link = document.createElement('link');
-  link.rel = 'modulepreload';
-  link.href = new URL(path, base).href;
+  link.rel = rel;
+  link.href = href;
+  // What fetch(url, { credentials: 'same-origin' }) asks for, so it takes this response (prefetch.ts).
+  if (rel === 'preload') { link.as = 'fetch'; link.crossOrigin = 'anonymous'; }
   document.head.append(link);
 }
+const modulePreload = (path: string) => hint('modulepreload', new URL(path, base).href);
 
 const preload = __SIPPAR_PRELOAD__;
 preload.module.forEach(modulePreload);
@@ -31,14 +34,14 @@ const seen = new WeakSet<Element>();
 const hasMse = typeof (globalThis as Record<string, unknown>)['MediaSource'] === 'function'
   || typeof (globalThis as Record<string, unknown>)['ManagedMediaSource'] === 'function';
 
-/** What the element would start on connect, started now: the same store hands it over. */
+/** What the element would fetch first on connect, started now. */
 function start(el: Element): void {
   const url = parseSrc(el.getAttribute('src') ?? '', document.baseURI);
   if (seen.has(el) || !url || isLazy(el) || chooseEngine(url, { hasMse, nativeHls: false }) !== 'hls') return;
   seen.add(el);
   const depth = loadDepth(el.getAttribute('preload'), el.hasAttribute('autoplay'));
   if (depth === 'none') return;
-  void prefetchStream(url.href, prefetchSegments(depth, el.getAttribute('rate')) ? 'segments' : 'manifest');
+  hint('preload', url.href);
   if (depth !== 'buffer' || hlsHinted) return;
   hlsHinted = true;
   preload.hls.forEach(modulePreload);
