@@ -5,7 +5,7 @@
 // preloads its manifest (the element's fetch takes the preloaded response) and hls.js, so they
 // download in parallel with the module instead of after it.
 import { isLazy } from './lazy-load.js';
-import { chooseEngine, parseSrc } from './playback/engine.js';
+import { isHlsUrl, parseSrc } from './playback/engine.js';
 import { loadDepth } from './playback/preload-policy.js';
 import { reserveBoxes } from './ui/reserve-box.js';
 
@@ -31,13 +31,11 @@ reserveBoxes();
 
 let hlsHinted = false;
 const seen = new WeakSet<Element>();
-const hasMse = typeof (globalThis as Record<string, unknown>)['MediaSource'] === 'function'
-  || typeof (globalThis as Record<string, unknown>)['ManagedMediaSource'] === 'function';
 
 /** What the element would fetch first on connect, started now. */
 function start(el: Element): void {
   const url = parseSrc(el.getAttribute('src') ?? '', document.baseURI);
-  if (seen.has(el) || !url || isLazy(el) || chooseEngine(url, { hasMse, nativeHls: false }) !== 'hls') return;
+  if (seen.has(el) || !url || isLazy(el) || !isHlsUrl(url)) return;
   seen.add(el);
   const depth = loadDepth(el.getAttribute('preload'), el.hasAttribute('autoplay'));
   if (depth === 'none') return;

@@ -18,28 +18,30 @@ import { startDemo } from '../start.mjs';
 
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
 const STREAM = '/media/demo/index.m3u8';
-const page = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+const HLS_LIGHT = '/node_modules/hls.js/dist/hls.light.min.mjs';
+const page = (title, body, script = '<script src="/dist/sippar-player.iife.js"></script>') => `<!doctype html><html lang="en"><head><meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
   <meta name="description" content="A free video in a sippar-player element.">
-  <link rel="icon" href="data:,"><script src="/dist/sippar-player.iife.js"></script>
+  <link rel="icon" href="data:,">${script}
   <style>body{margin:0;font:16px/1.5 system-ui,sans-serif}main{max-width:48rem;margin:0 auto;padding:1rem}</style>
   </head><body><main><h1>${title}</h1>${body}</main></body></html>`;
 const pages = {
   '/bench/phone.html': page('One free video', `<sippar-player src="${STREAM}"></sippar-player><p>A free video; nothing loads but its manifest until you press play.</p>`),
   '/bench/autoplay.html': page('Autoplay', `<sippar-player src="${STREAM}" muted autoplay></sippar-player>`),
   '/bench/bare.html': page('Bare', `<video muted autoplay playsinline style="width:100%;aspect-ratio:16/9"></video>
-    <script type="module">import Hls from '/node_modules/hls.js/dist/hls.light.min.mjs';
-    const hls = new Hls({ enableWorker: false }); hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));</script>`),
+    <script type="module">import Hls from '${HLS_LIGHT}';
+    const hls = new Hls({ enableWorker: false }); hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));</script>`, ''),
 };
 
 // The demo's own servers, behind a front that gzips text as any production server does and adds
-// the bench pages (and node_modules, for the bare page).
+// the bench pages (and hls.js light, for the bare page).
 const dbDir = mkdtempSync(join(tmpdir(), 'sippar-lh-'));
 const demo = await startDemo({ port: 0, idpPort: 0, dbPath: join(dbDir, 'demo.sqlite') });
 const front = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (pages[path]) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[path]);
-  const target = new URL(path.startsWith('/node_modules/') ? `/dist/../${path}` : req.url, demo.url);
+  if (path === HLS_LIGHT) return res.writeHead(200, { 'content-type': 'text/javascript', 'content-encoding': 'gzip' }).end(gzipSync(readFileSync(`.${HLS_LIGHT}`)));
+  const target = new URL(req.url, demo.url);
   const up = request(target, { method: req.method, headers: { ...req.headers, host: target.host, 'accept-encoding': 'identity' } }, (r) => {
     const type = String(r.headers['content-type'] ?? '');
     const gzip = /gzip/.test(String(req.headers['accept-encoding'])) && /text|javascript|json|mpegurl|svg/.test(type);

@@ -2,6 +2,7 @@ import type Hls from 'hls.js';
 import type { SipparErrorCode } from '../errors.js';
 import { codeForHlsError } from './hls-errors.js';
 import { handoverLoader } from './handover-loader.js';
+import { offer, type Prefetched } from './prefetch.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
 import { playbackDebug } from './debug.js';
@@ -62,8 +63,10 @@ export class HlsSession {
     });
   }
 
-  start(video: HTMLVideoElement, url: string): void {
+  /** `manifest`: the response already fetched for `url`, which hls.js then reads instead of fetching it again. */
+  start(video: HTMLVideoElement, url: string, manifest?: Promise<Prefetched | undefined>): void {
     this.url = url;
+    if (manifest) offer(url, manifest);
     // preload="none": hls.js fetches nothing until the viewer presses play.
     if (!this.autoStartLoad) video.addEventListener('play', this.onFirstPlay, { once: true });
     this.hls.loadSource(url);

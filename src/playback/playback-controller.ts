@@ -4,8 +4,7 @@ import { SipparError, type SipparErrorCode } from '../errors.js';
 import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
 import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
-import { isLazy, whenNearViewport } from '../lazy-load.js';
-import { offer, prefetchStream, textOf, type Prefetched } from './prefetch.js';
+import type { Prefetched, PrefetchDepth } from './prefetch.js';
 import { loadDepth, prefetchSegments } from './preload-policy.js';
 import { Timers } from './timers.js';
 
@@ -44,6 +43,7 @@ export class PlaybackController implements ReactiveController, SessionOwner {
   private resume: { time: number; playing: boolean } | undefined;
   /** loading="lazy": cancels the viewport watch; `near` once the player came close enough. */
   private stopWatching: (() => void) | undefined;
+  private watching = false;
   private near = false;
 
   constructor(private readonly host: PlaybackHost) {
@@ -65,8 +65,8 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     if (!video || !this.host.isConnected) return;
     if (video !== this.video) this.bind(video);
     if (this.host.src === this.loadedSrc) return;
-    if (!this.near && isLazy(this.host)) {
-      this.stopWatching ??= whenNearViewport(this.host, () => { this.near = true; this.host.requestUpdate(); });
+    if (!this.near && this.host.getAttribute('loading')?.toLowerCase() === 'lazy') {
+      if (!this.watching) this.watchViewport();
       return;
     }
     this.load();
@@ -91,6 +91,15 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     this.load();
   }
 
+  /** loading="lazy": load once the player nears the viewport (lazy-load.ts, a chunk of its own). */
+  private watchViewport(): void {
+    this.watching = true;
+    void import('../lazy-load.js').then(({ whenNearViewport }) => {
+      if (!this.watching || this.stopWatching) return;
+      this.stopWatching = whenNearViewport(this.host, () => { this.near = true; this.host.requestUpdate(); });
+    });
+  }
+
   private bind(video: HTMLVideoElement): void {
     this.unbind();
     this.video = video;
@@ -105,6 +114,7 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     for (const type of MEDIA_EVENTS) video.removeEventListener(type, this.onMediaEvent);
     for (const type of TRACK_EVENTS) video.textTracks.removeEventListener(type, this.onTracks);
     globalThis.removeEventListener('online', this.onOnline);
+    this.watching = false;
     this.stopWatching?.();
     this.stopWatching = undefined;
     this.video = null;
@@ -131,17 +141,17 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     const href = url.href;
     if (depth === 'buffer') {
       this.setStatus('loading');
-      void this.startHls(href, gen, prefetchStream(href, prefetchSegments(depth, this.host.getAttribute('rate')) ? 'segments' : 'manifest'));
+      void this.startHls(href, gen, prefetch(href, prefetchSegments(depth, this.host.getAttribute('rate')) ? 'segments' : 'manifest'));
       return;
     }
     // Until the viewer plays (controls, a click, player.play()): the manifest at most, no hls.js.
-    const manifest = depth === 'manifest' ? prefetchStream(href, 'manifest') : undefined;
+    const manifest = depth === 'manifest' ? prefetch(href, 'manifest') : undefined;
     void manifest?.then((m) => { if (gen === this.generation && m && m.status >= 400 && m.status < 500) this.fail('MANIFEST_NOT_FOUND'); });
     this.abort = new AbortController();
     video.addEventListener('play', () => {
       if (gen !== this.generation) return;
       this.setStatus('loading');
-      void this.startHls(href, gen, manifest ?? prefetchStream(href, 'manifest'), true);
+      void this.startHls(href, gen, manifest ?? prefetch(href, 'manifest'), true);
     }, { once: true, signal: this.abort.signal });
   }
 
@@ -157,10 +167,10 @@ export class PlaybackController implements ReactiveController, SessionOwner {
       if (gen !== this.generation) return;
       if (m && m.status >= 400 && m.status < 500) return this.fail('MANIFEST_NOT_FOUND');
       const ok = !!m && m.status < 300;
-      const Hls = (await (ok && /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(textOf(m)) ? import('hls.js') : light)).default;
+      const Hls = (await (ok && /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(new TextDecoder().decode(m.body)) ? import('hls.js') : light)).default;
+      // A task of its own: evaluating hls.js and starting it in one go is a long task on a phone.
+      await new Promise((resolve) => setTimeout(resolve));
       if (gen !== this.generation) return;
-      // hls.js reads this manifest from memory instead of fetching it a second time.
-      if (ok) offer(url, Promise.resolve(m));
       session = new mod.HlsSession(this, Hls, this.resume?.time ?? -1, true);
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
@@ -169,7 +179,8 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     // Superseded while hls.js loaded (src changed, element removed): drop it unused.
     if (gen !== this.generation || !this.video) return session.destroy();
     this.session = session;
-    session.start(this.video, url);
+    // hls.js reads the manifest fetched here from memory instead of fetching it a second time.
+    session.start(this.video, url, manifest);
     // Started by a play() that attaching the source may have cancelled: ask again.
     if (onPlay && this.video.paused) this.video.play().catch(() => undefined);
     this.afterAttach();
@@ -281,4 +292,9 @@ export class PlaybackController implements ReactiveController, SessionOwner {
       this.error = undefined;
     }
   }
+}
+
+/** The prefetcher is a chunk of its own (shared with the hls.js session): the first script stays small. */
+function prefetch(url: string, depth: PrefetchDepth): Promise<Prefetched | undefined> {
+  return import('./prefetch.js').then((p) => p.prefetchStream(url, depth));
 }
