@@ -4,7 +4,8 @@ import { SipparError, type SipparErrorCode } from '../errors.js';
 import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
 import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
-import type { Prefetched, PrefetchDepth } from './prefetch.js';
+import type { Prefetched } from './prefetch.js';
+import { loadHlsParts, prefetch } from './hls-start.js';
 import { loadDepth, prefetchSegments } from './preload-policy.js';
 import { Timers } from './timers.js';
 
@@ -148,30 +149,25 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     const manifest = depth === 'manifest' ? prefetch(href, 'manifest') : undefined;
     void manifest?.then((m) => { if (gen === this.generation && m && m.status >= 400 && m.status < 500) this.fail('MANIFEST_NOT_FOUND'); });
     this.abort = new AbortController();
+    const signal = this.abort.signal;
     video.addEventListener('play', () => {
       if (gen !== this.generation) return;
+      // Paused on purpose meanwhile (the viewer, a sign-in gate): attaching must not resume it.
+      let pausedSince = false;
+      video.addEventListener('pause', () => { pausedSince = true; }, { once: true, signal });
       this.setStatus('loading');
-      void this.startHls(href, gen, manifest ?? prefetch(href, 'manifest'), true);
-    }, { once: true, signal: this.abort.signal });
+      void this.startHls(href, gen, manifest ?? prefetch(href, 'manifest'), () => !pausedSince);
+    }, { once: true, signal });
   }
 
-  private async startHls(url: string, gen: number, manifest: Promise<Prefetched | undefined>, onPlay = false): Promise<void> {
+  /** `wantsPlay`: started by a play() that attaching the source may cancel; says whether to ask again. */
+  private async startHls(url: string, gen: number, manifest: Promise<Prefetched | undefined>, wantsPlay?: () => boolean): Promise<void> {
     let session: HlsSession;
     try {
-      // Everything in parallel: the session chunk, the manifest, and hls.js light on the bet that
-      // the stream has no subtitles (most have none); with subtitles the full build replaces it
-      // before any instance exists, so there is never a mid-play engine swap.
-      const light = import('hls.js/light');
-      light.catch(() => undefined);
-      const [mod, m] = await Promise.all([import('./hls-session.js'), manifest]);
+      const { engine } = await loadHlsParts(manifest);
       if (gen !== this.generation) return;
-      if (m && m.status >= 400 && m.status < 500) return this.fail('MANIFEST_NOT_FOUND');
-      const ok = !!m && m.status < 300;
-      const Hls = (await (ok && /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(new TextDecoder().decode(m.body)) ? import('hls.js') : light)).default;
-      // A task of its own: evaluating hls.js and starting it in one go is a long task on a phone.
-      await new Promise((resolve) => setTimeout(resolve));
-      if (gen !== this.generation) return;
-      session = new mod.HlsSession(this, Hls, this.resume?.time ?? -1, true);
+      if (!engine) return this.fail('MANIFEST_NOT_FOUND');
+      session = new engine.Session(this, engine.Hls, this.resume?.time ?? -1, true);
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;
@@ -181,8 +177,7 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     this.session = session;
     // hls.js reads the manifest fetched here from memory instead of fetching it a second time.
     session.start(this.video, url, manifest);
-    // Started by a play() that attaching the source may have cancelled: ask again.
-    if (onPlay && this.video.paused) this.video.play().catch(() => undefined);
+    if (wantsPlay?.() && this.video.paused) this.video.play().catch(() => undefined);
     this.afterAttach();
   }
 
@@ -294,7 +289,3 @@ export class PlaybackController implements ReactiveController, SessionOwner {
   }
 }
 
-/** The prefetcher is a chunk of its own (shared with the hls.js session): the first script stays small. */
-function prefetch(url: string, depth: PrefetchDepth): Promise<Prefetched | undefined> {
-  return import('./prefetch.js').then((p) => p.prefetchStream(url, depth));
-}
