@@ -108,6 +108,8 @@ const result = { runs: RUNS, mode: 'Lighthouse mobile, simulated throttling; med
 try {
   result.onePlayer = await scored(`${origin}/bench/phone.html`);
   result.demo = await scored(`${origin}/`);
+  // As `npm start` serves it (no compression), for comparison with figures taken that way.
+  result.demoUncompressed = await scored(demo.url);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     result.cpu4x = { element: await longTasks(browser, '/bench/autoplay.html'), bare: await longTasks(browser, '/bench/bare.html') };
@@ -123,6 +125,7 @@ try {
 const line = (name, s) => console.log(`${name}: performance ${s.performance}, accessibility ${s.accessibility}, best practices ${s.bestPractices}; FCP ${s.fcpMs} ms, LCP ${s.lcpMs} ms, TBT ${s.tbtMs} ms, CLS ${s.cls}`);
 line('one free player', result.onePlayer);
 line('demo page', result.demo);
+line('demo page, uncompressed (npm start)', result.demoUncompressed);
 for (const kind of ['element', 'bare']) {
   const c = result.cpu4x[kind];
   console.log(`CPU 4×, ${kind}: playing at ${c.playingMs} ms; long tasks before it: ${c.longTasksBeforePlaying.map(([s, d]) => `${d} ms at ${s}`).join(', ') || 'none'}`);
