@@ -5,6 +5,7 @@ import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
 import { renderStatusOverlay } from './ui/overlays.js';
 import { LANDMARK_ATTRIBUTES, LandmarkLabel } from './landmark.js';
 import { styles } from './ui/styles.js';
+import { controlsWanted } from './ui/chrome-timing.js';
 import type { Commerce } from './commerce.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
@@ -26,7 +27,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @attr {boolean} autoplay - Start when ready; browsers allow it when muted.
  * @attr {boolean} muted - Start muted.
  * @attr {boolean} loop - Restart at the end.
- * @attr {'none' | 'metadata' | 'auto'} preload - As on `<video>`.
+ * @attr {'none' | 'metadata' | 'auto'} preload - As on `<video>`: none fetches nothing before play; metadata (the default) the manifest only; auto buffers. autoplay implies auto.
+ * @attr {'lazy' | 'eager'} loading - lazy: load nothing until the player nears the viewport.
  * @attr {string} rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: `RATE_INVALID`.
  * @attr {string} budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: `BUDGET_INVALID`.
  * @attr {string} preview-seconds - Free seconds before billing (whole number, at most 86400). Invalid: `PREVIEW_INVALID`.
@@ -123,7 +125,7 @@ export class SipparPlayer extends LitElement {
   @property({ type: Boolean }) autoplay = false;
   @property({ type: Boolean }) muted = false;
   @property({ type: Boolean }) loop = false;
-  @property() preload = 'auto';
+  @property() preload = 'metadata';
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
   @property({ reflect: true }) rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */
@@ -250,8 +252,8 @@ export class SipparPlayer extends LitElement {
 
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
-    // Controls load after the first render, in parallel with the media: see ui/chrome.ts.
-    void import('./ui/chrome.js').then((chrome) => {
+    // Controls load after the first render (after the first frame when the player starts on its own): see ui/chrome-timing.ts.
+    void controlsWanted(this).then(() => import('./ui/chrome.js')).then((chrome) => {
       const root = this.renderRoot as ShadowRoot;
       const sheet = chrome.controlsStyles.styleSheet;
       if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
