@@ -6,6 +6,7 @@ import { renderStatusOverlay } from './ui/overlays.js';
 import { LANDMARK_ATTRIBUTES, LandmarkLabel } from './landmark.js';
 import { styles } from './ui/styles.js';
 import { controlsWanted } from './ui/chrome-timing.js';
+import { isPaid } from './config/is-paid.js';
 import type { Commerce } from './commerce.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
@@ -183,14 +184,9 @@ export class SipparPlayer extends LitElement {
   get blockers(): readonly string[] { return this.commerce?.blockers.get() ?? []; }
 
   /** The inner <video>, for controllers that observe playback (e.g. the meter). Null before first render. */
-  get media(): HTMLVideoElement | null {
-    return this.video;
-  }
-
+  get media(): HTMLVideoElement | null { return this.video; }
   /** The page's language, which picks the UI strings. */
-  get locale(): string {
-    return pageLocale(this);
-  }
+  get locale(): string { return pageLocale(this); }
 
   get currentTime(): number { return this.video?.currentTime ?? 0; }
   set currentTime(t: number) { void this.ready().then((v) => { v.currentTime = t; }); }
@@ -289,11 +285,6 @@ export class SipparPlayer extends LitElement {
   private readonly onKeydown = (event: KeyboardEvent): void => {
     if (this.video && this.chrome?.handleKey(event, this, this.video)) event.preventDefault();
   };
-}
-
-/** A price above zero: "0", "0.000" and an absent rate are free. A malformed one loads commerce, which reports RATE_INVALID. */
-function isPaid(rate: string | null): boolean {
-  return rate != null && rate.trim() !== '' && !/^\s*0*(\.0*)?\s*$/.test(rate);
 }
 
 if (globalThis.customElements && !customElements.get('sippar-player')) customElements.define('sippar-player', SipparPlayer);
