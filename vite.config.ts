@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { ssrSafeLit } from './scripts/build/ssr-safe-lit.js';
+import { preloadList } from './scripts/preload-list.mjs';
 
 // Two library builds for platforms:
 //  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
@@ -10,7 +11,11 @@ export default defineConfig(({ mode }) => {
   const loader = mode === 'loader';
   return {
     // Library mode leaves process.env alone; nanostores reads NODE_ENV, and a browser has no process.
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify('production'),
+      // The loader's modulepreload list, from the ES build that precedes it (scripts/preload-list.mjs).
+      ...(loader ? { __SIPPAR_PRELOAD__: JSON.stringify(preloadList()) } : {}),
+    },
     // Importing the built package in Node (SSR) must not throw: see scripts/build/ssr-safe-lit.ts.
     plugins: [ssrSafeLit()],
     build: {

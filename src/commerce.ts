@@ -22,6 +22,9 @@ import { adoptStyles } from './ui/adopt-styles.js';
 import { budgetOverlay } from './ui/budget-overlay.js';
 import { configOverlay } from './ui/config-overlay.js';
 import { costCounter, costCounterStyles } from './ui/cost-counter.js';
+import { formatAmount } from './ui/amounts.js';
+import { fill } from './i18n/paid-messages.js';
+import { lowBalance, topupNotice, topupNoticeStyles } from './ui/topup-notice.js';
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
 
 export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
@@ -50,10 +53,12 @@ export class Commerce implements ReactiveController {
   private readonly hidden = atom(false);
   private readonly canCharge = atom(false);
   private reported = '';
+  /** A top-up was asked for: the balance is looked up again when the viewer comes back to the page. */
+  private awaitingTopup = false;
   private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly host: CommerceHost) {
-    adoptStyles(host, [costCounterStyles, paymentOverlayStyles]);
+    adoptStyles(host, [costCounterStyles, paymentOverlayStyles, topupNoticeStyles]);
     // Order matters: controllers run in the order added, and each reads the configuration parsed first.
     this.config = new ConfigSource(host);
     this.identity = new IdentityGate(host, () => this.config.value, { injectedAuth: () => host.services.auth });
@@ -88,6 +93,7 @@ export class Commerce implements ReactiveController {
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('focus', this.onReturn);
     this.onVisibility();
     // Back after a DOM move: payments closed its session on disconnect; the same sale goes on.
     this.payments.configure(paymentsConfigOf(this.config.value));
@@ -110,6 +116,7 @@ export class Commerce implements ReactiveController {
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('focus', this.onReturn);
     for (const u of this.unsubscribe) u();
   }
 
@@ -117,20 +124,53 @@ export class Commerce implements ReactiveController {
   requestPlay(): Promise<void> { return this.governor.requestPlay(); }
   requestPause(): void { this.governor.requestPause(); }
 
-  /** In this order, later ones on top: cost counter, login overlay, budget, payment, configuration. */
+  /** The freshest balance known: the payment API's last answer, else the viewer lookup after sign-in. */
+  get balanceMicroAlgos(): number | undefined {
+    return this.payments.state.balanceMicroAlgos ?? this.identity.controller.state.get().balanceMicroAlgos;
+  }
+
+  /** In this order, later ones on top: cost counter, login overlay, top-up strip, budget, payment, configuration. */
   render(): unknown[] {
     const top = this.blockers.get()[0];
     const s = this.meter.store.get();
+    const c = this.config.value;
     const locale = this.host.locale;
+    const balance = this.balanceMicroAlgos;
     const payment = top === 'elsewhere' || top === 'funds' || top === 'unreachable' || top === 'payment-error' || this.payments.state.status === 'grace';
+    const low = !top && this.canCharge.get() && lowBalance(balance, c.rateMicroAlgos, c.previewSeconds);
     return [
-      costCounter(s, locale),
-      this.identity.render(top === 'sign-in'),
+      costCounter(s, locale, c.fiat),
+      this.identity.render(top === 'sign-in', balance === undefined ? undefined : fill(t(locale, 'badgeBalance'), { amount: formatAmount(balance, locale) })),
+      low ? topupNotice(balance!, c.rateMicroAlgos, locale, () => this.requestTopup('low-balance')) : null,
       top === 'budget' ? budgetOverlay(s, this.meter.budgetStep, locale, () => this.meter.continueWithMoreBudget()) : null,
-      payment ? paymentOverlay({ state: this.payments.state, locale, onRetry: () => this.payments.retry(), onWatchHere: () => this.watchHere() }) : null,
-      top === 'config' ? configOverlay(this.config.value.errors, locale) : null,
+      payment ? paymentOverlay({ state: this.payments.state, locale, onRetry: () => this.payments.retry(), onWatchHere: () => this.watchHere(), onTopup: () => this.requestTopup('insufficient-funds') }) : null,
+      top === 'config' ? configOverlay(c.errors, locale) : null,
     ];
   }
+
+  /**
+   * The viewer pressed "Top up": the platform runs its own top-up. `sippar-topup-request` (cancelable) tells
+   * the page; unless it calls preventDefault, a `topup-url` opens in a new window. When the top-up is done —
+   * the page calls `event.detail.done()`, or the viewer comes back to this window — the balance is looked up
+   * again and a payment stopped at 402 tries again, so playback continues by itself.
+   */
+  requestTopup(reason: 'low-balance' | 'insufficient-funds'): void {
+    const c = this.config.value;
+    const detail = { reason, balanceMicroAlgos: this.balanceMicroAlgos, rateMicroAlgos: c.rateMicroAlgos, contentId: c.contentId, topupUrl: c.topupUrl, done: () => this.afterTopup() };
+    const event = new CustomEvent('sippar-topup-request', { detail, bubbles: true, composed: true, cancelable: true });
+    this.awaitingTopup = true;
+    if (this.host.dispatchEvent(event) && c.topupUrl) window.open(c.topupUrl, '_blank', 'noopener');
+  }
+
+  private afterTopup(): void {
+    this.awaitingTopup = false;
+    this.identity.controller.refreshViewer();
+    if (this.payments.state.status === 'insufficient-funds') this.payments.retry();
+  }
+
+  private readonly onReturn = (): void => {
+    if (this.awaitingTopup && !document.hidden) this.afterTopup();
+  };
 
   private watchHere(): void {
     this.payments.watchHere();
@@ -152,12 +192,15 @@ export class Commerce implements ReactiveController {
     this.reported = key;
     for (const e of errors) {
       console.warn(`sippar-player: ${e.message}`);
-      const detail = { code: e.code, message: t(this.host.locale, e.code), fatal: true };
+      const detail = { code: e.code, message: t(this.host.locale, e.code), fatal: e.fatal };
       this.host.dispatchEvent(new CustomEvent('sippar-error', { detail, bubbles: true, composed: true }));
     }
   }
 
-  private readonly onVisibility = (): void => this.hidden.set(document.hidden);
+  private readonly onVisibility = (): void => {
+    this.hidden.set(document.hidden);
+    this.onReturn();
+  };
 
   /** The page goes away: what was watched until now is counted, then payments sends what it can. */
   private readonly onPageHide = (): void => {

@@ -41,7 +41,10 @@ export type SipparErrorCode =
   | 'MEDIA_NOT_FOUND'
   // configuration, appended: what is sold and where it is paid
   | 'CONTENT_ID_INVALID'
-  | 'API_URL_INVALID';
+  | 'API_URL_INVALID'
+  // the platform's top-up page and a fiat hint: reported, never blocking
+  | 'TOPUP_URL_INVALID'
+  | 'FIAT_INVALID';
 
 export class SipparError extends Error {
   override name = 'SipparError';

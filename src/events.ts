@@ -39,7 +39,20 @@ export interface SipparAuthStateDetail {
 export type SipparPaymentStateDetail = import('./payments/payments-store.js').PaymentState;
 
 /** The element's own events and their details (framework typings, e.g. the React JSX props, map over it). */
+/** Detail of `sippar-topup-request`: the viewer pressed "Top up". Cancelable; call `done()` when topped up. */
+export interface SipparTopupRequestDetail {
+  reason: 'low-balance' | 'insufficient-funds';
+  balanceMicroAlgos: number | undefined;
+  rateMicroAlgos: number;
+  contentId: string;
+  /** The `topup-url` attribute, if any (opened unless the event is cancelled). */
+  topupUrl: string | null;
+  /** The balance is looked up again and a payment stopped at 402 tries again. */
+  done(): void;
+}
+
 export interface SipparPlayerEventMap {
+  'sippar-topup-request': CustomEvent<SipparTopupRequestDetail>;
   'sippar-auth-state': CustomEvent<SipparAuthStateDetail>;
   'sippar-error': CustomEvent<SipparErrorDetail>;
   'sippar-tick': CustomEvent<SipparTickDetail>;

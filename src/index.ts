@@ -7,6 +7,7 @@ export {
   type SipparMediaEvent,
   type SipparMeterStateDetail,
   type SipparPaymentStateDetail,
+  type SipparTopupRequestDetail,
   type SipparPlayerEventMap,
   type SipparTickDetail,
 } from './events.js';

@@ -1,14 +1,66 @@
 // The classic-script entry (`<script src=".../sippar-player.iife.js">`): imports the ES module that
 // sits beside it. A classic bundle cannot split chunks, so this keeps hls.js and the auth client lazy.
+// Placed in <head>, it also gets the first frame going before the module runs: it preloads the
+// module's chunks at once, reserves the players' boxes, and, as the parser meets each player,
+// preloads its manifest (the element's fetch takes the preloaded response) and hls.js, so they
+// download in parallel with the module instead of after it.
+import { isLazy } from './lazy-load.js';
+import { isHlsUrl, parseSrc } from './playback/engine.js';
+import { loadDepth } from './playback/preload-policy.js';
+import { reserveBoxes } from './ui/reserve-box.js';
+
+/** Paths relative to the loader, filled in at build time (vite.config.ts): the module with its static imports, and hls.js light with the session chunk. */
+declare const __SIPPAR_PRELOAD__: { module: string[]; hls: string[] };
+
 const script = document.currentScript as HTMLScriptElement | null;
-const url = new URL('./sippar-player.js', script?.src || document.baseURI).href;
+const base = script?.src || document.baseURI;
+
+function hint(rel: 'modulepreload' | 'preload', href: string): void {
+  const link = document.createElement('link');
+  link.rel = rel;
+  link.href = href;
+  // What fetch(url, { credentials: 'same-origin' }) asks for, so it takes this response (prefetch.ts).
+  if (rel === 'preload') { link.as = 'fetch'; link.crossOrigin = 'anonymous'; }
+  document.head.append(link);
+}
+const modulePreload = (path: string) => hint('modulepreload', new URL(path, base).href);
+
+const preload = __SIPPAR_PRELOAD__;
+preload.module.forEach(modulePreload);
+reserveBoxes();
+
+let hlsHinted = false;
+const seen = new WeakSet<Element>();
+
+/** What the element would fetch first on connect, started now. */
+function start(el: Element): void {
+  const url = parseSrc(el.getAttribute('src') ?? '', document.baseURI);
+  if (seen.has(el) || !url || isLazy(el) || !isHlsUrl(url)) return;
+  seen.add(el);
+  const depth = loadDepth(el.getAttribute('preload'), el.hasAttribute('autoplay'));
+  if (depth === 'none') return;
+  hint('preload', url.href);
+  if (depth !== 'buffer' || hlsHinted) return;
+  hlsHinted = true;
+  preload.hls.forEach(modulePreload);
+}
+
+const scan = () => { for (const el of document.getElementsByTagName('sippar-player')) start(el); };
+if (document.readyState === 'loading') {
+  const watch = new MutationObserver(scan);
+  watch.observe(document, { childList: true, subtree: true });
+  document.addEventListener('DOMContentLoaded', () => { watch.disconnect(); scan(); }, { once: true });
+} else {
+  scan();
+}
+
+const url = new URL('./sippar-player.js', base).href;
 import(/* @vite-ignore */ url).catch((error: unknown) => {
   // Without the module the element is never defined and the page shows an empty box. A stand-in
   // says why in each player's box (in place of its children: the player is not coming), including
   // players added later. The usual cause is dist/ on another origin without CORS: a classic script
   // loads cross-origin freely, a module import does not. English only (the strings live in the
-  // module that failed); CSSOM styles, which a strict CSP allows. Kept to a few bytes: this file is
-  // part of every page's first script (bench budget 12 KB gz with the module).
+  // module that failed); CSSOM styles, which a strict CSP allows.
   customElements.define('sippar-player', class extends HTMLElement {
     connectedCallback(): void {
       this.textContent = `Player could not load ${url} (CORS?)`;

@@ -5,6 +5,8 @@ import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
 import { renderStatusOverlay } from './ui/overlays.js';
 import { LANDMARK_ATTRIBUTES, LandmarkLabel } from './landmark.js';
 import { styles } from './ui/styles.js';
+import { controlsWanted } from './ui/chrome-timing.js';
+import { isPaid } from './config/is-paid.js';
 import type { Commerce } from './commerce.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
@@ -26,7 +28,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @attr {boolean} autoplay - Start when ready; browsers allow it when muted.
  * @attr {boolean} muted - Start muted.
  * @attr {boolean} loop - Restart at the end.
- * @attr {'none' | 'metadata' | 'auto'} preload - As on `<video>`.
+ * @attr {'none' | 'metadata' | 'auto'} preload - As on `<video>`: none fetches nothing before play; metadata (the default) the manifest only; auto buffers. autoplay implies auto.
+ * @attr {'lazy' | 'eager'} loading - lazy: load nothing until the player nears the viewport.
  * @attr {string} rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: `RATE_INVALID`.
  * @attr {string} budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: `BUDGET_INVALID`.
  * @attr {string} preview-seconds - Free seconds before billing (whole number, at most 86400). Invalid: `PREVIEW_INVALID`.
@@ -37,12 +40,15 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @attr {string} identity-provider - Internet Identity URL (default https://identity.ic0.app; https, or http on localhost). Invalid: `IDP_URL_INVALID`.
  * @attr {string} derivation-origin - Origin the IdP derives the principal for (one principal across the sites that embed the player).
  * @attr {string} max-time-to-live - Seconds a sign-in lasts (default 8 h); at expiry playback pauses until the viewer signs in again.
+ * @attr {string} topup-url - The platform's top-up page, opened by the player's "Top up" button (unless the page handles `sippar-topup-request`). Invalid: `TOPUP_URL_INVALID`.
+ * @attr {string} fiat - A display hint: a currency and the price of one ALGO in it ("USD 0.18"); the counter adds "≈ $…". Invalid: `FIAT_INVALID`.
  * @attr {string} title - Names the player's region landmark (as aria-label does); give each player on a page its own.
  *
  * @fires {CustomEvent<SipparTickDetail>} sippar-tick - One billed second: {seq, seconds, microAlgos, totalMicroAlgos, mediaTime}; totals are cumulative.
  * @fires {CustomEvent<SipparMeterStateDetail>} sippar-meter-state - The meter's snapshot ({state, budget, watchedSeconds, previewUsed, billedSeconds, totalMicroAlgos, rateMicroAlgos, budgetMicroAlgos, lastTick}) on every change of playing status or budget state.
  * @fires {CustomEvent<SipparAuthStateDetail>} sippar-auth-state - {status, principal}: idle | restoring | signed-out | signing-in | blocked | failed | signed-in | expired.
  * @fires {CustomEvent<SipparPaymentStateDetail>} sippar-payment-state - {status, sessionId, acknowledged, balanceMicroAlgos, error} on each payment status change.
+ * @fires {CustomEvent<SipparTopupRequestDetail>} sippar-topup-request - The viewer asked to top up ({reason: low-balance | insufficient-funds, balanceMicroAlgos, rateMicroAlgos, contentId, topupUrl, done()}); cancelable: preventDefault() keeps `topup-url` closed. Call `done()` once topped up: playback continues by itself.
  * @fires {CustomEvent<SipparErrorDetail>} sippar-error - {code, message, fatal}: a stable code and a message in the page's language.
  * @fires {Event} play - Re-dispatched from the inner `<video>`, not bubbling, like every media event below.
  * @fires {Event} playing - Playback started or resumed after buffering.
@@ -88,6 +94,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge.
  * @csspart login-signed-in - The signed-in badge.
  * @csspart login-button - The sign-in button.
+ * @csspart topup - The low-balance strip, shown before the balance runs out.
+ * @csspart topup-button - Its "Top up" button (also in the 402 overlay).
  * @csspart payment - The payment overlay (402, unreachable, another tab).
  * @csspart payment-grace - The payment overlay while playback goes on in grace.
  * @csspart payment-button - The payment overlay's button.
@@ -118,7 +126,7 @@ export class SipparPlayer extends LitElement {
   @property({ type: Boolean }) autoplay = false;
   @property({ type: Boolean }) muted = false;
   @property({ type: Boolean }) loop = false;
-  @property() preload = 'auto';
+  @property() preload = 'metadata';
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
   @property({ reflect: true }) rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */
@@ -176,14 +184,9 @@ export class SipparPlayer extends LitElement {
   get blockers(): readonly string[] { return this.commerce?.blockers.get() ?? []; }
 
   /** The inner <video>, for controllers that observe playback (e.g. the meter). Null before first render. */
-  get media(): HTMLVideoElement | null {
-    return this.video;
-  }
-
+  get media(): HTMLVideoElement | null { return this.video; }
   /** The page's language, which picks the UI strings. */
-  get locale(): string {
-    return pageLocale(this);
-  }
+  get locale(): string { return pageLocale(this); }
 
   get currentTime(): number { return this.video?.currentTime ?? 0; }
   set currentTime(t: number) { void this.ready().then((v) => { v.currentTime = t; }); }
@@ -245,8 +248,8 @@ export class SipparPlayer extends LitElement {
 
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
-    // Controls load after the first render, in parallel with the media: see ui/chrome.ts.
-    void import('./ui/chrome.js').then((chrome) => {
+    // Controls load after the first render (after the first frame when the player starts on its own): see ui/chrome-timing.ts.
+    void controlsWanted(this).then(() => import('./ui/chrome.js')).then((chrome) => {
       const root = this.renderRoot as ShadowRoot;
       const sheet = chrome.controlsStyles.styleSheet;
       if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
@@ -282,11 +285,6 @@ export class SipparPlayer extends LitElement {
   private readonly onKeydown = (event: KeyboardEvent): void => {
     if (this.video && this.chrome?.handleKey(event, this, this.video)) event.preventDefault();
   };
-}
-
-/** A price above zero: "0", "0.000" and an absent rate are free. A malformed one loads commerce, which reports RATE_INVALID. */
-function isPaid(rate: string | null): boolean {
-  return rate != null && rate.trim() !== '' && !/^\s*0*(\.0*)?\s*$/.test(rate);
 }
 
 if (globalThis.customElements && !customElements.get('sippar-player')) customElements.define('sippar-player', SipparPlayer);

@@ -236,3 +236,28 @@ export const ApiUnreachablePaused: Story = {
     await until('paused, unreachable', () => p.payments?.state.status === 'paused-unreachable', 25_000);
   },
 };
+
+const lowApi = fakePaymentApi({ balanceMicroAlgos: 8_000 });
+/** Signed in with a balance that pays for 8 s: a strip says so before it runs out, with a Top up button. */
+export const LowBalance: Story = {
+  render: paid(lowApi),
+  parameters: { network: lowApi.network },
+  beforeEach: setUp(lowApi, signInReturningViewer),
+  play: async ({ canvasElement }) => {
+    const p = player(canvasElement);
+    await until('low-balance strip', () => !!p.shadowRoot?.querySelector('[part~="topup"]'));
+  },
+};
+
+const refusedApi = fakePaymentApi({ balanceMicroAlgos: 5_000_000 });
+/** A price the player cannot read exactly ("1000" meant "0.001"): nothing plays, and the viewer reads why. */
+export const PriceRefused: Story = {
+  args: { rate: '1000' },
+  render: paid(refusedApi),
+  parameters: { network: refusedApi.network },
+  beforeEach: setUp(refusedApi, async () => undefined),
+  play: async ({ canvasElement }) => {
+    const p = player(canvasElement);
+    await until('the refusal overlay', () => p.shadowRoot?.querySelector('[part~="error"]')?.getAttribute('data-code') === 'RATE_INVALID');
+  },
+};

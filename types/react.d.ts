@@ -28,6 +28,10 @@ export interface SipparPlayerAttributes {
   'identity-provider'?: string;
   'derivation-origin'?: string;
   'max-time-to-live'?: string | number;
+  /** The platform's top-up page, opened by the player's "Top up" button. */
+  'topup-url'?: string;
+  /** A display hint: a currency and the price of one ALGO in it ("USD 0.18"). */
+  fiat?: string;
   /** Names the player's region landmark (with `aria-label`); give each player on a page its own. */
   title?: string;
   class?: string;

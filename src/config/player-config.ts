@@ -22,12 +22,20 @@ export interface PlayerAttributes {
   derivationOrigin: string | null;
   maxTimeToLive: string | null;
   pauseWhenHidden: boolean;
+  topupUrl?: string | null;
+  fiat?: string | null;
 }
 
 export const PAID_ATTRIBUTES = [
   'src', 'rate', 'budget', 'preview-seconds', 'content-id', 'api', 'grace-seconds', 'identity-provider', 'derivation-origin',
-  'max-time-to-live', 'pause-when-hidden',
+  'max-time-to-live', 'pause-when-hidden', 'topup-url', 'fiat',
 ] as const;
+
+/** A hint the page gives: what one ALGO is worth in a currency ("USD 0.18"). Display only, never billed. */
+export interface FiatHint {
+  currency: string;
+  perAlgo: number;
+}
 
 export interface PlayerConfig {
   /** µALGO per second; 0 when free or when `rate` is invalid (see errors). */
@@ -41,6 +49,9 @@ export interface PlayerConfig {
   /** Null when `identity-provider` or `derivation-origin` is invalid (see errors). */
   login: LoginConfig | null;
   pauseWhenHidden: boolean;
+  /** Where the platform tops up a balance (opened by the player's "Top up" button), if it gave one. */
+  topupUrl: string | null;
+  fiat: FiatHint | null;
   /** Every attribute refused, each with its code; nothing is billed while one of them is a price attribute. */
   errors: SipparError[];
 }
@@ -71,6 +82,25 @@ export function parseApiUrl(text: string | null, pageOrigin: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+export function parseTopupUrl(text: string | null | undefined, pageOrigin: string): string | null {
+  if (text == null || text.trim() === '') return null;
+  try {
+    const url = new URL(text, pageOrigin || undefined);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;
+  } catch {
+    // reported below
+  }
+  throw new SipparError('TOPUP_URL_INVALID', `topup-url "${text}": not an http(s) URL`, false);
+}
+
+/** "USD 0.18": an ISO 4217 code and the price of one ALGO in it. */
+export function parseFiat(text: string | null | undefined): FiatHint | null {
+  if (text == null || text.trim() === '') return null;
+  const m = /^\s*([A-Za-z]{3})\s+(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m || !(Number(m[2]) > 0)) throw new SipparError('FIAT_INVALID', `fiat "${text}": write a currency code and the price of one ALGO, e.g. "USD 0.18"`, false);
+  return { currency: m[1]!.toUpperCase(), perAlgo: Number(m[2]) };
+}
+
 /** Whole or decimal seconds ≥ 0; anything else falls back to the default (a page typo must not stop playback). */
 export function parseGraceSeconds(text: string | null): number {
   if (text == null || text.trim() === '') return DEFAULT_GRACE_SECONDS;
@@ -99,6 +129,8 @@ export function parsePlayerConfig(a: PlayerAttributes, pageOrigin: string): Play
     graceSeconds: parseGraceSeconds(a.graceSeconds),
     login: attempt<LoginConfig | null>(() => loginConfig(a), null),
     pauseWhenHidden: a.pauseWhenHidden,
+    topupUrl: attempt(() => parseTopupUrl(a.topupUrl, pageOrigin), null),
+    fiat: attempt(() => parseFiat(a.fiat), null),
     errors,
   };
 }
@@ -119,5 +151,6 @@ export function attributesOf(host: Element & ConfigHost): PlayerAttributes {
     previewSeconds: host.previewSeconds ?? get('preview-seconds'),
     contentId: get('content-id'), api: get('api'), graceSeconds: get('grace-seconds'), identityProvider: get('identity-provider'),
     derivationOrigin: get('derivation-origin'), maxTimeToLive: get('max-time-to-live'), pauseWhenHidden: host.hasAttribute('pause-when-hidden'),
+    topupUrl: get('topup-url'), fiat: get('fiat'),
   };
 }

@@ -148,6 +148,11 @@ export class IdentityController implements ReactiveController {
     if (s.status === 'failed' && s.error?.code === 'IDP_URL_INVALID') this.#set({ status: 'idle' });
   }
 
+  /** Asks the payment API for the viewer's balance again (after a top-up). */
+  refreshViewer(): void {
+    if (this.canCharge && this.#identity) void this.#loadViewer(this.#identity);
+  }
+
   async signOut(): Promise<void> {
     this.#run?.cancel();
     this.#viewerAbort?.abort();

@@ -49,7 +49,7 @@ export class IdentityGate implements ReactiveController {
   }
 
   /** `dialog`: the play policy's top blocker is the sign-in. The badge shows on paid videos once signed in. */
-  render(dialog: boolean): unknown {
+  render(dialog: boolean, balance?: string): unknown {
     const state = this.controller.state.get();
     const c = this.config();
     if (c.rateMicroAlgos === 0 || (!dialog && state.status !== 'signed-in')) return null;
@@ -59,6 +59,7 @@ export class IdentityGate implements ReactiveController {
       m: messagesFor(pageLocale(this.host)),
       onSignIn: () => void this.controller.signIn(),
       onSignOut: () => void this.controller.signOut(),
+      ...(balance && { balance }),
     });
   }
 }

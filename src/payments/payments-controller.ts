@@ -114,6 +114,8 @@ export class PaymentsController implements ReactiveController {
   private perform(fx: Effect): void {
     switch (fx.type) {
       case 'send-keepalive': return this.sendKeepalive(fx.which);
+      // At once: a pagehide right after the session opened must find its outbox there.
+      case 'open-outbox': return this.openOutbox(fx.epoch, fx.record);
       case 'kick-outbox': return this.outbox?.kick();
       case 'close-outbox': return this.closeOutbox(fx.forget);
       case 'drop-lock': this.lock?.drop(); this.lock = null; return;
@@ -138,7 +140,6 @@ export class PaymentsController implements ReactiveController {
       }
       case 'load-session': return this.loadSession(fx.epoch);
       case 'start-session': return this.startSession(fx.epoch);
-      case 'open-outbox': return this.openOutbox(fx.epoch, fx.record);
       case 'sign-tick': {
         // A session closed meanwhile (another tab took it, sign-out): sign nothing for it.
         if (fx.epoch !== this.machine.epoch) return;
@@ -176,7 +177,7 @@ export class PaymentsController implements ReactiveController {
     this.dispatch(event);
   }
 
-  private async openOutbox(epoch: number, record: OutboxRecord): Promise<void> {
+  private openOutbox(epoch: number, record: OutboxRecord): void {
     const { identity, machine: { config } } = this;
     if (!identity || !config || epoch !== this.machine.epoch) return;
     const { store } = this.deps();
@@ -192,7 +193,8 @@ export class PaymentsController implements ReactiveController {
     this.outbox = outbox;
     this.outboxEpoch = epoch;
     this.outboxKey = storageKey(config, identity);
-    if (record.signed.seq === 0 && !record.pending) await store.save(storedRow(record, config, identity, expiresAt)).catch(() => undefined);
+    // A new session's row, written before any tick of it (IndexedDB commits transactions in order).
+    if (record.signed.seq === 0 && !record.pending) void store.save(storedRow(record, config, identity, expiresAt)).catch(() => undefined);
     if (record.pending) outbox.kick(); // owed from the last page load
   }
 

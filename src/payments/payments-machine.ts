@@ -228,12 +228,22 @@ function signed(s: MachineState, ev: { ok: boolean; purpose: 'tick' | 'standby' 
 function pagehide(s: MachineState, fx: Effect[]): void {
   if (s.phase !== 'open' || s.store.status === 'elsewhere') return;
   fx.push({ type: 'send-keepalive', which: 'pending' });
-  // A tick being signed already takes a seq above the standby's: send it when signed, not the standby.
+  const fresh = s.standbyFor === s.head.seq && s.head.seq > 0 && !s.lastFinal;
+  // A tick being signed takes a seq above the standby's and goes out when signed, if the page lives that
+  // long. Meanwhile its first second goes out now as the standby twin, which it will supersede (cumulative).
+  // Not when it is itself the final tick of exactly that second: one final per pause.
   if (s.signingKind === 'tick') {
+    if (fresh && s.signing >= 1 && !(s.signingFinal && s.signing === 1)) {
+      fx.push({ type: 'send-keepalive', which: 'standby-next' });
+      // The twin is now the head; the tick in flight carries the rest on top of it (cumulative).
+      const seconds = s.head.seconds + 1;
+      s.head = { seq: s.head.seq + 1, seconds, microAlgos: seconds * s.sessionRate };
+      s.signing -= 1;
+      s.standbyFor = null;
+    }
     s.leaving = true;
     return;
   }
-  const fresh = s.standbyFor === s.head.seq && s.head.seq > 0 && !s.lastFinal;
   // A standby sent is signed evidence like any tick: it becomes the head (if the page lives on, bfcache).
   const sent = (which: KeepaliveWhich, extra: number) => {
     fx.push({ type: 'send-keepalive', which });

@@ -1,6 +1,8 @@
 import type Hls from 'hls.js';
 import type { SipparErrorCode } from '../errors.js';
 import { codeForHlsError } from './hls-errors.js';
+import { handoverLoader } from './handover-loader.js';
+import { offer, type Prefetched } from './prefetch.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
 import { playbackDebug } from './debug.js';
@@ -44,6 +46,11 @@ export class HlsSession {
       enableWorker: false,
       startPosition,
       autoStartLoad,
+      // Load the first segment as soon as its playlist is parsed instead of waiting for the
+      // MediaSource to open and the next 100 ms tick: it is usually in memory already (prefetch.ts).
+      startFragPrefetch: true,
+      // Playlists and segments that were requested ahead (prefetch.ts) are answered from memory.
+      loader: handoverLoader(HlsClass.DefaultConfig.loader),
     });
     playbackDebug.liveEngines += 1;
     // String event names: the Events enum lives in hls.js, which stays out of the main bundle.
@@ -56,8 +63,10 @@ export class HlsSession {
     });
   }
 
-  start(video: HTMLVideoElement, url: string): void {
+  /** `manifest`: the response already fetched for `url`, which hls.js then reads instead of fetching it again. */
+  start(video: HTMLVideoElement, url: string, manifest?: Promise<Prefetched | undefined>): void {
     this.url = url;
+    if (manifest) offer(url, manifest);
     // preload="none": hls.js fetches nothing until the viewer presses play.
     if (!this.autoStartLoad) video.addEventListener('play', this.onFirstPlay, { once: true });
     this.hls.loadSource(url);

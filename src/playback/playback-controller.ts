@@ -4,7 +4,9 @@ import { SipparError, type SipparErrorCode } from '../errors.js';
 import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
 import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
-import { sniffManifest } from './manifest-sniff.js';
+import type { Prefetched } from './prefetch.js';
+import { loadHlsParts, prefetch } from './hls-start.js';
+import { loadDepth, prefetchSegments } from './preload-policy.js';
 import { Timers } from './timers.js';
 
 const TRACK_EVENTS = ['addtrack', 'removetrack', 'change'] as const;
@@ -14,6 +16,7 @@ export type PlaybackStatus = 'idle' | 'loading' | 'ready' | 'reconnecting' | 'er
 export interface PlaybackHost extends ReactiveControllerHost, HTMLElement {
   src: string;
   preload: string;
+  autoplay: boolean;
   readonly media: HTMLVideoElement | null;
   readonly locale: string;
   /** A play request (a paid video's play policy may refuse it), not the media's own play(). */
@@ -41,6 +44,10 @@ export class PlaybackController implements ReactiveController, SessionOwner {
   private noticeTimer: number | undefined;
   private notice: SipparError | undefined;
   private resume: { time: number; playing: boolean } | undefined;
+  /** loading="lazy": cancels the viewport watch; `near` once the player came close enough. */
+  private stopWatching: (() => void) | undefined;
+  private watching = false;
+  private near = false;
 
   constructor(private readonly host: PlaybackHost) {
     host.addController(this);
@@ -60,7 +67,12 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     const video = this.host.media;
     if (!video || !this.host.isConnected) return;
     if (video !== this.video) this.bind(video);
-    if (this.host.src !== this.loadedSrc) this.load();
+    if (this.host.src === this.loadedSrc) return;
+    if (!this.near && this.host.getAttribute('loading')?.toLowerCase() === 'lazy') {
+      if (!this.watching) this.watchViewport();
+      return;
+    }
+    this.load();
   }
 
   hostDisconnected(): void {
@@ -82,6 +94,15 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     this.load();
   }
 
+  /** loading="lazy": load once the player nears the viewport (lazy-load.ts, a chunk of its own). */
+  private watchViewport(): void {
+    this.watching = true;
+    void import('../lazy-load.js').then(({ whenNearViewport }) => {
+      if (!this.watching || this.stopWatching) return;
+      this.stopWatching = whenNearViewport(this.host, () => { this.near = true; this.host.requestUpdate(); });
+    });
+  }
+
   private bind(video: HTMLVideoElement): void {
     this.unbind();
     this.video = video;
@@ -96,6 +117,9 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     for (const type of MEDIA_EVENTS) video.removeEventListener(type, this.onMediaEvent);
     for (const type of TRACK_EVENTS) video.textTracks.removeEventListener(type, this.onTracks);
     globalThis.removeEventListener('online', this.onOnline);
+    this.watching = false;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     this.video = null;
   }
 
@@ -108,31 +132,44 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     if (!src) return this.fail('SRC_MISSING');
     const url = parseSrc(src, document.baseURI);
     if (!url) return this.fail('SRC_INVALID');
-    this.setStatus('loading');
     this.engine = chooseEngine(url, browserEnv(video));
     if (this.engine !== 'hls') {
+      this.setStatus('loading');
       video.src = url.href;
       this.afterAttach();
       return;
     }
+    // A reload after a DOM move resumes at once; otherwise preload decides (preload-policy.ts).
+    const depth = this.resume ? 'buffer' : loadDepth(this.host.preload, this.host.autoplay);
+    const href = url.href;
+    if (depth === 'buffer') {
+      this.setStatus('loading');
+      void this.startHls(href, gen, prefetch(href, prefetchSegments(depth, this.host.getAttribute('rate')) ? 'segments' : 'manifest'));
+      return;
+    }
+    // Until the viewer plays (controls, a click, player.play()): the manifest at most, no hls.js.
+    const manifest = depth === 'manifest' ? prefetch(href, 'manifest') : undefined;
+    void manifest?.then((m) => { if (gen === this.generation && m && m.status >= 400 && m.status < 500) this.fail('MANIFEST_NOT_FOUND'); });
     this.abort = new AbortController();
-    void this.startHls(url.href, gen, this.abort.signal);
+    const signal = this.abort.signal;
+    video.addEventListener('play', () => {
+      if (gen !== this.generation) return;
+      // Paused on purpose meanwhile (the viewer, a sign-in gate): attaching must not resume it.
+      let pausedSince = false;
+      video.addEventListener('pause', () => { pausedSince = true; }, { once: true, signal });
+      this.setStatus('loading');
+      void this.startHls(href, gen, manifest ?? prefetch(href, 'manifest'), () => !pausedSince);
+    }, { once: true, signal });
   }
 
-  private async startHls(url: string, gen: number, signal: AbortSignal): Promise<void> {
+  /** `wantsPlay`: started by a play() that attaching the source may cancel; says whether to ask again. */
+  private async startHls(url: string, gen: number, manifest: Promise<Prefetched | undefined>, wantsPlay?: () => boolean): Promise<void> {
     let session: HlsSession;
     try {
-      // Everything in parallel: the session chunk, the manifest sniff, and hls.js light on the
-      // bet that the stream has no subtitles (most have none); with subtitles the full build
-      // replaces it before any instance exists, so there is never a mid-play engine swap.
-      const light = import('hls.js/light');
-      light.catch(() => undefined);
-      const [mod, sniff] = await Promise.all([import('./hls-session.js'), sniffManifest(url, signal)]);
+      const { engine } = await loadHlsParts(manifest);
       if (gen !== this.generation) return;
-      if (sniff.status >= 400 && sniff.status < 500) return this.fail('MANIFEST_NOT_FOUND');
-      const Hls = (await (sniff.captions ? import('hls.js') : light)).default;
-      if (gen !== this.generation) return;
-      session = new mod.HlsSession(this, Hls, this.resume?.time ?? -1, this.host.preload !== 'none');
+      if (!engine) return this.fail('MANIFEST_NOT_FOUND');
+      session = new engine.Session(this, engine.Hls, this.resume?.time ?? -1, true);
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;
@@ -140,7 +177,9 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     // Superseded while hls.js loaded (src changed, element removed): drop it unused.
     if (gen !== this.generation || !this.video) return session.destroy();
     this.session = session;
-    session.start(this.video, url);
+    // hls.js reads the manifest fetched here from memory instead of fetching it a second time.
+    session.start(this.video, url, manifest);
+    if (wantsPlay?.() && this.video.paused) this.video.play().catch(() => undefined);
     this.afterAttach();
   }
 
@@ -251,3 +290,4 @@ export class PlaybackController implements ReactiveController, SessionOwner {
     }
   }
 }
+

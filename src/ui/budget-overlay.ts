@@ -2,7 +2,7 @@
 // continue by adding the same budget again (::part(budget), ::part(budget-button)).
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MeterSnapshot } from '../metering/meter-store.js';
-import { formatAmount } from './cost-counter.js';
+import { formatAmount } from './amounts.js';
 import { t } from '../i18n/locale.js';
 import { fill } from '../i18n/paid-messages.js';
 

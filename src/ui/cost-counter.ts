@@ -4,13 +4,10 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { MeterSnapshot } from '../metering/meter-store.js';
 import { formatTime, t } from '../i18n/locale.js';
 import { fill } from '../i18n/paid-messages.js';
+import type { FiatHint } from '../config/player-config.js';
+import { formatAmount, formatFiat } from './amounts.js';
 
-let cached: [string, Intl.NumberFormat] | undefined;
-/** ALGO amounts in the page's locale: up to 6 decimals, exactly a microAlgo. One formatter, reused. */
-export function formatAmount(micro: number, locale: string): string {
-  if (cached?.[0] !== locale) cached = [locale, new Intl.NumberFormat(locale, { maximumFractionDigits: 6 })];
-  return `${cached[1].format(micro / 1e6)} ALGO`;
-}
+export { formatAmount } from './amounts.js';
 
 /** What the live region says; empty while playing, so it changes (and speaks) only on these moments. */
 export function announcement(s: MeterSnapshot, locale: string): string {
@@ -23,18 +20,23 @@ export function announcement(s: MeterSnapshot, locale: string): string {
   return '';
 }
 
-export function costCounter(s: MeterSnapshot, locale: string): TemplateResult | typeof nothing {
+/**
+ * Before play: the price and the free preview. During the preview: how much of it is left (nothing is
+ * billed). After it: billed time and billed money, apart from the preview. Paused or ended: the total.
+ */
+export function costCounter(s: MeterSnapshot, locale: string, fiat: FiatHint | null = null): TemplateResult | typeof nothing {
   if (!s.rateMicroAlgos) return nothing;
   const say = (key: Parameters<typeof t>[1], values: Record<string, string | number> = {}) => fill(t(locale, key), values);
-  const rate = say('counterRate', { amount: formatAmount(s.rateMicroAlgos, locale) });
+  const money = (micro: number) => [formatAmount(micro, locale), formatFiat(micro, fiat, locale)].filter(Boolean).join(' ');
+  const inPreview = s.previewUsed < s.previewSeconds;
   const text =
     s.status === 'idle'
-      ? `${rate}${s.previewSeconds ? ` · ${say('counterFree', { seconds: s.previewSeconds })}` : ''}`
+      ? `${say('counterRate', { amount: formatAmount(s.rateMicroAlgos, locale) })}${s.previewSeconds ? ` · ${say('counterFree', { seconds: s.previewSeconds })}` : ''}`
       : s.status === 'paused' || s.status === 'ended'
-        ? say('counterTotal', { amount: formatAmount(s.totalMicroAlgos, locale) })
-        : `${formatTime(s.watchedSeconds, locale)} · ${
-            s.previewUsed < s.previewSeconds ? say('counterPreview') : formatAmount(s.totalMicroAlgos, locale)
-          }`;
+        ? say('counterTotal', { amount: money(s.totalMicroAlgos) })
+        : inPreview
+          ? say('counterPreviewLeft', { time: formatTime(s.previewUsed, locale), total: formatTime(s.previewSeconds, locale) })
+          : say('counterBilled', { time: formatTime(s.billedSeconds, locale), amount: money(s.totalMicroAlgos) });
   return html`<div part="counter" class="counter" ?data-warning=${s.budgetState === 'warning' || s.budgetState === 'reached'}>${text}</div><span class="sr" aria-live="polite">${announcement(s, locale)}</span>`;
 }
 

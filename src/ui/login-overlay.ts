@@ -13,6 +13,8 @@ export interface LoginOverlayProps {
   m: Messages;
   onSignIn: () => void;
   onSignOut: () => void;
+  /** The viewer's balance, formatted ("Balance 1.250 ALGO"), shown in the signed-in badge. */
+  balance?: string;
 }
 
 /** `abcde-…-xyz`: first and last group of a principal's text form. */
@@ -25,7 +27,7 @@ export function shortPrincipal(text: string): string {
 // focusable while busy (aria-disabled, not disabled): a disabled button cannot take that focus.
 const focusIn = (el?: Element) => el && queueMicrotask(() => (el as HTMLElement).focus()); // after Lit inserts the fragment
 
-export function loginOverlay({ state, rate, m, onSignIn, onSignOut }: LoginOverlayProps): TemplateResult | typeof nothing {
+export function loginOverlay({ state, rate, m, onSignIn, onSignOut, balance }: LoginOverlayProps): TemplateResult | typeof nothing {
   const { status, error } = state;
   if (status === 'idle') return nothing;
   if (status === 'signed-in') {
@@ -34,6 +36,7 @@ export function loginOverlay({ state, rate, m, onSignIn, onSignOut }: LoginOverl
       ${state.algorandAddress
         ? html`<span class="address" title=${state.algorandAddress}>${state.algorandAddress.slice(0, 6)}…${state.algorandAddress.slice(-4)}</span>`
         : nothing}
+      ${balance ? html`<span class="balance">${balance}</span>` : nothing}
       ${error ? html`<span class="error" role="alert" title=${error.message}>${(m as Record<string, string>)[error.code] ?? error.message}</span>` : nothing}
       <button part="login-button" @click=${onSignOut}>${m.loginSignOut}</button>
     </div>`;

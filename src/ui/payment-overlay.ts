@@ -4,7 +4,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { PaymentState } from '../payments/payments-store.js';
 import { t } from '../i18n/locale.js';
 import { fill } from '../i18n/paid-messages.js';
-import { formatAmount } from './cost-counter.js';
+import { formatAmount } from './amounts.js';
 
 export interface PaymentOverlayProps {
   state: PaymentState;
@@ -12,10 +12,12 @@ export interface PaymentOverlayProps {
   locale: string;
   onRetry: () => void;
   onWatchHere: () => void;
+  /** "Top up": the platform's own top-up (sippar-topup-request, topup-url). */
+  onTopup?: () => void;
   now?: number;
 }
 
-export function paymentOverlay({ state, locale, onRetry, onWatchHere, now = Date.now() }: PaymentOverlayProps): TemplateResult | typeof nothing {
+export function paymentOverlay({ state, locale, onRetry, onWatchHere, onTopup, now = Date.now() }: PaymentOverlayProps): TemplateResult | typeof nothing {
   const { status, error } = state;
   const say = (key: string) => t(locale, key as never);
   if (status === 'grace') {
@@ -36,7 +38,7 @@ export function paymentOverlay({ state, locale, onRetry, onWatchHere, now = Date
   switch (status) {
     case 'insufficient-funds':
       return dialog('INSUFFICIENT_FUNDS', say('paymentFundsTitle'), message('INSUFFICIENT_FUNDS'),
-        html`<button part="payment-button" @click=${onRetry}>${say('paymentFundsButton')}</button>`);
+        html`<button part="payment-button" @click=${onRetry}>${say('paymentFundsButton')}</button>${onTopup ? html`<button part="payment-button topup-button" @click=${onTopup}>${say('topupButton')}</button>` : nothing}`);
     case 'paused-unreachable':
       return dialog('PAYMENT_API_UNREACHABLE', say('paymentUnreachableTitle'), message('PAYMENT_API_UNREACHABLE'),
         html`<button part="payment-button" @click=${onRetry}>${say('paymentRetryNow')}</button>`);

@@ -79,6 +79,8 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
   return {
     /** Back to the starting balance and an empty ledger (each time the story renders). */
     reset,
+    /** A top-up: the viewer's balance grows by `microAlgos`. */
+    credit: (microAlgos: number) => void store.creditNow(PRINCIPAL, ADDRESS, microAlgos),
     /** `player.services`: payments through the element's own client, session kept in memory, no tab lock. */
     services: (): PaymentServices => {
       const api = createPaymentApi(FAKE_API, { fetch: fakeFetch });

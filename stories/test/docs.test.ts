@@ -23,6 +23,8 @@ async function argsTable(id: string): Promise<Row[]> {
   try {
     await page.goto(`${base}/iframe.html?id=${encodeURIComponent(id)}&viewMode=docs`);
     await page.waitForSelector('#storybook-docs table tbody tr', { timeout: 30_000 });
+    // Colour pickers render after the table's rows (lazily, later on a busy machine): wait for one.
+    await page.waitForSelector('#storybook-docs input[placeholder^="Choose color"]', { timeout: 30_000 });
     return await page.evaluate(() => [...document.querySelectorAll('#storybook-docs table tbody tr')].flatMap((tr) => {
       const cells = tr.querySelectorAll('td');
       if (cells.length < 4) return [];

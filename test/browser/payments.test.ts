@@ -75,7 +75,7 @@ describe('payments in the browser', () => {
     const overlay = el.shadowRoot!.querySelector('[part~="payment"]');
     check(!!overlay, 'no payment overlay');
     check(overlay!.getAttribute('data-code') === 'INSUFFICIENT_FUNDS', `code ${overlay!.getAttribute('data-code')}`);
-    check((overlay!.textContent ?? '').includes('Balance: 0 ALGO'), `text ${overlay!.textContent}`);
+    check((overlay!.textContent ?? '').includes('Balance: 0.000 ALGO'), `text ${overlay!.textContent}`);
     check(el.paused, 'playing past the 402');
     (overlay!.querySelector('button') as HTMLButtonElement).click();
     check(retried === 1, 'retry not wired');

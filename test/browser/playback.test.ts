@@ -95,21 +95,3 @@ describe('playback', () => {
     box.remove();
   });
 });
-
-describe('preload="none"', () => {
-  it('fetches no media until play, then plays', async () => {
-    const { playbackDebug: debug } = await import('../../src/index.js');
-    await waitFor(() => debug.liveEngines === 0, 'previous test torn down');
-    await new Promise((r) => setTimeout(r, 300));
-    const started = performance.now();
-    const el = await mount({ src: '/media/demo/index.m3u8?preload-none', muted: true, preload: 'none' });
-    await waitFor(() => debug.liveEngines === 1, 'engine ready');
-    await new Promise((r) => setTimeout(r, 500));
-    const segments = () => performance.getEntriesByType('resource').filter((r) => /\/media\/demo\/seg\d+\.m4s/.test(r.name) && r.startTime > started).length;
-    equal(segments(), 0, 'segments fetched before play');
-    await el.play();
-    await advancesPast(el, 0.3);
-    check(segments() > 0, 'segments fetched after play');
-    el.remove();
-  });
-});

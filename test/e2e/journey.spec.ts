@@ -73,6 +73,8 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
   await page.waitForTimeout(3_000);
   await paidVideo(page).evaluate((v: HTMLVideoElement) => v.pause());
 
+  // The signed-in badge shows the balance the payment API last answered, in the player itself.
+  await expect(page.locator(PAID).locator('[part~="login-signed-in"]')).toContainText(/Balance 0\.99\d+ ALGO/, { timeout: 10_000 });
   const played = (await playedSeconds(page)) - playedBefore;
   expect(played).toBeGreaterThan(6);
   // The platform's view: billed seconds for this content, once the player's last tick has landed.
@@ -189,7 +191,7 @@ test('a balance that runs out pauses the video with the 402 message; the server 
   const overlay = page.locator(PAID).locator('[part~="payment"]');
   await expect(overlay).toHaveAttribute('data-code', 'INSUFFICIENT_FUNDS');
   await expect(overlay).toContainText('Not enough funds');
-  await expect(overlay).toContainText('Balance: 0 ALGO');
+  await expect(overlay).toContainText('Balance: 0.000 ALGO');
   const server = await sessionBilled(s.sessionId!);
   expect(server.billedSeconds).toBe(3);
   expect(server.microAlgos).toBe(3_000);

@@ -212,7 +212,7 @@ test('402: playback pauses with INSUFFICIENT_FUNDS and the balance; the server b
     expect(s.balance).toBe(0);
     const overlay = page.locator('payments-host').locator('[part~="payment"]');
     await expect(overlay).toContainText('Not enough funds');
-    await expect(overlay).toContainText('Balance: 0 ALGO');
+    await expect(overlay).toContainText('Balance: 0.000 ALGO');
     const server = await session(a, s.sessionId!);
     expect(server.billedSeconds).toBe(3);
     expect(server.microAlgos).toBe(3_000);

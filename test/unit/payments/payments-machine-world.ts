@@ -26,7 +26,8 @@ export class World {
   wantPlay = false;
   playedWhileBlocked = 0;
   readonly signed: SignedRecord[] = [];
-  readonly finals: Array<{ sessionId: string; seconds: number }> = [];
+  /** Every tick that went into the outbox or out at pagehide, in order: what the server may see. */
+  readonly outgoing: Array<{ sessionId: string; seconds: number; final: boolean }> = [];
   /** The stored outbox record (IndexedDB), one key. */
   stored: OutboxRecord | null = null;
   /** The server per session: its own tick rules (server/ledger/tick-rules.ts) over an in-memory store. */
@@ -118,6 +119,14 @@ export class World {
         if (fx.forget) this.stored = null;
         return;
       case 'kick-outbox': return;
+      // At once, as the controller: a pagehide right after the session opened finds its outbox.
+      case 'open-outbox':
+        if (fx.epoch !== this.s.epoch) return;
+        this.outboxOpen = true;
+        this.stored = structuredClone(fx.record);
+        this.pendingSend = fx.record.pending ? { tick: fx.record.pending.tick } : null;
+        return;
+
       case 'drop-lock': return;
       case 'report-error': return;
       case 'send-keepalive': {
@@ -126,7 +135,7 @@ export class World {
         if (st && this.api !== 'down' && this.api !== 'forget') this.receive(st.tick);
         if (st && fx.which !== 'pending') {
           // As the controller: a standby sent also goes into the outbox, in case the page lives on (bfcache).
-          this.finals.push({ sessionId: st.tick.sessionId, seconds: st.tick.seconds });
+          this.outgoing.push({ sessionId: st.tick.sessionId, seconds: st.tick.seconds, final: true });
           this.stored = { ...this.stored!, signed: { seq: st.tick.seq, seconds: st.tick.seconds, microAlgos: st.tick.microAlgos }, pending: st, standby: null, standbyNext: null };
           if (this.outboxOpen) this.pendingSend = { tick: st.tick };
         }
@@ -147,18 +156,12 @@ export class World {
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
         this.sessions += 1;
         return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9 });
-      case 'open-outbox':
-        if (fx.epoch !== this.s.epoch) return;
-        this.outboxOpen = true;
-        this.stored = structuredClone(fx.record);
-        this.pendingSend = fx.record.pending ? { tick: fx.record.pending.tick } : null;
-        return;
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.
         if (fx.epoch !== this.s.epoch) return this.dispatch({ type: 'signed', epoch: fx.epoch, ok: true, purpose: 'tick' });
         const stored = this.outboxOpen && fx.epoch === this.s.epoch && !!this.stored;
         this.signed.push({ tick: fx.tick, purpose: 'tick', lockHeld: this.s.lock === 'held', otherTabHolds: this.otherTab, stored });
-        if (fx.tick.final && stored) this.finals.push({ sessionId: fx.tick.sessionId, seconds: fx.tick.seconds });
+        if (stored) this.outgoing.push({ sessionId: fx.tick.sessionId, seconds: fx.tick.seconds, final: fx.tick.final === true });
         if (stored) {
           const st = { tick: { ...fx.tick, clientTime: 0 }, signature: '' };
           this.stored = { ...this.stored, signed: { seq: fx.tick.seq, seconds: fx.tick.seconds, microAlgos: fx.tick.microAlgos }, pending: st, standby: null, standbyNext: null } as OutboxRecord;

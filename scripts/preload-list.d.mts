@@ -1,0 +1,1 @@
+export function preloadList(dist?: string): { module: string[]; hls: string[] };

@@ -1,0 +1,33 @@
+import type Hls from 'hls.js';
+import type { HlsSession } from './hls-session.js';
+import type { Prefetched, PrefetchDepth } from './prefetch.js';
+
+export interface HlsParts {
+  /** The manifest's HTTP status (0: no answer; hls.js will try again and report). */
+  status: number;
+  /** Absent when the manifest is missing (4xx): nothing more is loaded. */
+  engine?: { Session: typeof HlsSession; Hls: typeof Hls };
+}
+
+/**
+ * Everything in parallel: the session chunk, the manifest, and hls.js light on the bet that the
+ * stream has no subtitles (most have none); with subtitles the full build replaces it before any
+ * instance exists, so there is never a mid-play engine swap.
+ */
+export async function loadHlsParts(manifest: Promise<Prefetched | undefined>): Promise<HlsParts> {
+  const light = import('hls.js/light');
+  light.catch(() => undefined);
+  const [mod, m] = await Promise.all([import('./hls-session.js'), manifest]);
+  const status = m?.status ?? 0;
+  if (status >= 400 && status < 500) return { status };
+  const captions = !!m && status < 300 && /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(new TextDecoder().decode(m.body));
+  const Hls = (await (captions ? import('hls.js') : light)).default;
+  // A task of its own: evaluating hls.js and starting it in one go is a long task on a phone.
+  await new Promise((resolve) => setTimeout(resolve));
+  return { status, engine: { Session: mod.HlsSession, Hls } };
+}
+
+/** The prefetcher is a chunk of its own (shared with the hls.js session): the first script stays small. */
+export function prefetch(url: string, depth: PrefetchDepth): Promise<Prefetched | undefined> {
+  return import('./prefetch.js').then((p) => p.prefetchStream(url, depth));
+}
