@@ -48,6 +48,7 @@ export function toggleFullscreen(host: HTMLElement): void {
 }
 
 export function togglePip(video: HTMLVideoElement): void {
-  if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => undefined);
+  // The document's pictureInPictureElement is retargeted to the player; its shadow root's is the <video>.
+  if ((video.getRootNode() as Document | ShadowRoot).pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => undefined);
   else void video.requestPictureInPicture?.().catch(() => undefined);
 }
