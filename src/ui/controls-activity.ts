@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { focusMenu } from './settings-menu.js';
 
 /**
  * Below this width of the player itself (not the viewport: a player can be small on a desktop page),
@@ -71,6 +72,7 @@ export class ControlsActivity implements ReactiveController {
     this.menuOpen = open;
     this.show();
     this.host.requestUpdate();
+    if (open) void this.host.updateComplete.then(() => focusMenu(this.host.shadowRoot));
   }
 
   /** Shows the controls and, while playing, starts the idle countdown again. */

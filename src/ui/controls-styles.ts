@@ -3,7 +3,12 @@ import { css } from 'lit';
 /**
  * The control bar's styles: adopted by the element when the lazy controls chunk arrives. Also the
  * hiding of what follows the controls (counter, signed-in badge: `data-controls-hidden` on the host,
- * set by controls-activity.ts), so a free video never loads those rules' owner.
+ * set by controls-activity.ts). No comments inside: Lit's css`` text reaches the bundle as written.
+ * - `[data-compact]` (a player narrower than COMPACT_WIDTH) or a coarse pointer: 44 px targets (WCAG 2.5.5).
+ * - The settings menu sits above the bar, inside the player however short it is (it scrolls if it must).
+ * - On a narrow player the signed-in badge (top left) gives way to the counter (top right, ~160 px):
+ *   its principal and address shorten with an ellipsis, its button stays whole.
+ * - On a short player the sign-in dialog's text clears the counter's row at the top.
  */
 export const controlsStyles = css`
   .controls {
@@ -41,7 +46,6 @@ export const controlsStyles = css`
   .center-play svg { width: 40px; height: 40px; fill: currentColor; display: block; }
   .overlay:not(.quiet) ~ .center-play { display: none; }
 
-  /* Narrow player (controls-activity.ts COMPACT_WIDTH) or a touch screen: 44 px targets (WCAG 2.5.5). */
   .controls[data-compact] .seek { height: 44px; }
   .controls[data-compact] button { width: 44px; height: 44px; padding: 10px; }
   .controls[data-compact] .bar { gap: 0; }
@@ -52,7 +56,6 @@ export const controlsStyles = css`
   }
   .settings[aria-expanded='true'] svg { transform: rotate(30deg); }
 
-  /* The settings menu: above the bar, inside the player however short it is (scrolls if it must). */
   .menu {
     position: absolute; right: 8px; bottom: 52px; max-height: calc(100% - 60px); max-width: calc(100% - 16px);
     box-sizing: border-box; overflow: auto; padding: 4px; border-radius: 8px; z-index: 4;
@@ -66,12 +69,9 @@ export const controlsStyles = css`
   .menu button:hover { background: rgb(255 255 255 / 0.15); }
   .menu [aria-checked='true']:hover { background: var(--sippar-accent, #4af); }
 
-  /* On a narrow player the signed-in badge (top left) gives way to the counter (top right, ~160 px): its
-     principal and address shorten with an ellipsis, its button stays whole. */
   [part~='login-signed-in'] { max-width: calc(100% - 170px); box-sizing: border-box; }
   [part~='login-signed-in'] > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   [part~='login-signed-in'] > button { flex: none; }
-  /* On a short player the sign-in dialog's text must clear the counter's row at the top. */
   [part~='login'][role='dialog'] { padding-top: 40px; overflow: auto; }
 
   @media (prefers-reduced-motion: reduce) {

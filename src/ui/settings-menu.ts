@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { ref } from 'lit/directives/ref.js';
 import type { Messages } from '../i18n/messages.js';
 import type { ControlsActivity } from './controls-activity.js';
 import { icons } from './icons.js';
@@ -44,9 +43,11 @@ function onKey(ui: ControlsActivity, e: KeyboardEvent) {
   e.stopPropagation();
 }
 
-// Focus goes into the menu once, to the checked speed, when it opens (Lit calls this per new element).
-const focusChecked = (menu?: Element) =>
-  menu && queueMicrotask(() => (menu.querySelector<HTMLElement>('[aria-checked="true"]') ?? items(menu)[0])?.focus());
+/** Focus goes into the menu once it is drawn, to the checked speed (called by the activity on open). */
+export function focusMenu(root: ShadowRoot | null): void {
+  const menu = root?.querySelector('.menu');
+  if (menu) (menu.querySelector<HTMLElement>('[aria-checked="true"]') ?? items(menu)[0])?.focus();
+}
 
 /** Speed, volume and picture-in-picture, in a menu over the picture (::part(menu), ::part(menu-item)). */
 export function settingsMenu(ui: ControlsActivity, video: HTMLVideoElement, m: Messages, locale: string) {
@@ -56,7 +57,7 @@ export function settingsMenu(ui: ControlsActivity, video: HTMLVideoElement, m: M
   const nearest = VOLUMES.reduce((a, b) => (Math.abs(b - volume) < Math.abs(a - volume) ? b : a));
   const radio = (checked: boolean, label: string, pick: () => void) =>
     html`<button role="menuitemradio" part="menu-item" tabindex="-1" aria-checked=${checked ? 'true' : 'false'} @click=${pick}>${label}</button>`;
-  return html`<div id="settings-menu" class="menu" part="menu" role="menu" aria-label=${m.settings} ${ref(focusChecked)}
+  return html`<div id="settings-menu" class="menu" part="menu" role="menu" aria-label=${m.settings}
     @keydown=${(e: KeyboardEvent) => onKey(ui, e)}>
     <div class="menu-row" role="group" aria-label=${m.speed}>
       <span class="menu-label" aria-hidden="true">${m.speed}</span>
