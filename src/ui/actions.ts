@@ -42,9 +42,11 @@ export function toggleCaptions(video: HTMLVideoElement): void {
   for (const tr of tracks) tr.mode = show && tr === pick ? 'showing' : 'disabled';
 }
 
-export function toggleFullscreen(host: HTMLElement): void {
+export function toggleFullscreen(host: HTMLElement, video?: HTMLVideoElement): void {
   if (document.fullscreenElement === host) void document.exitFullscreen().catch(() => undefined);
-  else void host.requestFullscreen?.().catch(() => undefined);
+  else if (host.requestFullscreen) void host.requestFullscreen().catch(() => undefined);
+  // iPhone Safari has no element full screen: only the <video> itself, with the system's controls.
+  else (video as (HTMLVideoElement & { webkitEnterFullscreen?: () => void }) | undefined)?.webkitEnterFullscreen?.();
 }
 
 export function togglePip(video: HTMLVideoElement): void {

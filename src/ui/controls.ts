@@ -82,7 +82,7 @@ export function renderControls(host: ControlsHost, video: HTMLVideoElement, m: M
           ? html`<button part="button pip-button" aria-label=${m.pip} @click=${() => togglePip(video)}>${icons.pip}</button>`
           : nothing}
         ${compact ? settingsButton(ui, m) : nothing}
-        <button part="button fullscreen-button" aria-label=${fullscreen ? m.exitFullscreen : m.fullscreen} @click=${() => toggleFullscreen(host)}>
+        <button part="button fullscreen-button" aria-label=${fullscreen ? m.exitFullscreen : m.fullscreen} @click=${() => toggleFullscreen(host, video)}>
           ${fullscreen ? icons.exitFullscreen : icons.fullscreen}
         </button>
       </div>
