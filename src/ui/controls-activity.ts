@@ -26,7 +26,8 @@ export class ControlsActivity implements ReactiveController {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private resize: ResizeObserver | undefined;
   private abort: AbortController | undefined;
-  private pointer = 'mouse';
+  private pointer = matchMedia('(pointer: coarse)').matches ? 'touch' : 'mouse';
+  private mouseOver = false;
   private overControls = false;
 
   constructor(private readonly host: Host) {
@@ -48,11 +49,12 @@ export class ControlsActivity implements ReactiveController {
     }, true);
     on(host, 'pointermove', (e) => {
       if ((e as PointerEvent).pointerType !== 'mouse') return;
+      this.mouseOver = true;
       this.overControls = e.composedPath().some((n) => (n as Element).classList?.contains('controls'));
       this.show();
     });
     on(host, 'pointerleave', (e) => {
-      this.overControls = false;
+      this.mouseOver = this.overControls = false;
       if ((e as PointerEvent).pointerType === 'mouse') this.hideNow();
     });
     on(host, 'focusin', () => this.show());
@@ -78,6 +80,10 @@ export class ControlsActivity implements ReactiveController {
   /** Shows the controls and, while playing, starts the idle countdown again. */
   show(): void {
     clearTimeout(this.timer);
+    // Playing with the mouse elsewhere and no focus inside, as a desktop player: nothing over the picture
+    // (and nothing to repaint on every timeupdate).
+    const away = this.pointer === 'mouse' && !this.mouseOver && !this.host.matches(':focus-within');
+    if (away && this.playing && !this.menuOpen) return this.setHidden(true);
     this.setHidden(false);
     if (this.playing) this.timer = setTimeout(() => this.hideNow(), HIDE_AFTER_MS);
   }

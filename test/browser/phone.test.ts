@@ -38,13 +38,16 @@ describe('controls by the player\'s width', () => {
     equal((part(el, 'rate') as HTMLSelectElement).value, '0.5', 'the select shows the speed chosen in the menu');
   });
 
-  it('mouse: controls hide after idle time while playing, show on a move, stay while paused', async function () {
+  it('mouse: hidden while playing with the mouse away, shown on a move, hidden again after idle time, kept while paused', async function () {
     this.timeout(15_000);
     el.play();
     await waitFor(() => !el.paused, 'playing');
-    await waitFor(() => el.hasAttribute('data-controls-hidden'), 'hidden after idle time', 5000);
+    await waitFor(() => el.hasAttribute('data-controls-hidden'), 'hidden with the mouse elsewhere');
     el.dispatchEvent(new PointerEvent('pointermove', { pointerType: 'mouse', bubbles: true, composed: true }));
     equal(el.hasAttribute('data-controls-hidden'), false, 'shown on a mouse move');
+    await sleep(1000);
+    equal(el.hasAttribute('data-controls-hidden'), false, 'still shown within the idle time');
+    await waitFor(() => el.hasAttribute('data-controls-hidden'), 'hidden after idle time', 5000);
     el.pause();
     await waitFor(() => el.paused, 'paused');
     await sleep(3000);
