@@ -75,7 +75,11 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart play-button - Play/pause.
  * @csspart mute-button - Mute/unmute.
  * @csspart captions-button - Captions on/off (only when the stream has subtitles).
- * @csspart pip-button - Picture-in-picture.
+ * @csspart pip-button - Picture-in-picture (in the bar; in the settings menu on a narrow player).
+ * @csspart center-play - The large play button over a paused picture.
+ * @csspart settings-button - Opens the settings menu (a player narrower than 480 px).
+ * @csspart menu - The settings menu: speed, volume, picture-in-picture.
+ * @csspart menu-item - An item of the settings menu.
  * @csspart fullscreen-button - Full screen.
  * @csspart retry-button - Retry, on the error overlay.
  * @csspart seek - The seek slider.
@@ -105,6 +109,8 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @cssprop [--sippar-radius] - Corner radius.
  * @cssprop [--sippar-controls-bg] - Control bar background colour.
  * @cssprop [--sippar-controls-fg] - Control bar text and icon colour.
+ * @cssprop [--sippar-menu-bg] - Settings menu background colour.
+ * @cssprop [--sippar-center-play-bg] - Centre play button background colour.
  * @cssprop [--sippar-counter-bg] - Cost counter background colour.
  * @cssprop [--sippar-counter-fg] - Cost counter text colour.
  * @cssprop [--sippar-counter-warning-bg] - Cost counter background colour near the budget.

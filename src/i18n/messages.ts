@@ -2,6 +2,7 @@
 // A paid video's strings (metering, payments, identity) live in paid-messages.ts, in the paid-video
 // chunk, which adds them to these tables when it loads: a free video never downloads them.
 import type { PaidMessageKey } from './paid-messages.js';
+import type { ChromeMessageKey } from './chrome-messages.js';
 
 const en = {
   play: 'Play',
@@ -34,7 +35,7 @@ const en = {
   MEDIA_NOT_FOUND: 'This video could not be found.',
 };
 export type PlayerMessageKey = keyof typeof en;
-export type MessageKey = PlayerMessageKey | PaidMessageKey;
+export type MessageKey = PlayerMessageKey | PaidMessageKey | ChromeMessageKey;
 /** Every key is typed; the paid keys are there once the paid-video chunk has loaded (only its code reads them). */
 export type Messages = Record<MessageKey, string>;
 

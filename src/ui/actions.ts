@@ -42,12 +42,15 @@ export function toggleCaptions(video: HTMLVideoElement): void {
   for (const tr of tracks) tr.mode = show && tr === pick ? 'showing' : 'disabled';
 }
 
-export function toggleFullscreen(host: HTMLElement): void {
+export function toggleFullscreen(host: HTMLElement, video?: HTMLVideoElement): void {
   if (document.fullscreenElement === host) void document.exitFullscreen().catch(() => undefined);
-  else void host.requestFullscreen?.().catch(() => undefined);
+  else if (host.requestFullscreen) void host.requestFullscreen().catch(() => undefined);
+  // iPhone Safari has no element full screen: only the <video> itself, with the system's controls.
+  else (video as (HTMLVideoElement & { webkitEnterFullscreen?: () => void }) | undefined)?.webkitEnterFullscreen?.();
 }
 
 export function togglePip(video: HTMLVideoElement): void {
-  if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => undefined);
+  // The document's pictureInPictureElement is retargeted to the player; its shadow root's is the <video>.
+  if ((video.getRootNode() as Document | ShadowRoot).pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => undefined);
   else void video.requestPictureInPicture?.().catch(() => undefined);
 }

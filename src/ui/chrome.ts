@@ -3,6 +3,7 @@
  * imports it after its first render, beside hls.js, so the initial script stays small; until
  * it lands the picture, poster, spinner and error overlay already work.
  */
+import '../i18n/chrome-messages.js';
 export { renderControls } from './controls.js';
 export { controlsStyles } from './controls-styles.js';
 export { handleKey } from './keyboard.js';

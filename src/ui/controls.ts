@@ -3,8 +3,11 @@ import type { Messages } from '../i18n/messages.js';
 import { formatTime } from '../i18n/locale.js';
 import { icons } from './icons.js';
 import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay, type PlayTarget } from './actions.js';
+import { controlsActivity } from './controls-activity.js';
+import { RATES, settingsButton, settingsMenu } from './settings-menu.js';
 
-const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2];
+/** The host as the controls see it: play requests go to it; `blockers` (a paid video's) hide the centre button. */
+export type ControlsHost = HTMLElement & PlayTarget & { readonly blockers?: readonly string[] };
 
 /**
  * Buffered ranges as SVG rects under the seek slider. Not styled spans: Lit writes a style
@@ -20,8 +23,24 @@ function buffered(video: HTMLVideoElement, duration: number) {
   return html`<svg class="buffer" aria-hidden="true">${rects}</svg>`;
 }
 
+/**
+ * The large play button over a paused picture. Not while a paid video's overlay says why it cannot play
+ * (sign-in, funds…): that overlay has its own button. Focus moves to the host once it is gone.
+ */
+function centerPlay(host: ControlsHost, m: Messages) {
+  if (host.blockers?.length) return nothing;
+  const play = (e: Event) => {
+    const hadFocus = host.shadowRoot?.activeElement === e.currentTarget;
+    togglePlay(host);
+    if (hadFocus) host.focus({ preventScroll: true });
+  };
+  return html`<button part="button center-play" class="center-play" aria-label=${m.play} @click=${play}>${icons.play}</button>`;
+}
+
 /** The control bar. Reads state straight from the <video>; the host re-renders on media events. */
-export function renderControls(host: HTMLElement & PlayTarget, video: HTMLVideoElement, m: Messages, locale: string) {
+export function renderControls(host: ControlsHost, video: HTMLVideoElement, m: Messages, locale: string) {
+  const ui = controlsActivity(host);
+  const { compact } = ui;
   const duration = Number.isFinite(video.duration) ? video.duration : 0;
   const playing = !video.paused && !video.ended;
   const muted = video.muted || video.volume === 0;
@@ -30,7 +49,8 @@ export function renderControls(host: HTMLElement & PlayTarget, video: HTMLVideoE
   const fullscreen = document.fullscreenElement === host;
   const fmt = new Intl.NumberFormat(locale);
   return html`
-    <div class="controls" part="controls" ?data-playing=${playing}>
+    ${playing ? nothing : centerPlay(host, m)}
+    <div class="controls" part="controls" ?data-playing=${playing} ?data-compact=${compact}>
       <div class="seek">
         ${duration ? buffered(video, duration) : nothing}
         <input part="seek" type="range" min="0" max=${duration || 0} step="any" .value=${String(video.currentTime)}
@@ -44,22 +64,28 @@ export function renderControls(host: HTMLElement & PlayTarget, video: HTMLVideoE
         <button part="button mute-button" aria-label=${muted ? m.unmute : m.mute} @click=${() => { video.muted = !muted; if (muted && video.volume === 0) video.volume = 1; }}>
           ${muted ? icons.muted : icons.volume}
         </button>
-        <input part="volume" class="volume" type="range" min="0" max="1" step="0.05" .value=${String(muted ? 0 : video.volume)}
-          aria-label=${m.volume} @input=${(e: Event) => { video.volume = Number((e.target as HTMLInputElement).value); video.muted = video.volume === 0; }} />
+        ${compact
+          ? nothing
+          : html`<input part="volume" class="volume" type="range" min="0" max="1" step="0.05" .value=${String(muted ? 0 : video.volume)}
+          aria-label=${m.volume} @input=${(e: Event) => { video.volume = Number((e.target as HTMLInputElement).value); video.muted = video.volume === 0; }} />`}
         <span part="time" class="time">${formatTime(video.currentTime, locale)} / ${formatTime(duration, locale)}</span>
         <span class="spacer"></span>
-        <select part="rate" aria-label=${m.speed} @change=${(e: Event) => { video.playbackRate = Number((e.target as HTMLSelectElement).value); }}>
+        ${compact
+          ? nothing
+          : html`<select part="rate" aria-label=${m.speed} @change=${(e: Event) => { video.playbackRate = Number((e.target as HTMLSelectElement).value); }}>
           ${RATES.map((r) => html`<option value=${r} ?selected=${r === video.playbackRate}>${fmt.format(r)}×</option>`)}
-        </select>
+        </select>`}
         ${hasCaptions
           ? html`<button part="button captions-button" aria-pressed=${captionsOn ? 'true' : 'false'} aria-label=${captionsOn ? m.captionsOff : m.captionsOn} @click=${() => toggleCaptions(video)}>${icons.captions}</button>`
           : nothing}
-        ${document.pictureInPictureEnabled
+        ${document.pictureInPictureEnabled && !compact
           ? html`<button part="button pip-button" aria-label=${m.pip} @click=${() => togglePip(video)}>${icons.pip}</button>`
           : nothing}
-        <button part="button fullscreen-button" aria-label=${fullscreen ? m.exitFullscreen : m.fullscreen} @click=${() => toggleFullscreen(host)}>
+        ${compact ? settingsButton(ui, m) : nothing}
+        <button part="button fullscreen-button" aria-label=${fullscreen ? m.exitFullscreen : m.fullscreen} @click=${() => toggleFullscreen(host, video)}>
           ${fullscreen ? icons.exitFullscreen : icons.fullscreen}
         </button>
       </div>
-    </div>`;
+    </div>
+    ${compact && ui.menuOpen ? settingsMenu(ui, video, m, locale) : nothing}`;
 }

@@ -34,7 +34,7 @@ export function handleKey(event: KeyboardEvent, host: HTMLElement & PlayTarget, 
       video.muted = !video.muted;
       return true;
     case 'f':
-      toggleFullscreen(host);
+      toggleFullscreen(host, video);
       return true;
     case 'c':
       if (!captionTracks(video).length) return false;
