@@ -31,7 +31,7 @@ const results = { date: new Date().toISOString(), node: process.version, cpus: (
 try {
   const v = makeFastViewer();
   await request(server.url, 'POST', '/streaming/dev/credit', { principal: v.principal, microAlgos: 1e12 });
-  const start = (await request(server.url, 'POST', '/streaming/session/start', fastStartRequest(v, 'bench', 1, 'ab'.repeat(16)))).json;
+  const start = (await request(server.url, 'POST', '/streaming/session/start', fastStartRequest(v, server.url, 'bench', 1, 'ab'.repeat(16)))).json;
   const t0 = Date.now();
   const lat = [];
   let errors = 0;
@@ -70,7 +70,7 @@ console.log('wrote bench-results/tick-latency.json');
 async function browserRun(apiUrl, n) {
   const { chromium } = await import('playwright');
   const { chromiumLaunchOptions } = await import('../browser.mjs');
-  const { fromHex, toHex, tickSigningBytes, startSigningBytes } = await tsImport('../../src/payments/tick.ts', import.meta.url);
+  const { apiIdentity, fromHex, toHex, tickSigningBytes, startSigningBytes } = await tsImport('../../src/payments/tick.ts', import.meta.url);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage();
@@ -94,7 +94,7 @@ async function browserRun(apiUrl, n) {
     const chain = { publicKey: toHex(rootDer), delegations: [{ delegation: { pubkey: toHex(sessionDer), expiration: expiration.toString(16) }, signature: toHex(dsig) }] };
     const principal = Principal.selfAuthenticating(rootDer).toText();
     await request(apiUrl, 'POST', '/streaming/dev/credit', { principal, microAlgos: 1e12 });
-    const m = { contentId: 'bench-browser', rateMicroAlgos: 1, requestTime: Date.now(), nonce: 'cd'.repeat(16) };
+    const m = { api: apiIdentity(apiUrl), contentId: 'bench-browser', rateMicroAlgos: 1, requestTime: Date.now(), nonce: 'cd'.repeat(16) };
     const startBytes = Array.from(startSigningBytes(m));
     const startSig = await page.evaluate(async (b) => Array.from(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, globalThis.__kp.privateKey, new Uint8Array(b)))), startBytes);
     const start = (await request(apiUrl, 'POST', '/streaming/session/start', { delegationChain: chain, sessionPublicKey: toHex(sessionDer), ...m, signature: toHex(new Uint8Array(startSig)) })).json;

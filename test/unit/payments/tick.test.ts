@@ -26,7 +26,7 @@ describe('tickSigningBytes', () => {
   it('separates each message kind, and none starts like an IC request (\\x0Aic-request) or delegation (\\x1Aic-request-auth-delegation)', () => {
     const seps = (['tick', 'whoami', 'start'] as const).map((k) => dec.decode(domainSeparator(k)));
     expect(seps).toEqual(['\x15sippar-player/tick/v1', '\x17sippar-player/whoami/v1', '\x16sippar-player/start/v1']);
-    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes({ contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })]) {
+    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes({ api: 'https://pay.example', contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })]) {
       expect(b[0]).not.toBe(0x0a);
       expect(b[0]).not.toBe(0x1a);
     }
