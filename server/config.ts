@@ -47,7 +47,10 @@ export interface ServerOptions {
   topUpSeconds?: number;
   /** Token buckets per client address and per viewer; `false` turns one off. */
   rateLimits?: { perClient?: RateLimit | false; perViewer?: RateLimit | false };
-  /** Canister-signature (BLS) checks off the main thread: workers and queued checks beyond which 503 BUSY. */
+  /**
+   * Canister-signature (BLS) checks off the main thread: workers (default 1; 0 = on the event loop, only
+   * for benches comparing) and queued checks beyond which 503 BUSY (default 32).
+   */
   bls?: { workers?: number; maxQueue?: number };
   /** A body over the limit is read and dropped up to this many bytes before the 413 (then the socket closes). */
   maxDrainBytes?: number;

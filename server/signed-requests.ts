@@ -12,9 +12,22 @@ import { ApiError } from './errors.js';
 import { Bounded, signatureBytes } from './http-io.js';
 import type { BlsPool } from './verify/bls-pool.js';
 import { checkChainShape, verifyChainSignatures, type TrustOptions, type VerifiedChain } from './verify/delegation-chain.js';
-import { verifySignature } from './verify/keys.js';
+import { isCanisterSignatureKey, verifySignature } from './verify/keys.js';
 
 const FAILURE_TTL_MS = 60_000;
+
+/** The root key's algorithm OID, read from its hex without decoding the chain. */
+function isCanisterRoot(chain: unknown): boolean {
+  const hex = (chain as { publicKey?: unknown } | null)?.publicKey;
+  return typeof hex === 'string' && hex.length < 512 && isCanisterSignatureKey(fromHexOrEmpty(hex));
+}
+const fromHexOrEmpty = (hex: string) => {
+  try {
+    return fromHex(hex);
+  } catch {
+    return new Uint8Array(0);
+  }
+};
 
 export function signedRequestChecks(o: ResolvedOptions, bls?: BlsPool) {
   const trust: TrustOptions = {
@@ -34,6 +47,9 @@ export function signedRequestChecks(o: ResolvedOptions, bls?: BlsPool) {
     if (failed && now - failed.at < FAILURE_TTL_MS) throw failed.error;
     let chain = chains.get(cacheKey);
     if (!chain || chain.expiresAt <= now) {
+      // A new canister-signature chain while the BLS workers are saturated: refuse before doing anything
+      // else for it (a flood of forgeries then costs the event loop a hash and a map look-up each).
+      if (bls?.full() && isCanisterRoot(b.delegationChain)) throw new ApiError('BUSY', 'too many identity checks in progress; retry shortly', undefined, { 'retry-after': '1' });
       const shape = checkChainShape(b.delegationChain, b.sessionPublicKey, now, trust);
       // The message signature by the session key first: tens of µs, before any chain link's signature.
       if (!(await verifySignature(shape.sessionKey, message, signatureBytes(b.signature)))) {

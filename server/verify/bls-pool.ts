@@ -26,6 +26,8 @@ interface Slot {
 
 export interface BlsPool {
   verify(check: CanisterSignatureCheck): Promise<boolean>;
+  /** True when a new (uncached) check would be refused BUSY: callers skip their own work before it. */
+  full(): boolean;
   /** Checks waiting for a worker, and running. */
   stats(): { queued: number; running: number; cached: number };
   close(): Promise<void>;
@@ -78,6 +80,10 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
     }
   }
 
+  function full(): boolean {
+    return queue.length >= o.maxQueue && slots.filter((s) => s.job !== null).length >= o.workers;
+  }
+
   function verify(check: CanisterSignatureCheck): Promise<boolean> {
     if (closed) return Promise.reject(new ApiError('BUSY', 'the server is shutting down', undefined, { 'retry-after': '1' }));
     const key = createHash('sha256')
@@ -91,8 +97,7 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
     if (hit && now() - hit.at < CACHE_MS) return Promise.resolve(hit.ok);
     const running = inFlight.get(key);
     if (running) return running;
-    const busy = slots.filter((s) => s.job !== null).length;
-    if (queue.length >= o.maxQueue && busy >= o.workers) {
+    if (full()) {
       return Promise.reject(new ApiError('BUSY', 'too many identity checks in progress; retry shortly', undefined, { 'retry-after': '1' }));
     }
     const p = new Promise<boolean>((resolve, reject) => {
@@ -106,6 +111,7 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
 
   return {
     verify,
+    full,
     stats: () => ({ queued: queue.length, running: slots.filter((s) => s.job !== null).length, cached: answers.size }),
     async close() {
       closed = true;

@@ -169,9 +169,25 @@ export function toHex(bytes: Uint8Array | ArrayBuffer): string {
   return s;
 }
 
+/** Value of an ASCII hex digit by char code, -1 for anything else. */
+const HEX_VALUE = /* @__PURE__ */ (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) t[65 + i] = t[97 + i] = 10 + i;
+  return t;
+})();
+
+/** A table walk rather than parseInt per byte: the server decodes kilobytes of certificate hex per start. */
 export function fromHex(hex: string): Uint8Array {
-  if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('bad hex');
+  if (typeof hex !== 'string' || hex.length % 2 !== 0) throw new TypeError('bad hex');
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if (hi < 0 || lo < 0) throw new TypeError('bad hex');
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
