@@ -1,13 +1,21 @@
 /** POST /streaming/viewer and POST /streaming/session/start: the signed identity requests. */
 import { createHash, randomBytes } from 'node:crypto';
 import { API_PATHS, type SessionStartResponse, type ViewerResponse } from '../../src/payments/protocol.js';
-import { API_IDENTITY_PATTERN, CONTENT_ID_PATTERN, NONCE_PATTERN, isUint, startSigningBytes, toHex, whoamiSigningBytes } from '../../src/payments/tick.js';
+import { API_IDENTITY_PATTERN, CONTENT_ID_PATTERN, apiIdentity, NONCE_PATTERN, isUint, startSigningBytes, toHex, whoamiSigningBytes } from '../../src/payments/tick.js';
 import { algorandAddressOf } from '../algorand-address.js';
 import { ApiError } from '../errors.js';
 import { obj } from '../http-io.js';
 import { openSession } from '../ledger/ledger-service.js';
 import { paymentRequiredHeader } from '../x402.js';
 import type { AppContext } from './context.js';
+
+function identityOf(api: string): string {
+  try {
+    return apiIdentity(api);
+  } catch {
+    throw new ApiError('BAD_REQUEST', 'api must be the http(s) base URL the start was signed for');
+  }
+}
 
 export async function viewer(c: AppContext, body: unknown): Promise<ViewerResponse> {
   const b = obj(body);
@@ -28,8 +36,9 @@ export async function start(c: AppContext, body: unknown): Promise<SessionStartR
   if (!isUint(rateMicroAlgos) || rateMicroAlgos > o.maxRateMicroAlgos) throw new ApiError('BAD_REQUEST', `rateMicroAlgos must be an integer 0…${o.maxRateMicroAlgos}`);
   if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) throw new ApiError('BAD_REQUEST', 'nonce must be 16–64 lowercase hex');
   const requestTime = c.checks.checkRequestTime(b.requestTime);
-  // Before any signature: a start signed for another deployment is refused here, for nothing.
-  if (!c.acceptsApi(api)) throw new ApiError('WRONG_API', `this start was signed for ${api}, not for this payment API`);
+  // Before any signature: a start signed for another deployment is refused here, for nothing. The signature
+  // covers `api` as sent; any spelling of this API's identity is accepted (apiIdentity normalises it).
+  if (!c.acceptsApi(identityOf(api))) throw new ApiError('WRONG_API', `this start was signed for ${api}, not for this payment API`);
   const message = startSigningBytes({ api, contentId, rateMicroAlgos, requestTime, nonce });
   const chain = await c.checks.verifyIdentity(b, message);
   c.perViewer.take(chain.principal);

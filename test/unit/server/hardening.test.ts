@@ -156,6 +156,7 @@ describe('signed starts name their API', () => {
     // Relabelling the body does not help: the signature covers the API it was made for.
     await refused(h.api.start({ ...forB, api: 'https://pay.a.example/api' }), 'BAD_SIGNATURE', 401);
     await refused(h.api.start({ ...forB, api: 'not a url' }), 'BAD_REQUEST', 400);
+    await refused(h.api.start({ ...forB, api: 'http://[' }), 'BAD_REQUEST', 400);
   });
 
   it('without public URLs: the listen URL, and loopback in development mode only', async () => {
