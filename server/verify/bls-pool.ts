@@ -33,6 +33,8 @@ export interface BlsPool {
   close(): Promise<void>;
 }
 
+const busy = (message: string) => new ApiError('BUSY', message, undefined, { 'retry-after': '1' });
+
 /** How long an answer is reused: failures so a flood of one forgery stays cheap, successes for as long. */
 const CACHE_MS = 10 * 60_000;
 
@@ -48,20 +50,24 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
   function spawn(): Slot {
     const slot: Slot = { worker: new Worker(new URL('./bls-worker.mjs', import.meta.url)), job: null };
     slot.worker.unref();
-    slot.worker.on('message', (m: { id: number; ok: boolean }) => {
+    slot.worker.on('message', (m: { id: number; ok: boolean; error?: string }) => {
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       slot.job = null;
-      answers.set(job.key, { ok: m.ok, at: now() });
-      job.resolve(m.ok);
+      if (m.error !== undefined) job.reject(new Error(`canister-signature worker: ${m.error}`));
+      else {
+        answers.set(job.key, { ok: m.ok, at: now() });
+        job.resolve(m.ok);
+      }
       pump();
     });
-    // A worker that dies (out of memory, a bug in a dependency) fails its check as "not verified" and is replaced.
+    // A worker that dies (out of memory, a bug in a dependency) is replaced; its check is answered BUSY,
+    // not "not verified", so an honest chain is not remembered as refused.
     slot.worker.on('error', () => undefined);
     slot.worker.on('exit', () => {
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
-      slot.job?.resolve(false);
+      slot.job?.reject(busy('the identity check was interrupted; retry'));
       slot.job = null;
       if (!closed) pump();
     });
@@ -85,7 +91,7 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
   }
 
   function verify(check: CanisterSignatureCheck): Promise<boolean> {
-    if (closed) return Promise.reject(new ApiError('BUSY', 'the server is shutting down', undefined, { 'retry-after': '1' }));
+    if (closed) return Promise.reject(busy('the server is shutting down'));
     const key = createHash('sha256')
       .update(String(check.publicKeyDer.length) + ':').update(check.publicKeyDer)
       .update(String(check.message.length) + ':').update(check.message)
@@ -97,9 +103,7 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
     if (hit && now() - hit.at < CACHE_MS) return Promise.resolve(hit.ok);
     const running = inFlight.get(key);
     if (running) return running;
-    if (full()) {
-      return Promise.reject(new ApiError('BUSY', 'too many identity checks in progress; retry shortly', undefined, { 'retry-after': '1' }));
-    }
+    if (full()) return Promise.reject(busy('too many identity checks in progress; retry shortly'));
     const p = new Promise<boolean>((resolve, reject) => {
       queue.push({ id: nextId++, check, key, resolve, reject });
       pump();
@@ -115,7 +119,7 @@ export function createBlsPool(o: { workers: number; maxQueue: number; now?: () =
     stats: () => ({ queued: queue.length, running: slots.filter((s) => s.job !== null).length, cached: answers.size }),
     async close() {
       closed = true;
-      for (const j of queue.splice(0)) j.resolve(false);
+      for (const j of queue.splice(0)) j.reject(busy('the server is shutting down'));
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -18,11 +18,13 @@ try {
 const loaded = tsImport('./canister-signature.ts', import.meta.url);
 
 parentPort.on('message', async ({ id, check }) => {
-  let ok = false;
+  let mod;
   try {
-    ok = await (await loaded).verifyCanisterSignature(check);
-  } catch {
-    ok = false;
+    mod = await loaded;
+  } catch (e) {
+    // Not an answer about the signature: the pool must not cache it as one.
+    parentPort.postMessage({ id, ok: false, error: String(e?.message ?? e) });
+    return;
   }
-  parentPort.postMessage({ id, ok });
+  parentPort.postMessage({ id, ok: await mod.verifyCanisterSignature(check) });
 });

@@ -2,7 +2,10 @@
 // refused at once with 503 BUSY; cheap checks refuse what they can before any worker is involved.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hashOfMap, IC_REQUEST_AUTH_DELEGATION_DOMAIN_SEPARATOR } from '@dfinity/agent';
 import { forgedCanisterStarts, type CanisterFixture } from '../../../server/bench/forged-canister.js';
+import { createBlsPool } from '../../../server/verify/bls-pool.js';
+import { fromHex } from '../../../src/payments/tick.js';
 import { raw, startHarness, type Harness } from './harness.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/ii-canister-signature.json', import.meta.url), 'utf8')) as CanisterFixture;
@@ -15,6 +18,27 @@ afterEach(async () => {
 });
 
 const post = (body: unknown) => raw(h!, 'POST', '/streaming/session/start', JSON.stringify(body));
+
+describe('the worker pool', () => {
+  it('verifies the real II fixture on the worker (true), a tampered one (false), answers a repeat from its cache, and refuses checks after close (BUSY)', async () => {
+    const link = fx.delegationChain.delegations[0]!;
+    const message = new Uint8Array([
+      ...IC_REQUEST_AUTH_DELEGATION_DOMAIN_SEPARATOR,
+      ...hashOfMap({ pubkey: fromHex(link.delegation.pubkey), expiration: BigInt('0x' + link.delegation.expiration) }),
+    ]);
+    const check = { publicKeyDer: fromHex(fx.delegationChain.publicKey), message, signature: fromHex(link.signature), icRootKeyRaw: fromHex(fx.icRootPublicKeyRawHex), allowedCanisters: [fx.iiCanisterId] };
+    const pool = createBlsPool({ workers: 1, maxQueue: 4 });
+    try {
+      const [valid, tampered] = await Promise.all([pool.verify(check), pool.verify({ ...check, message: message.map((b, i) => (i === message.length - 1 ? b ^ 1 : b)) })]);
+      expect([valid, tampered]).toEqual([true, false]);
+      expect(pool.stats()).toEqual({ queued: 0, running: 0, cached: 2 });
+      expect(await pool.verify(check)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.verify(check)).rejects.toMatchObject({ code: 'BUSY', status: 503 });
+  });
+});
 
 describe('canister-signature (BLS) checks', () => {
   it('run on a worker while the main thread keeps serving; a forged certificate is refused (BAD_DELEGATION) and its repeat answered from the cache', async () => {
