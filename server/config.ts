@@ -26,13 +26,60 @@ export interface ServerOptions {
   maxClockSkewMs?: number;
   maxRateMicroAlgos?: number;
   platformFeeBps?: number;
-  /** If set, GET /streaming/session/analytics needs `Authorization: Bearer <token>`. */
+  /** If set, GET /streaming/session/analytics needs `Authorization: Bearer <token>` (this or the admin token). */
   analyticsToken?: string;
+  /**
+   * The platform's own token: analytics, and POST /streaming/dev/credit outside development mode (a platform
+   * crediting a deposit it received). Compared in constant time, like the analytics token.
+   */
+  adminToken?: string;
+  /**
+   * The identities (base URLs, see `apiIdentity`) under which clients reach this API; a signed start naming
+   * another is refused (WRONG_API). Default: the URL the server listens on, plus in development mode any
+   * http(s) URL on localhost, 127.0.0.1 or [::1]. Behind a proxy or on a public name, set it.
+   */
+  publicUrls?: readonly string[];
+  /** x402: the Algorand address deposits go to (default: the viewer's ledger address, see PROTOCOL.md §5). */
+  payTo?: string;
+  /** x402: CAIP-2 network of the deposit (default Algorand mainnet). */
+  algorandNetwork?: string;
+  /** x402: the top-up a 402 asks for covers this many seconds at the session's rate (default 600). */
+  topUpSeconds?: number;
+  /** Token buckets per client address and per viewer; `false` turns one off. */
+  rateLimits?: { perClient?: RateLimit | false; perViewer?: RateLimit | false };
+  /**
+   * Canister-signature (BLS) checks off the main thread: workers (default 1; 0 = on the event loop, only
+   * for benches comparing) and queued checks beyond which 503 BUSY (default 32).
+   */
+  bls?: { workers?: number; maxQueue?: number };
+  /** A body over the limit is read and dropped up to this many bytes before the 413 (then the socket closes). */
+  maxDrainBytes?: number;
   /** Where log lines go (default process.stdout). */
   log?: (line: string) => void;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'analyticsToken' | 'log'>> & Pick<ServerOptions, 'analyticsToken'> & { log: (line: string) => void };
+/** A token bucket: `perSecond` refill, up to `burst` requests at once. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls';
+export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> &
+  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo'> & {
+    log: (line: string) => void;
+    rateLimits: { perClient: RateLimit | false; perViewer: RateLimit | false };
+    bls: { workers: number; maxQueue: number };
+  };
+
+/** Algorand mainnet as CAIP-2 (`algorand:` + base64 genesis hash), as @x402/avm names it. */
+export const ALGORAND_MAINNET_CAIP2 = 'algorand:wGHE2Pwdvd7S12BL5FaOP20EGYesN73ktiC1qzkkit8=';
+/**
+ * An honest viewer sends about one tick a second and a start now and then; a platform's own server (no
+ * Origin, one address) sends more. Generous enough for both, small enough that one client cannot queue
+ * more canister-signature checks than the workers do in a few seconds.
+ */
+export const DEFAULT_RATE_LIMITS = { perClient: { perSecond: 100, burst: 200 }, perViewer: { perSecond: 10, burst: 20 } } as const;
 
 /** Localhost on any port: what the demo page, dev servers and tests use. */
 export const DEV_DEFAULT_ORIGINS = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
@@ -57,6 +104,17 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxRateMicroAlgos: o.maxRateMicroAlgos ?? MAX_RATE_MICRO,
     platformFeeBps: o.platformFeeBps ?? 1_000,
     analyticsToken: o.analyticsToken,
+    adminToken: o.adminToken,
+    publicUrls: o.publicUrls,
+    payTo: o.payTo,
+    algorandNetwork: o.algorandNetwork ?? ALGORAND_MAINNET_CAIP2,
+    topUpSeconds: o.topUpSeconds ?? 600,
+    rateLimits: {
+      perClient: o.rateLimits?.perClient ?? DEFAULT_RATE_LIMITS.perClient,
+      perViewer: o.rateLimits?.perViewer ?? DEFAULT_RATE_LIMITS.perViewer,
+    },
+    bls: { workers: o.bls?.workers ?? 1, maxQueue: o.bls?.maxQueue ?? 32 },
+    maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
   };
 }

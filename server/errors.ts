@@ -1,12 +1,14 @@
 import { ERROR_STATUS, type ApiErrorBody, type ApiErrorCode, type TickResponse } from '../src/payments/protocol.js';
 
-/** A refusal with a stable code; the HTTP layer turns it into `{error:{code,message}}`. */
+/** A refusal with a stable code; the HTTP layer turns it into `{error:{code,message}}` plus `headers`. */
 export class ApiError extends Error {
   readonly status: number;
   constructor(
     readonly code: ApiErrorCode,
     message: string,
     readonly ledger?: TickResponse,
+    /** Extra response headers (Retry-After on 429/503, PAYMENT-REQUIRED on 402). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.status = ERROR_STATUS[code];

@@ -29,42 +29,59 @@ export function signatureBytes(v: unknown): Uint8Array {
 }
 
 /**
- * The request body, or 'too-large' as soon as it is declared or streamed past `maxBytes` (the rest is
- * drained, not buffered), or null when the request broke off.
+ * The request body; or 'too-large' once it is declared or streamed past `maxBytes`, resolved only after the
+ * rest has been read and dropped (up to `maxDrainBytes` in all), so the client — still sending — reads the
+ * 413 instead of a reset; or null when the request broke off.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large' | null> {
+export function readBody(req: IncomingMessage, maxBytes: number, maxDrainBytes = 1024 * 1024): Promise<Buffer | 'too-large' | null> {
   return new Promise((resolve) => {
-    const tooLarge = () => {
-      req.resume();
-      resolve('too-large');
-    };
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
+    let over = Number(req.headers['content-length'] ?? 0) > maxBytes;
+    let settled = false;
+    const settle = (v: Buffer | 'too-large' | null) => {
+      if (!settled) resolve(v);
+      settled = true;
+    };
+    // Too much even to drain: answer now; the caller closes the connection after the 413.
+    if (Number(req.headers['content-length'] ?? 0) > maxDrainBytes) {
+      req.resume();
+      return settle('too-large');
+    }
     req.on('data', (c: Buffer) => {
-      if (done) return;
       size += c.length;
-      if (size > maxBytes) {
-        done = true;
-        return tooLarge();
+      if (over || size > maxBytes) {
+        over = true;
+        chunks.length = 0;
+        if (size > maxDrainBytes) settle('too-large');
+        return;
       }
       chunks.push(c);
     });
-    req.on('end', () => {
-      if (!done) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
-    req.on('error', () => {
-      if (!done) resolve(null);
-      done = true;
-    });
+    req.on('end', () => settle(over ? 'too-large' : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', () => settle(null));
+    req.on('close', () => settle(over ? 'too-large' : null));
   });
 }
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
+/** JSON answer; `headers` on top of the fixed ones (Retry-After, PAYMENT-REQUIRED, CORS set earlier). */
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
   res.end(text);
+}
+
+/**
+ * A request the HTTP parser refused (bad request line, bad headers, headers too large) still gets a JSON
+ * error, written straight to the socket since no ServerResponse exists for it.
+ */
+export function clientErrorAnswer(err: NodeJS.ErrnoException): string {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const text = JSON.stringify({ error: { code: 'BAD_HTTP', message: tooLarge ? 'request headers too large' : 'malformed HTTP request' } });
+  return (
+    `HTTP/1.1 400 Bad Request\r\n` +
+    `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${text}`
+  );
 }
 
 /** A body that is not JSON (the audit export's CSV). */

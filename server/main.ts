@@ -1,11 +1,19 @@
 /**
  * `npm run api -- --port 8787 --db ./sippar.db --dev --origins http://localhost:5173,https://example.com`
  * `--db postgres://user@host:5432/db` runs on PostgreSQL instead: start as many processes as needed on one database.
- * Env: PORT, HOST, SIPPAR_DB, SIPPAR_DEV=1, SIPPAR_ORIGINS (comma list or *), SIPPAR_QUIET=1,
- * SIPPAR_IC_ROOT_KEY (raw hex), SIPPAR_II_CANISTERS (comma list), SIPPAR_TARGETS (comma list).
+ * Flags and their environment variables (a flag wins):
+ *   --port PORT · --host HOST · --db SIPPAR_DB · --dev SIPPAR_DEV=1 · --origins SIPPAR_ORIGINS (comma list or *)
+ *   --quiet SIPPAR_QUIET=1 · SIPPAR_IC_ROOT_KEY (raw hex) · SIPPAR_II_CANISTERS, SIPPAR_TARGETS (comma lists)
+ *   --analytics-token SIPPAR_ANALYTICS_TOKEN · --admin-token SIPPAR_ADMIN_TOKEN
+ *   --platform-fee-bps SIPPAR_PLATFORM_FEE_BPS (0…10000, the platform's split of each settlement)
+ *   --public-url SIPPAR_PUBLIC_URLS (comma list: the base URLs clients sign their starts for)
+ *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
+ *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
+ *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
+import { DEFAULT_RATE_LIMITS, type RateLimit } from './config.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,10 +23,35 @@ const { values } = parseArgs({
     dev: { type: 'boolean' },
     origins: { type: 'string' },
     quiet: { type: 'boolean' },
+    'analytics-token': { type: 'string' },
+    'admin-token': { type: 'string' },
+    'platform-fee-bps': { type: 'string' },
+    'public-url': { type: 'string' },
+    'pay-to': { type: 'string' },
+    'algorand-network': { type: 'string' },
+    'client-rate': { type: 'string' },
+    'viewer-rate': { type: 'string' },
+    'bls-workers': { type: 'string' },
+    'bls-queue': { type: 'string' },
   },
 });
 const env = process.env;
 const list = (s: string | undefined) => (s === undefined ? undefined : s === '*' ? ('*' as const) : s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** A whole number in [min, max], or exit with a message naming the flag (a typo must not start a server). */
+function int(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    process.stderr.write(`--${name} must be an integer ${min}…${max}, got "${text}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const rate = (name: string, text: string | undefined, dflt: RateLimit): RateLimit | false => {
+  const n = int(name, text, 0, 1_000_000);
+  return n === undefined ? dflt : n === 0 ? false : { perSecond: n, burst: 2 * n };
+};
 
 const server = await startServer({
   port: Number(values.port ?? env.PORT ?? 8787),
@@ -30,6 +63,17 @@ const server = await startServer({
   icRootKeyRawHex: env.SIPPAR_IC_ROOT_KEY,
   iiCanisterIds: list(env.SIPPAR_II_CANISTERS) as string[] | undefined,
   acceptedTargets: list(env.SIPPAR_TARGETS) as string[] | undefined,
+  analyticsToken: values['analytics-token'] ?? env.SIPPAR_ANALYTICS_TOKEN,
+  adminToken: values['admin-token'] ?? env.SIPPAR_ADMIN_TOKEN,
+  platformFeeBps: int('platform-fee-bps', values['platform-fee-bps'] ?? env.SIPPAR_PLATFORM_FEE_BPS, 0, 10_000),
+  publicUrls: list(values['public-url'] ?? env.SIPPAR_PUBLIC_URLS) as string[] | undefined,
+  payTo: values['pay-to'] ?? env.SIPPAR_PAY_TO,
+  algorandNetwork: values['algorand-network'] ?? env.SIPPAR_ALGORAND_NETWORK,
+  rateLimits: {
+    perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
+    perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
+  },
+  bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
 });
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.
 await (server.ledger as { ready?: Promise<void> }).ready;

@@ -9,9 +9,16 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 // SIPPAR_BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", goes to the server's node only.
 const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-export async function startApiProcess({ db = ':memory:', extraArgs = [] } = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', ...extraArgs], {
+/**
+ * `cpu`: pin the server to these CPUs with taskset (e.g. '0'), so a load client pinned elsewhere does not
+ * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). Request limits are off: a bench is
+ * one client address sending thousands of requests a second.
+ */
+export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu } = {}) {
+  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...extraArgs];
+  const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((resolve, reject) => {
@@ -36,6 +43,13 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [] } = {}) 
     cpuSeconds() {
       const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(f[11]) + Number(f[12])) / ticksPerSec;
+    },
+    /**
+     * CPU time of the server's main (event-loop) thread only, seconds: its thread id is its pid, and
+     * schedstat counts nanoseconds on CPU (stat's utime/stime are sampled per 10 ms tick).
+     */
+    mainThreadCpuSeconds() {
+      return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
     },
     stop() {
       return new Promise((r) => {

@@ -67,7 +67,7 @@ try {
   let startErrors = 0;
   await inBatches(viewers, 64, async (v) => {
     await send('POST', '/streaming/dev/credit', JSON.stringify({ principal: v.principal, microAlgos: 1_000_000 }));
-    const r = await send('POST', '/streaming/session/start', JSON.stringify(fastStartRequest(v, 'load-film', RATE, Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'))));
+    const r = await send('POST', '/streaming/session/start', JSON.stringify(fastStartRequest(v, server.url, 'load-film', RATE, Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'))));
     if (r.status !== 200) startErrors++;
     else v.sessionId = JSON.parse(r.body).sessionId;
   });

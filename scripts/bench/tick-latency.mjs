@@ -1,6 +1,9 @@
 // Tick round trip on loopback: sequential signed ticks (PUT /streaming/session/extend) from a Node client,
 // one at a time over a keep-alive connection, against the API in a child process. Optional --browser: the
 // same from headless Chromium (signing with WebCrypto ECDSA P-256, like the element).
+// Every tick bills a new second, as an honest viewer's does: ticks go round sessions, five to each (the
+// rate ceiling's slack lets a new session bill five seconds at once), since the API stores only a bounded
+// number of ticks that change nothing (IDLE_TICKS_EXCEEDED).
 // Usage: node scripts/bench/tick-latency.mjs [--ticks 2000] [--browser]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -10,6 +13,7 @@ import { percentile, round, startApiProcess } from './api-server-process.mjs';
 
 const { values } = parseArgs({ options: { ticks: { type: 'string', default: '2000' }, browser: { type: 'boolean', default: false } } });
 const TICKS = Math.min(100_000, Number(values.ticks));
+const PER_SESSION = 5;
 const { makeFastViewer, fastStartRequest, fastTickRequest } = await tsImport('../../server/bench/fast-viewers.ts', import.meta.url);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -31,15 +35,18 @@ const results = { date: new Date().toISOString(), node: process.version, cpus: (
 try {
   const v = makeFastViewer();
   await request(server.url, 'POST', '/streaming/dev/credit', { principal: v.principal, microAlgos: 1e12 });
-  const start = (await request(server.url, 'POST', '/streaming/session/start', fastStartRequest(v, 'bench', 1, 'ab'.repeat(16)))).json;
-  const t0 = Date.now();
+  const sessions = [];
+  for (let i = 0; i < Math.ceil(TICKS / PER_SESSION); i++) {
+    sessions.push((await request(server.url, 'POST', '/streaming/session/start', fastStartRequest(v, server.url, 'bench', 1, i.toString(16).padStart(32, '0')))).json.sessionId);
+  }
   const lat = [];
   let errors = 0;
   const signMs = [];
-  for (let seq = 1; seq <= TICKS; seq++) {
-    const seconds = Math.floor((Date.now() - t0) / 1000);
+  for (let k = 0; k < TICKS; k++) {
+    const seq = (k % PER_SESSION) + 1;
+    const seconds = seq;
     const s0 = performance.now();
-    const body = fastTickRequest(v, { sessionId: start.sessionId, seq, seconds, microAlgos: seconds, mediaTime: seconds * 1000, clientTime: Date.now() });
+    const body = fastTickRequest(v, { sessionId: sessions[Math.floor(k / PER_SESSION)], seq, seconds, microAlgos: seconds, mediaTime: seconds * 1000, clientTime: Date.now() });
     const s1 = performance.now();
     const r = await request(server.url, 'PUT', '/streaming/session/extend', body);
     lat.push(performance.now() - s1);
@@ -70,7 +77,7 @@ console.log('wrote bench-results/tick-latency.json');
 async function browserRun(apiUrl, n) {
   const { chromium } = await import('playwright');
   const { chromiumLaunchOptions } = await import('../browser.mjs');
-  const { fromHex, toHex, tickSigningBytes, startSigningBytes } = await tsImport('../../src/payments/tick.ts', import.meta.url);
+  const { apiIdentity, fromHex, toHex, tickSigningBytes, startSigningBytes } = await tsImport('../../src/payments/tick.ts', import.meta.url);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage();
@@ -94,15 +101,19 @@ async function browserRun(apiUrl, n) {
     const chain = { publicKey: toHex(rootDer), delegations: [{ delegation: { pubkey: toHex(sessionDer), expiration: expiration.toString(16) }, signature: toHex(dsig) }] };
     const principal = Principal.selfAuthenticating(rootDer).toText();
     await request(apiUrl, 'POST', '/streaming/dev/credit', { principal, microAlgos: 1e12 });
-    const m = { contentId: 'bench-browser', rateMicroAlgos: 1, requestTime: Date.now(), nonce: 'cd'.repeat(16) };
-    const startBytes = Array.from(startSigningBytes(m));
-    const startSig = await page.evaluate(async (b) => Array.from(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, globalThis.__kp.privateKey, new Uint8Array(b)))), startBytes);
-    const start = (await request(apiUrl, 'POST', '/streaming/session/start', { delegationChain: chain, sessionPublicKey: toHex(sessionDer), ...m, signature: toHex(new Uint8Array(startSig)) })).json;
+    const sessionIds = [];
+    for (let i = 0; i < Math.ceil(n / PER_SESSION); i++) {
+      const m = { api: apiIdentity(apiUrl), contentId: 'bench-browser', rateMicroAlgos: 1, requestTime: Date.now(), nonce: i.toString(16).padStart(32, 'c') };
+      const startBytes = Array.from(startSigningBytes(m));
+      const startSig = await page.evaluate(async (b) => Array.from(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, globalThis.__kp.privateKey, new Uint8Array(b)))), startBytes);
+      sessionIds.push((await request(apiUrl, 'POST', '/streaming/session/start', { delegationChain: chain, sessionPublicKey: toHex(sessionDer), ...m, signature: toHex(new Uint8Array(startSig)) })).json.sessionId);
+    }
+    const start = { sessionId: sessionIds[0] };
     // Pre-compute the canonical bytes in Node would hide the browser's cost; the page builds them itself
     // from the same canonical rule (checked against tickSigningBytes for the first tick).
     const check = Array.from(tickSigningBytes({ sessionId: start.sessionId, seq: 1, seconds: 0, microAlgos: 0, mediaTime: 0, clientTime: 1 }));
     const out = await page.evaluate(
-      async ({ sessionId, n, check }) => {
+      async ({ sessionId, sessionIds, perSession, n, check }) => {
         const enc = new TextEncoder();
         const sep = enc.encode('\x15sippar-player/tick/v1');
         const bytesOf = (t) => {
@@ -115,13 +126,13 @@ async function browserRun(apiUrl, n) {
         const first = bytesOf({ sessionId, seq: 1, seconds: 0, microAlgos: 0, mediaTime: 0, clientTime: 1 });
         if (first.join() !== check.join()) throw new Error('canonical bytes differ from tick.ts');
         const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
-        const t0 = Date.now();
         const rtt = [];
         const total = [];
         let errors = 0;
-        for (let seq = 1; seq <= n; seq++) {
-          const seconds = Math.floor((Date.now() - t0) / 1000);
-          const tick = { sessionId, seq, seconds, microAlgos: seconds, mediaTime: seconds * 1000, clientTime: Date.now() };
+        for (let k = 0; k < n; k++) {
+          const seq = (k % perSession) + 1;
+          const seconds = seq;
+          const tick = { sessionId: sessionIds[Math.floor(k / perSession)], seq, seconds, microAlgos: seconds, mediaTime: seconds * 1000, clientTime: Date.now() };
           const a = performance.now();
           const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, globalThis.__kp.privateKey, bytesOf(tick));
           const b = performance.now();
@@ -134,7 +145,7 @@ async function browserRun(apiUrl, n) {
         }
         return { rtt, total, errors };
       },
-      { sessionId: start.sessionId, n, check },
+      { sessionId: start.sessionId, sessionIds, perSession: PER_SESSION, n, check },
     );
     out.rtt.sort((a, b) => a - b);
     out.total.sort((a, b) => a - b);

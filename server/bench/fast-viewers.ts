@@ -7,7 +7,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { hashOfMap, IC_REQUEST_AUTH_DELEGATION_DOMAIN_SEPARATOR } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import type { DelegationChainJson, SessionStartRequest, TickRequest } from '../../src/payments/protocol.js';
-import { startSigningBytes, tickSigningBytes, toHex, type Tick } from '../../src/payments/tick.js';
+import { apiIdentity, startSigningBytes, tickSigningBytes, toHex, type Tick } from '../../src/payments/tick.js';
 
 export interface FastViewer {
   principal: string;
@@ -36,8 +36,9 @@ export function makeFastViewer(ttlMs = 3600_000): FastViewer {
   };
 }
 
-export function fastStartRequest(v: FastViewer, contentId: string, rateMicroAlgos: number, nonce: string): SessionStartRequest {
-  const m = { contentId, rateMicroAlgos, requestTime: Date.now(), nonce };
+/** `api`: the base URL the request goes to (the start message names it). */
+export function fastStartRequest(v: FastViewer, api: string, contentId: string, rateMicroAlgos: number, nonce: string): SessionStartRequest {
+  const m = { api: apiIdentity(api), contentId, rateMicroAlgos, requestTime: Date.now(), nonce };
   return { delegationChain: v.delegationChain, sessionPublicKey: toHex(v.sessionPublicKey), ...m, signature: toHex(v.signSync(startSigningBytes(m))) };
 }
 

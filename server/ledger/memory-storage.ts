@@ -79,6 +79,7 @@ export class MemoryLedgerStorage implements LedgerStorage {
     return {
       session,
       balance: this.viewers.get(s.principal)!.balance,
+      ticks: s.ticks,
       ...(stored && { stored: { tickHash: stored.tickHash, httpStatus: stored.httpStatus, answer: structuredClone(stored.answer) } }),
     };
   }

@@ -148,6 +148,8 @@ export class PostgresLedgerStorage implements LedgerStorage {
         settledSeconds: r.settled_seconds, settledMicro: r.settled_micro,
       },
       balance: r.balance as number,
+      // The session's count of stored ticks: the bound on ticks that change nothing reads it (tick-rules.ts).
+      ticks: r.ticks as number,
       ...(r.tick_hash && { stored: { tickHash: new Uint8Array(r.tick_hash as Buffer), httpStatus: r.http_status as number, answer: r.answer as TickResponse } }),
     };
   }

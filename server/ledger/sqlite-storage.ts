@@ -131,6 +131,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     return {
       session: stateOf(s),
       balance: this.balanceOf(s.principal),
+      ticks: s.ticks,
       ...(seen && { stored: { tickHash: new Uint8Array(seen.tick_hash), httpStatus: seen.http_status, answer: JSON.parse(seen.answer) as TickResponse } }),
     };
   }

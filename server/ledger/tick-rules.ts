@@ -47,7 +47,20 @@ export interface TickContext {
   /** The viewer's balance, microAlgos. */
   balance: number;
   stored?: StoredTick;
+  /**
+   * Tick rows the session holds. Optional: a store that does not report it gets no bound on ticks that
+   * change nothing (IDLE_TICKS_EXCEEDED below).
+   */
+  ticks?: number;
 }
+
+/**
+ * Ticks that change nothing (no new signed second, nothing charged, nothing settled) are stored only while
+ * the session holds fewer than 2 rows per signed second plus this many. A second can be signed only as wall
+ * time passes (the rate ceiling), so a session's rows stay bounded by its age; honest clients send such
+ * ticks only when pausing within a second of resuming.
+ */
+export const IDLE_TICK_ALLOWANCE = 100;
 
 /** A tick whose signature the server verified, with its hash (identity for idempotence) and signature. */
 export interface VerifiedTick {
@@ -85,7 +98,7 @@ export interface TickWrites {
   answer: TickResponse;
 }
 
-export type TickRefusalCode = Extract<ApiErrorCode, 'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED'>;
+export type TickRefusalCode = Extract<ApiErrorCode, 'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED' | 'IDLE_TICKS_EXCEEDED'>;
 
 export type TickDecision =
   /** The very same tick again: the stored answer, nothing written. */
@@ -145,6 +158,10 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       platformFee: Math.floor((micro * r.platformFeeBps) / 10_000),
       createdAt: r.now,
     };
+  }
+  const idle = t.seconds === s.claimedSeconds && charged === 0 && (!settlement || settlement.seconds === 0);
+  if (idle && ctx.ticks !== undefined && ctx.ticks >= 2 * s.claimedSeconds + IDLE_TICK_ALLOWANCE) {
+    return refuse('IDLE_TICKS_EXCEEDED', `this session holds ${ctx.ticks} ticks; one that bills nothing more waits until a new second is signed`);
   }
   const status: SessionStatus = exhausted ? 'exhausted' : r.settle ? 'paused' : 'active';
   const httpStatus = exhausted ? 402 : 200;

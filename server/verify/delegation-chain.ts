@@ -8,7 +8,7 @@ import { Principal } from '@dfinity/principal';
 import type { DelegationChainJson } from '../../src/payments/protocol.js';
 import { fromHex } from '../../src/payments/tick.js';
 import { ApiError } from '../errors.js';
-import { verifyCanisterSignature } from './canister-signature.js';
+import { parseCanisterKey, verifyCanisterSignature, type CanisterSignatureCheck } from './canister-signature.js';
 import { isCanisterSignatureKey, parseSigningKey, verifySignature, type SigningKey } from './keys.js';
 
 export interface TrustOptions {
@@ -46,12 +46,19 @@ function delegationSigningBytes(pubkey: Uint8Array, expiration: bigint, targets?
   return out;
 }
 
-export async function verifyDelegationChain(
-  chain: unknown,
-  sessionPublicKeyHex: unknown,
-  nowMs: number,
-  trust: TrustOptions,
-): Promise<VerifiedChain> {
+interface Link {
+  pubkey: Uint8Array;
+  signature: Uint8Array;
+  message: Uint8Array;
+  expMs: number;
+}
+
+/**
+ * Everything about a chain that costs no signature: shapes and sizes, expirations, targets, the root's
+ * type and (for a canister-signature root) its canister id, and that the chain ends at the session key.
+ * A request that fails here never reaches a signature check, let alone a BLS one.
+ */
+export function checkChainShape(chain: unknown, sessionPublicKeyHex: unknown, nowMs: number, trust: TrustOptions) {
   if (typeof chain !== 'object' || chain === null) throw new ApiError('BAD_DELEGATION', 'delegationChain must be an object');
   const c = chain as DelegationChainJson;
   const rootDer = hex('delegationChain.publicKey', c.publicKey);
@@ -60,22 +67,28 @@ export async function verifyDelegationChain(
   const sessionDer = hex('sessionPublicKey', sessionPublicKeyHex);
 
   const rootIsCanister = isCanisterSignatureKey(rootDer);
-  let prev: SigningKey | null = null;
+  let root: SigningKey | null = null;
   if (!rootIsCanister) {
     try {
-      prev = parseSigningKey(rootDer);
+      root = parseSigningKey(rootDer);
     } catch {
       throw new ApiError('UNTRUSTED_ROOT', 'root key is neither a canister-signature key nor a supported key');
     }
-    if (!trust.dev || prev.kind !== 'ed25519') {
+    if (!trust.dev || root.kind !== 'ed25519') {
       throw new ApiError('UNTRUSTED_ROOT', trust.dev ? 'development mode trusts Ed25519 roots only' : 'production mode trusts Internet Identity canister-signature roots only');
     }
-  } else if (c.delegations.length === 0) {
-    throw new ApiError('BAD_DELEGATION', 'a canister-signature root needs at least one delegation');
+  } else {
+    if (c.delegations.length === 0) throw new ApiError('BAD_DELEGATION', 'a canister-signature root needs at least one delegation');
+    let canister: string;
+    try {
+      canister = parseCanisterKey(rootDer).canisterId.toText();
+    } catch {
+      throw new ApiError('BAD_DELEGATION', 'canister-signature root key is malformed');
+    }
+    if (!trust.iiCanisterIds.includes(canister)) throw new ApiError('UNTRUSTED_ROOT', `canister ${canister} is not a trusted identity provider`);
   }
 
-  let expiresAt = Number.POSITIVE_INFINITY;
-  let prevDer = rootDer;
+  const links: Link[] = [];
   for (let i = 0; i < c.delegations.length; i++) {
     const link = c.delegations[i];
     const d = link?.delegation;
@@ -85,51 +98,80 @@ export async function verifyDelegationChain(
       throw new ApiError('BAD_DELEGATION', `delegations[${i}].expiration must be hex nanoseconds`);
     }
     const expiration = BigInt('0x' + d.expiration);
-    let targets: Principal[] | undefined;
-    if (d.targets !== undefined) {
-      if (!Array.isArray(d.targets)) throw new ApiError('BAD_DELEGATION', `delegations[${i}].targets must be an array`);
-      targets = d.targets.map((t, j) => Principal.fromUint8Array(hex(`delegations[${i}].targets[${j}]`, t)));
-    }
-    const signature = hex(`delegations[${i}].signature`, link.signature);
-    const message = delegationSigningBytes(pubkey, expiration, targets);
-
-    const ok =
-      i === 0 && rootIsCanister
-        ? await verifyCanisterSignature({
-            publicKeyDer: rootDer,
-            message,
-            signature,
-            icRootKeyRaw: trust.icRootKeyRaw,
-            allowedCanisters: trust.iiCanisterIds,
-          })
-        : await verifySignature(prev!, message, signature);
-    if (!ok) throw new ApiError('BAD_DELEGATION', `delegations[${i}] signature does not verify`);
-
     const expMs = Number(expiration / 1_000_000n);
     if (expMs <= nowMs) throw new ApiError('DELEGATION_EXPIRED', `delegations[${i}] expired at ${new Date(expMs).toISOString()}`);
-    expiresAt = Math.min(expiresAt, expMs);
-    if (targets) {
+    let targets: Principal[] | undefined;
+    if (d.targets !== undefined) {
+      if (!Array.isArray(d.targets) || d.targets.length > 1_000) throw new ApiError('BAD_DELEGATION', `delegations[${i}].targets must be an array`);
+      targets = d.targets.map((t, j) => {
+        try {
+          return Principal.fromUint8Array(hex(`delegations[${i}].targets[${j}]`, t));
+        } catch (e) {
+          throw e instanceof ApiError ? e : new ApiError('BAD_DELEGATION', `delegations[${i}].targets[${j}] is not a principal`);
+        }
+      });
       const texts = targets.map((t) => t.toText());
       if (!texts.some((t) => trust.acceptedTargets.includes(t))) {
         throw new ApiError('WRONG_TARGET', `delegations[${i}] is scoped to ${texts.join(', ') || 'no targets'}`);
       }
     }
-    // The last link delegates to the session key; intermediate links to further signing keys.
-    try {
-      prev = parseSigningKey(pubkey);
-    } catch {
-      if (i === c.delegations.length - 1) throw new ApiError('SESSION_KEY_MISMATCH', 'session key must be Ed25519 or ECDSA P-256');
-      throw new ApiError('BAD_DELEGATION', `delegations[${i}].pubkey is not a supported signing key`);
-    }
-    prevDer = pubkey;
+    const signature = hex(`delegations[${i}].signature`, link.signature);
+    links.push({ pubkey, signature, message: delegationSigningBytes(pubkey, expiration, targets), expMs });
   }
-  if (Buffer.compare(Buffer.from(prevDer), Buffer.from(sessionDer)) !== 0) {
+  const last = links.length > 0 ? links[links.length - 1]!.pubkey : rootDer;
+  if (Buffer.compare(Buffer.from(last), Buffer.from(sessionDer)) !== 0) {
     throw new ApiError('SESSION_KEY_MISMATCH', 'sessionPublicKey is not the key the chain delegates to');
   }
-  if (!Number.isFinite(expiresAt)) expiresAt = nowMs + 8 * 3600_000; // dev: a bare Ed25519 key, no delegation
-  return {
-    principal: Principal.selfAuthenticating(rootDer).toText(),
-    sessionKey: prev!,
-    expiresAt,
-  };
+  // Every key a link delegates to must be a signing key; the last one is the session key.
+  const keys = links.map((l, i) => {
+    try {
+      return parseSigningKey(l.pubkey);
+    } catch {
+      if (i === links.length - 1) throw new ApiError('SESSION_KEY_MISMATCH', 'session key must be Ed25519 or ECDSA P-256');
+      throw new ApiError('BAD_DELEGATION', `delegations[${i}].pubkey is not a supported signing key`);
+    }
+  });
+  const sessionKey = keys.length > 0 ? keys[keys.length - 1]! : root!;
+  const expiresAt = links.length > 0 ? Math.min(...links.map((l) => l.expMs)) : nowMs + 8 * 3600_000; // dev: a bare Ed25519 key
+  return { rootDer, rootIsCanister, root, links, keys, sessionKey, expiresAt };
+}
+
+export type ChainShape = ReturnType<typeof checkChainShape>;
+
+/**
+ * The signatures of a chain that passed `checkChainShape`: plain keys first (tens of µs each), the
+ * canister signature (BLS, ~100 ms, on a worker when `verifyCanister` is the pool's) last.
+ */
+export async function verifyChainSignatures(
+  shape: ChainShape,
+  trust: TrustOptions,
+  verifyCanister: (c: CanisterSignatureCheck) => Promise<boolean> = verifyCanisterSignature,
+): Promise<VerifiedChain> {
+  const { links, keys, rootDer, rootIsCanister, root } = shape;
+  for (let i = links.length - 1; i >= 0; i--) {
+    if (i === 0 && rootIsCanister) continue;
+    const signer = i === 0 ? root! : keys[i - 1]!;
+    if (!(await verifySignature(signer, links[i]!.message, links[i]!.signature))) throw new ApiError('BAD_DELEGATION', `delegations[${i}] signature does not verify`);
+  }
+  if (rootIsCanister) {
+    const ok = await verifyCanister({
+      publicKeyDer: rootDer,
+      message: links[0]!.message,
+      signature: links[0]!.signature,
+      icRootKeyRaw: trust.icRootKeyRaw,
+      allowedCanisters: trust.iiCanisterIds,
+    });
+    if (!ok) throw new ApiError('BAD_DELEGATION', 'delegations[0] signature does not verify');
+  }
+  return { principal: Principal.selfAuthenticating(rootDer).toText(), sessionKey: shape.sessionKey, expiresAt: shape.expiresAt };
+}
+
+export async function verifyDelegationChain(
+  chain: unknown,
+  sessionPublicKeyHex: unknown,
+  nowMs: number,
+  trust: TrustOptions,
+  verifyCanister?: (c: CanisterSignatureCheck) => Promise<boolean>,
+): Promise<VerifiedChain> {
+  return verifyChainSignatures(checkChainShape(chain, sessionPublicKeyHex, nowMs, trust), trust, verifyCanister);
 }

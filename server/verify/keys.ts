@@ -46,8 +46,25 @@ export function isCanisterSignatureKey(der: Uint8Array): boolean {
   }
 }
 
+/**
+ * Recently parsed keys by their DER: building a KeyObject costs ~140 µs, more than the verification it
+ * serves, and the same session key comes back with every start and viewer request of its session.
+ */
+const parsed = new Map<string, SigningKey>();
+const PARSED_MAX = 10_000;
+
 /** Parses an Ed25519 or ECDSA P-256 SPKI; throws on anything else. */
 export function parseSigningKey(der: Uint8Array): SigningKey {
+  const id = Buffer.from(der).toString('base64');
+  const hit = parsed.get(id);
+  if (hit) return hit;
+  const k = parseSigningKeyUncached(der);
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(id, k);
+  return k;
+}
+
+function parseSigningKeyUncached(der: Uint8Array): SigningKey {
   const key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
   if (key.asymmetricKeyType === 'ed25519') return { kind: 'ed25519', der, key };
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return { kind: 'p256', der, key };

@@ -19,7 +19,7 @@ import {
   type ViewerRequest,
   type ViewerResponse,
 } from './protocol.js';
-import { startSigningBytes, tickSigningBytes, toHex, whoamiSigningBytes, type Tick } from './tick.js';
+import { apiIdentity, startSigningBytes, tickSigningBytes, toHex, whoamiSigningBytes, type Tick } from './tick.js';
 
 /**
  * Where a call failed, decided where it happened:
@@ -152,15 +152,17 @@ export async function signedViewerRequest(s: SessionSigner, requestTime: number)
   };
 }
 
+/** `m.api`: the base URL of the API the request goes to (normalised with `apiIdentity`, then signed). */
 export async function signedStartRequest(
   s: SessionSigner,
-  m: { contentId: string; rateMicroAlgos: number; requestTime: number; nonce: string },
+  m: { api: string; contentId: string; rateMicroAlgos: number; requestTime: number; nonce: string },
 ): Promise<SessionStartRequest> {
+  const message = { ...m, api: apiIdentity(m.api) };
   return {
     delegationChain: s.delegationChain,
     sessionPublicKey: toHex(s.sessionPublicKey),
-    ...m,
-    signature: toHex(await s.sign(startSigningBytes(m))),
+    ...message,
+    signature: toHex(await s.sign(startSigningBytes(message))),
   };
 }
 

@@ -45,6 +45,8 @@ export interface ViewerResponse {
 
 // ---- POST /streaming/session/start
 export interface SessionStartRequest extends SignedIdentity {
+  /** The API this start is meant for, as signed (`apiIdentity` of the client's base URL; PROTOCOL.md §3). */
+  api: string;
   contentId: string;
   rateMicroAlgos: number;
   requestTime: number;
@@ -181,6 +183,11 @@ export const ERROR_CODES = [
   'SESSION_EXPIRED', // the session's delegation has expired
   'INSUFFICIENT_FUNDS', // 402
   'DEV_ONLY', // 404: dev endpoint in production mode
+  'IDLE_TICKS_EXCEEDED', // 429: the session holds its share of ticks that bill nothing; wait for a new second
+  'WRONG_API', // 401: a signed start names another payment API than this one
+  'RATE_LIMITED', // 429: too many requests from this client or viewer (Retry-After)
+  'BUSY', // 503: the signature-check queue is full (Retry-After)
+  'BAD_HTTP', // 400: a request the HTTP parser could not read
   'INTERNAL', // 500
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number];
@@ -218,6 +225,11 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   SESSION_EXPIRED: 401,
   INSUFFICIENT_FUNDS: 402,
   DEV_ONLY: 404,
+  IDLE_TICKS_EXCEEDED: 429,
+  WRONG_API: 401,
+  RATE_LIMITED: 429,
+  BUSY: 503,
+  BAD_HTTP: 400,
   INTERNAL: 500,
 };
 

@@ -23,7 +23,7 @@ export async function loadSession(store: SessionStore, c: MachineConfig, identit
 /** A signed start (the delegation chain goes with it; ticks then carry only signatures). */
 export async function startSession(api: PaymentApi, c: MachineConfig, identity: SessionIdentity, epoch: number): Promise<{ event: MachineEvent; expiresAt?: number }> {
   try {
-    const req = await signedStartRequest(sessionSignerOf(identity), { contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
+    const req = await signedStartRequest(sessionSignerOf(identity), { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
     const res = await api.start(req);
     const event: MachineEvent = { type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos };
     return { event, ...(res.limits?.expiresAt !== undefined && { expiresAt: res.limits.expiresAt }) };

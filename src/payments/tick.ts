@@ -31,6 +31,11 @@ export interface WhoamiMessage {
 
 /** Fields signed to open a paid session. */
 export interface StartMessage {
+  /**
+   * The payment API this start is meant for, as `apiIdentity()` writes it (the element's `api` URL): a
+   * signature made for one deployment is refused by every other (docs/PROTOCOL.md §3).
+   */
+  api: string;
   contentId: string;
   rateMicroAlgos: number;
   requestTime: number;
@@ -46,8 +51,8 @@ const encoder = new TextEncoder();
  * `len ‖ "sippar-player/<kind>/v1"`, the same shape as the IC's `"\x0Aic-request"`: the first byte is the
  * length of the text, so these bytes can never be the start of an IC request or delegation signature.
  */
-export function domainSeparator(kind: MessageKind): Uint8Array {
-  const text = encoder.encode(`sippar-player/${kind}/v1`);
+export function domainSeparator(kind: MessageKind, version = 1): Uint8Array {
+  const text = encoder.encode(`sippar-player/${kind}/v${version}`);
   const out = new Uint8Array(text.length + 1);
   out[0] = text.length;
   out.set(text, 1);
@@ -56,11 +61,33 @@ export function domainSeparator(kind: MessageKind): Uint8Array {
 
 export const TICK_DOMAIN_SEPARATOR = domainSeparator('tick'); // "\x15sippar-player/tick/v1"
 export const WHOAMI_DOMAIN_SEPARATOR = domainSeparator('whoami'); // "\x17sippar-player/whoami/v1"
-export const START_DOMAIN_SEPARATOR = domainSeparator('start'); // "\x16sippar-player/start/v1"
+/** v2: the start message names the API it is meant for (v1 did not, and is no longer accepted). */
+export const START_DOMAIN_SEPARATOR = domainSeparator('start', 2); // "\x16sippar-player/start/v2"
 
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const CONTENT_ID_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
 export const NONCE_PATTERN = /^[0-9a-f]{16,64}$/;
+/** An API identity: http(s), at most 256 characters, none that JSON escapes (no quote, backslash, space or control). */
+export const API_IDENTITY_PATTERN = /^https?:\/\/[!#-[\]-~]{1,248}$/;
+
+/**
+ * The identity of a payment API as signed messages name it: the absolute URL the client calls, as the URL
+ * parser serialises it, without trailing slashes (what the element's `api` attribute resolves to). Both
+ * sides compute it with this function, so `HTTP://Pay.Example.com/api/` and `http://pay.example.com/api` agree.
+ * Throws TypeError on anything that is not an absolute http(s) URL.
+ */
+export function apiIdentity(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TypeError(`api "${url}" is not an absolute URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`api "${url}" is not http(s)`);
+  const id = u.href.replace(/\/+$/, '');
+  if (!API_IDENTITY_PATTERN.test(id)) throw new TypeError(`api "${url}" is too long or has characters JSON escapes`);
+  return id;
+}
 
 export function isUint(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -107,11 +134,12 @@ export function canonicalWhoamiJson(m: WhoamiMessage): string {
 }
 
 export function canonicalStartJson(m: StartMessage): string {
+  if (typeof m.api !== 'string' || !API_IDENTITY_PATTERN.test(m.api)) throw new TypeError('api must be an http(s) URL without escapable characters');
   if (typeof m.contentId !== 'string' || !CONTENT_ID_PATTERN.test(m.contentId)) throw new TypeError('contentId');
   if (!isUint(m.rateMicroAlgos)) throw new TypeError('rateMicroAlgos must be a non-negative safe integer');
   if (!isUint(m.requestTime)) throw new TypeError('requestTime must be a non-negative safe integer');
   if (typeof m.nonce !== 'string' || !NONCE_PATTERN.test(m.nonce)) throw new TypeError('nonce must be 16–64 lowercase hex');
-  return `{"v":1,"contentId":"${m.contentId}","rateMicroAlgos":${m.rateMicroAlgos},"requestTime":${m.requestTime},"nonce":"${m.nonce}"}`;
+  return `{"v":2,"api":"${m.api}","contentId":"${m.contentId}","rateMicroAlgos":${m.rateMicroAlgos},"requestTime":${m.requestTime},"nonce":"${m.nonce}"}`;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -141,9 +169,25 @@ export function toHex(bytes: Uint8Array | ArrayBuffer): string {
   return s;
 }
 
+/** Value of an ASCII hex digit by char code, -1 for anything else. */
+const HEX_VALUE = /* @__PURE__ */ (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) t[65 + i] = t[97 + i] = 10 + i;
+  return t;
+})();
+
+/** A table walk rather than parseInt per byte: the server decodes kilobytes of certificate hex per start. */
 export function fromHex(hex: string): Uint8Array {
-  if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('bad hex');
+  if (typeof hex !== 'string' || hex.length % 2 !== 0) throw new TypeError('bad hex');
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if (hi < 0 || lo < 0) throw new TypeError('bad hex');
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }

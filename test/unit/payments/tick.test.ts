@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  START_DOMAIN_SEPARATOR,
   TICK_DOMAIN_SEPARATOR,
+  WHOAMI_DOMAIN_SEPARATOR,
+  apiIdentity,
   canonicalTickJson,
   domainSeparator,
   startSigningBytes,
@@ -24,9 +27,10 @@ describe('tickSigningBytes', () => {
   });
 
   it('separates each message kind, and none starts like an IC request (\\x0Aic-request) or delegation (\\x1Aic-request-auth-delegation)', () => {
-    const seps = (['tick', 'whoami', 'start'] as const).map((k) => dec.decode(domainSeparator(k)));
-    expect(seps).toEqual(['\x15sippar-player/tick/v1', '\x17sippar-player/whoami/v1', '\x16sippar-player/start/v1']);
-    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes({ contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })]) {
+    const seps = [TICK_DOMAIN_SEPARATOR, WHOAMI_DOMAIN_SEPARATOR, START_DOMAIN_SEPARATOR].map((s) => dec.decode(s));
+    expect(seps).toEqual(['\x15sippar-player/tick/v1', '\x17sippar-player/whoami/v1', '\x16sippar-player/start/v2']);
+    expect(dec.decode(domainSeparator('start', 2))).toBe(seps[2]);
+    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes({ api: 'https://pay.example', contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })]) {
       expect(b[0]).not.toBe(0x0a);
       expect(b[0]).not.toBe(0x1a);
     }
@@ -73,5 +77,24 @@ describe('tickSigningBytes', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('startSigningBytes (v2: names the API)', () => {
+  it('golden vector: the API identity is signed first, after the version', () => {
+    const m = { api: 'https://pay.example.com/api', contentId: 'film-1', rateMicroAlgos: 100, requestTime: 1_700_000_000_000, nonce: '0123456789abcdef' };
+    expect(dec.decode(startSigningBytes(m))).toBe(
+      '\x16sippar-player/start/v2{"v":2,"api":"https://pay.example.com/api","contentId":"film-1","rateMicroAlgos":100,"requestTime":1700000000000,"nonce":"0123456789abcdef"}',
+    );
+    expect(dec.decode(startSigningBytes({ ...m, api: 'https://pay.example.org/api' }))).not.toBe(dec.decode(startSigningBytes(m)));
+  });
+
+  it('apiIdentity: one spelling per API (case of scheme and host, trailing slashes, default port); refuses what is not http(s)', () => {
+    expect(apiIdentity('HTTPS://Pay.Example.com:443/api/')).toBe('https://pay.example.com/api');
+    expect(apiIdentity('http://127.0.0.1:8787')).toBe('http://127.0.0.1:8787');
+    expect(apiIdentity('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
+    expect(apiIdentity('https://pay.example/a"b')).toBe('https://pay.example/a%22b');
+    for (const bad of ['/api', 'ftp://pay.example', 'javascript:alert(1)', '', 'https://' + 'a'.repeat(300) + '.example']) expect(() => apiIdentity(bad)).toThrow(TypeError);
+    expect(() => startSigningBytes({ api: 'https://a/"', contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })).toThrow(TypeError);
   });
 });

@@ -62,7 +62,7 @@ export async function credit(h: Harness, v: Viewer, microAlgos: number) {
 }
 
 export async function startSession(h: Harness, v: Viewer, rateMicroAlgos = 100, contentId = 'film-1'): Promise<SessionStartResponse> {
-  return h.api.start(await signedStartRequest(v, { contentId, rateMicroAlgos, requestTime: h.clock.now, nonce: randomNonce() }));
+  return h.api.start(await signedStartRequest(v, { api: h.url, contentId, rateMicroAlgos, requestTime: h.clock.now, nonce: randomNonce() }));
 }
 
 export function makeTick(s: { sessionId: string; rateMicroAlgos: number }, seq: number, seconds: number, extra: Partial<Tick> = {}): Tick {

@@ -32,16 +32,16 @@ describe('POST /streaming/session/start', () => {
   });
 
   it('refuses a replayed start message (REPLAYED) and a tampered one (BAD_SIGNATURE)', async () => {
-    const req = await signedStartRequest(v, { contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
+    const req = await signedStartRequest(v, { api: h.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
     await h.api.start(req);
     await refused(h.api.start(req), 'REPLAYED', 409);
-    const req2 = await signedStartRequest(v, { contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
+    const req2 = await signedStartRequest(v, { api: h.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
     await refused(h.api.start({ ...req2, rateMicroAlgos: 1 }), 'BAD_SIGNATURE', 401);
     await refused(h.api.start({ ...req2, contentId: 'other' }), 'BAD_SIGNATURE', 401);
   });
 
   it('refuses rates above the ceiling and malformed fields (BAD_REQUEST)', async () => {
-    const base = { contentId: 'film-1', requestTime: h.clock.now, nonce: randomNonce() };
+    const base = { api: h.url, contentId: 'film-1', requestTime: h.clock.now, nonce: randomNonce() };
     await refused(h.api.start(await signedStartRequest(v, { ...base, rateMicroAlgos: 2_000_000 })), 'BAD_REQUEST', 400);
     await refused(h.api.start({ ...(await signedStartRequest(v, { ...base, rateMicroAlgos: 1 })), nonce: 'xyz' }), 'BAD_REQUEST');
   });

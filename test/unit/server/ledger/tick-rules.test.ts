@@ -1,7 +1,7 @@
 // decideTick by example: the shape of the writes a store must apply (guards, relative debit) and of the
 // answers; the property suite (ledger.property.test.ts) covers the rules over random sequences.
 import { describe, expect, it } from 'vitest';
-import { decideStart, decideTick, type SessionState, type TickContext } from '../../../../server/ledger/tick-rules.js';
+import { IDLE_TICK_ALLOWANCE, decideStart, decideTick, type SessionState, type TickContext } from '../../../../server/ledger/tick-rules.js';
 import type { Tick } from '../../../../src/payments/protocol.js';
 
 const session: SessionState = {
@@ -63,6 +63,32 @@ describe('decideTick', () => {
     expect(refused(ctx(5_000), tick(4, 9))).toEqual(['TOTALS_DECREASED', 3, 5_000]);
     expect(refused(ctx(50_000), tick(4, 126))).toEqual(['RATE_EXCEEDED', 3, 50_000]); // 60 s × 2 + 5 = 125
     expect(refused(ctx(50_000), tick(4, 125))).toBe('apply');
+  });
+});
+
+describe('ticks that change nothing', () => {
+  // session: 10 s signed and billed, 4 settled, active; a tick of 10 s again bills nothing.
+  const withRows = (ticks: number, s: Partial<SessionState> = {}): TickContext => ({ session: { ...session, ...s }, balance: 5_000, ticks });
+  const bound = 2 * session.claimedSeconds + IDLE_TICK_ALLOWANCE;
+
+  it('are stored while the session holds fewer than 2 rows per signed second plus the allowance, then refused (429), writing nothing', () => {
+    expect(decideTick(withRows(bound - 1), input(tick(4, 10)), limits)).toMatchObject({ kind: 'apply', status: 200 });
+    const d = decideTick(withRows(bound), input(tick(4, 10)), limits);
+    expect(d).toMatchObject({ kind: 'refuse', code: 'IDLE_TICKS_EXCEEDED', ledger: { seq: 3, seconds: 10 } });
+    // A pause that settles nothing new, on a session already paused: nothing changes either.
+    const paused = withRows(bound, { status: 'paused', settledSeconds: 10, settledMicro: 1_000 });
+    expect(decideTick(paused, input(tick(4, 10, { final: true })), { ...limits, settle: true })).toMatchObject({ kind: 'refuse', code: 'IDLE_TICKS_EXCEEDED' });
+  });
+
+  it('past the bound, a tick that bills or settles something is still applied, and a stored tick is still answered again', () => {
+    expect(decideTick(withRows(bound), input(tick(4, 11)), limits)).toMatchObject({ kind: 'apply', status: 200 });
+    expect(decideTick(withRows(bound), input(tick(4, 10, { final: true })), { ...limits, settle: true })).toMatchObject({ kind: 'apply', writes: { settlement: { seconds: 6 } } });
+    const answer = { sessionId: 's1', seq: 3, seconds: 10, microAlgos: 1_000, balanceMicroAlgos: 7, status: 'active' as const };
+    expect(decideTick({ ...withRows(bound), stored: { tickHash: hash(1), httpStatus: 200, answer } }, input(tick(3, 10)), limits)).toMatchObject({ kind: 'repeat' });
+  });
+
+  it('are not bounded for a store that does not report its row count', () => {
+    expect(decideTick(ctx(5_000), input(tick(4, 10)), limits)).toMatchObject({ kind: 'apply' });
   });
 });
 

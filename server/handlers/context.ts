@@ -1,0 +1,47 @@
+/** What every handler of the payment API shares: options, the ledger, caches, checks and limits. */
+import { apiIdentity } from '../../src/payments/tick.js';
+import type { ResolvedOptions } from '../config.js';
+import { Bounded } from '../http-io.js';
+import type { LedgerStorage } from '../ledger/storage.js';
+import { RateLimiter } from '../rate-limit.js';
+import { signedRequestChecks } from '../signed-requests.js';
+import type { BlsPool } from '../verify/bls-pool.js';
+import type { SigningKey } from '../verify/keys.js';
+
+export interface CachedSession {
+  key: SigningKey;
+  keyHex: string;
+  expiresAt: number;
+}
+
+export interface AppContext {
+  o: ResolvedOptions;
+  ledger: LedgerStorage;
+  checks: ReturnType<typeof signedRequestChecks>;
+  sessions: Bounded<string, CachedSession>;
+  perViewer: RateLimiter;
+  /** True when a signed start naming `api` is meant for this server. */
+  acceptsApi(api: string): boolean;
+  /** This API's own base URL (for x402 resource URLs): the first public URL, else the listen URL. */
+  baseUrl(): string;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: BlsPool | undefined, listenUrl: () => string): AppContext {
+  const configured = o.publicUrls?.map(apiIdentity);
+  return {
+    o,
+    ledger,
+    checks: signedRequestChecks(o, bls),
+    sessions: new Bounded<string, CachedSession>(100_000),
+    perViewer: new RateLimiter(o.rateLimits.perViewer, o.now, 'viewer'),
+    acceptsApi(api) {
+      if (configured) return configured.includes(api);
+      if (api === apiIdentity(listenUrl())) return true;
+      // Development on one machine: the page, its proxy and the API all live on loopback.
+      return o.dev && LOOPBACK.has(new URL(api).hostname);
+    },
+    baseUrl: () => configured?.[0] ?? apiIdentity(listenUrl()),
+  };
+}
