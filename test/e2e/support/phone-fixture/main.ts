@@ -11,6 +11,9 @@ const q = new URLSearchParams(location.search);
 const el = document.createElement('sippar-player') as SipparPlayer;
 el.setAttribute('src', q.get('src') ?? '/media/demo/index.m3u8');
 el.setAttribute('title', 'Phone player');
+// Buffers like a page whose video is the point of the visit: the duration and first frame are known before
+// play (the default, `preload="metadata"`, fetches only the manifest until play).
+el.setAttribute('preload', 'auto');
 el.muted = true;
 
 const paid = q.get('paid');
