@@ -5,6 +5,7 @@ import { css } from 'lit';
  * hiding of what follows the controls (counter, signed-in badge: `data-controls-hidden` on the host,
  * set by controls-activity.ts). No comments inside: Lit's css`` text reaches the bundle as written.
  * - `[data-compact]` (a player narrower than COMPACT_WIDTH) or a coarse pointer: 44 px targets (WCAG 2.5.5).
+ * - The signed-in badge, short of room: the address gives way first; the balance is what a viewer needs to read.
  * - The settings menu sits above the bar, inside the player however short it is (it scrolls if it must).
  * - On a narrow player the signed-in badge (top left) gives way to the counter (top right, ~160 px):
  *   its principal and address shorten with an ellipsis, its button stays whole.
@@ -72,6 +73,8 @@ export const controlsStyles = css`
   [part~='login-signed-in'] { max-width: calc(100% - 170px); box-sizing: border-box; }
   [part~='login-signed-in'] > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   [part~='login-signed-in'] > button { flex: none; }
+  [part~='login-signed-in'] > .address { flex-shrink: 8; }
+  [part~='login-signed-in'] > .balance { flex-shrink: 0; }
   [part~='login'][role='dialog'] { padding-top: 40px; overflow: auto; }
 
   @media (prefers-reduced-motion: reduce) {
