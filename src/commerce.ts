@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import './i18n/paid-messages.js';
-import { BLOCKING_CONFIG_CODES, type PlayerConfig } from './config/player-config.js';
+import { blockingError, type PlayerConfig } from './config/player-config.js';
 import { ConfigSource } from './config/config-source.js';
 import { IdentityGate } from './identity/identity-gate.js';
 import { t } from './i18n/locale.js';
@@ -39,7 +39,7 @@ export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
 
 /** The payments machine's configuration: null when nothing is to be paid (free, or refused attributes). */
 export function paymentsConfigOf(c: PlayerConfig): MachineConfig | null {
-  if (c.rateMicroAlgos === 0 || c.errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code))) return null;
+  if (c.rateMicroAlgos === 0 || blockingError(c)) return null;
   return { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, graceSeconds: c.graceSeconds };
 }
 
@@ -64,7 +64,7 @@ export class Commerce implements ReactiveController {
     this.identity = new IdentityGate(host, () => this.config.value, { injectedAuth: () => host.services.auth });
     this.meter = new MeterController(host, () => {
       const c = this.config.value;
-      const invalid = c.errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code));
+      const invalid = !!blockingError(c);
       return { src: host.src ?? '', rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, previewSeconds: c.previewSeconds, invalid };
     });
     this.payments = new PaymentsController(host, () => ({ auth: this.identity.controller, ...host.services }), (code) => t(host.locale, code as SipparErrorCode));
@@ -75,7 +75,7 @@ export class Commerce implements ReactiveController {
     const inputs = computed(
       [this.config.store, this.canCharge, this.meter.store, this.payments.store, this.hidden],
       (c, canCharge, m, p, hidden): PolicyInputs => ({
-        configInvalid: c.errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code)),
+        configInvalid: !!blockingError(c),
         paid: c.rateMicroAlgos > 0,
         previewSpent: m.previewUsed >= m.previewSeconds,
         canCharge,
@@ -144,7 +144,7 @@ export class Commerce implements ReactiveController {
       low ? topupNotice(balance!, c.rateMicroAlgos, locale, () => this.requestTopup('low-balance')) : null,
       top === 'budget' ? budgetOverlay(s, this.meter.budgetStep, locale, () => this.meter.continueWithMoreBudget()) : null,
       payment ? paymentOverlay({ state: this.payments.state, locale, onRetry: () => this.payments.retry(), onWatchHere: () => this.watchHere(), onTopup: () => this.requestTopup('insufficient-funds') }) : null,
-      top === 'config' ? configOverlay(c.errors, locale) : null,
+      top === 'config' ? configOverlay(c, locale) : null,
     ];
   }
 

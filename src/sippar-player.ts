@@ -210,10 +210,7 @@ export class SipparPlayer extends LitElement {
     if (this.commerce) return this.commerce.requestPlay();
     return (await this.ready()).play();
   }
-  pause(): void {
-    if (this.commerce) this.commerce.requestPause();
-    else this.video?.pause();
-  }
+  pause(): void { if (this.commerce) this.commerce.requestPause(); else this.video?.pause(); }
 
   override connectedCallback(): void {
     super.connectedCallback();

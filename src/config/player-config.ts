@@ -61,6 +61,11 @@ export const DEFAULT_GRACE_SECONDS = 30;
 /** Codes of attributes without which nothing may play: the price, the budget, the preview, what is sold, where it is paid. */
 export const BLOCKING_CONFIG_CODES: ReadonlySet<SipparErrorCode> = new Set(['RATE_INVALID', 'BUDGET_INVALID', 'PREVIEW_INVALID', 'CONTENT_ID_INVALID', 'API_URL_INVALID']);
 
+/** The first refused attribute that stops playback (the price, budget, preview, content id or API), if any. */
+export function blockingError(c: Pick<PlayerConfig, 'errors'>): SipparError | undefined {
+  return c.errors.find((e) => BLOCKING_CONFIG_CODES.has(e.code));
+}
+
 export function parseContentId(text: string | null, src: string | null): string {
   if (text != null && text !== '') {
     if (!CONTENT_ID_PATTERN.test(text)) throw new SipparError('CONTENT_ID_INVALID', `content-id "${text}": use [A-Za-z0-9._:/-], 1–128 characters`);

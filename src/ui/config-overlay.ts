@@ -1,12 +1,11 @@
 // Over the picture when an attribute the price depends on was refused (RATE_INVALID, …): nothing plays,
 // and the viewer reads why in the page's language (the page's developer gets the exact reason in the console).
 import { html, nothing, type TemplateResult } from 'lit';
-import type { SipparError } from '../errors.js';
-import { BLOCKING_CONFIG_CODES } from '../config/player-config.js';
+import { blockingError, type PlayerConfig } from '../config/player-config.js';
 import { t } from '../i18n/locale.js';
 
-export function configOverlay(errors: readonly SipparError[], locale: string): TemplateResult | typeof nothing {
-  const e = errors.find((x) => BLOCKING_CONFIG_CODES.has(x.code));
+export function configOverlay(config: PlayerConfig, locale: string): TemplateResult | typeof nothing {
+  const e = blockingError(config);
   if (!e) return nothing;
   return html`<div class="overlay error" part="overlay error" role="alert" data-code=${e.code}>
     <p part="error-message">${t(locale, 'configTitle')}. ${t(locale, e.code)}</p>

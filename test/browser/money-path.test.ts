@@ -69,6 +69,14 @@ function meterSessions(el: SipparPlayer) {
   return sessions;
 }
 
+/** Plays the basic stream until two seconds are metered, then waits for the middle of a second. */
+async function playToMidSecond(el: SipparPlayer): Promise<void> {
+  el.src = '/media/basic/index.m3u8';
+  await el.play();
+  await waitFor(() => el.meter!.store.get().billedSeconds >= 2, 'two seconds metered', 10_000);
+  await waitFor(() => el.currentTime % 1 > 0.3 && el.currentTime % 1 < 0.7, 'the middle of a second');
+}
+
 const drained = (el: SipparPlayer, api: ReturnType<typeof recordingApi>) =>
   waitFor(() => el.payments!.state.acknowledged.seq > 0 && api.ticks().at(-1)?.final === true, 'the final tick after pause', 10_000);
 
@@ -100,10 +108,7 @@ describe('money path', () => {
   it('a rate change in the middle of a second closes the old session with its own seconds and starts the new one from zero', async () => {
     const el = await paidPlayer({});
     const meter = meterSessions(el);
-    el.src = '/media/basic/index.m3u8';
-    await el.play();
-    await waitFor(() => el.meter!.store.get().billedSeconds >= 2, 'two seconds metered', 10_000);
-    await waitFor(() => el.currentTime % 1 > 0.3 && el.currentTime % 1 < 0.7, 'the middle of a second');
+    await playToMidSecond(el);
     el.setAttribute('rate', '0.002');
     await el.updateComplete;
     await waitFor(() => el.meter!.store.get().billedSeconds >= 2, 'two seconds at the new price', 10_000);
@@ -120,10 +125,7 @@ describe('money path', () => {
   it('a src change mid-second continues the same sale: the new meter session adds, nothing lost or doubled', async () => {
     const el = await paidPlayer({});
     const meter = meterSessions(el);
-    el.src = '/media/basic/index.m3u8';
-    await el.play();
-    await waitFor(() => el.meter!.store.get().billedSeconds >= 2, 'two seconds metered', 10_000);
-    await waitFor(() => el.currentTime % 1 > 0.3 && el.currentTime % 1 < 0.7, 'the middle of a second');
+    await playToMidSecond(el);
     el.src = '/media/basic/index.m3u8?second';
     await el.play();
     await waitFor(() => meter.length === 2 && meter[1]! >= 2, 'two seconds of the new source', 12_000);
