@@ -65,6 +65,8 @@ export class PaymentsController implements ReactiveController {
   watchHere(): void { this.dispatch({ type: 'watch-here' }); }
 
   setIdentity(identity: SessionIdentity | undefined): void {
+    // Called on every host update: the same identity is the same signer, nothing to recompute.
+    if (identity === this.identity) return;
     this.identity = identity;
     let signer: string | null = null;
     if (identity) {
