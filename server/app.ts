@@ -18,6 +18,8 @@ import type { LedgerStorage } from './ledger/storage.js';
 import { RateLimiter } from './rate-limit.js';
 import { matchRoute } from './routes.js';
 import { createBlsPool, type BlsPool } from './verify/bls-pool.js';
+import { attachAds } from './ads/ad-routes.js';
+import { createAds } from './ads/ads-setup.js';
 import { verifyCanisterSignature } from './verify/canister-signature.js';
 
 export type { ServerOptions } from './config.js';
@@ -50,6 +52,8 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   };
   let listenUrl = `http://${o.host}:${o.port}`;
   const ctx = createContext(o, ledger, bls, () => listenUrl);
+  const ads = createAds(o, ledger);
+  attachAds(ctx, ads.context);
   const perClient = new RateLimiter(o.rateLimits.perClient, o.now, 'client');
 
   const originAllowed = (origin: string) =>
@@ -132,6 +136,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     ledger,
     options: o,
     bls,
+    ads,
     /** Called once listening: the URL a start may name when no public URLs are configured. */
     listening(url: string) {
       listenUrl = url;
@@ -163,7 +168,7 @@ export function startServer(options: ServerOptions = {}, storage?: LedgerStorage
         blsStats: () => app.bls.stats(),
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => void app.bls.close().then(() => app.ledger.close()).then(done));
+            server.close(() => void app.bls.close().then(() => app.ads.close()).then(() => app.ledger.close()).then(done));
             server.closeAllConnections();
           }),
       });

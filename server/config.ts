@@ -1,5 +1,6 @@
 import { IC_MAINNET_ROOT_KEY_RAW_HEX, II_MAINNET_CANISTER_ID } from './verify/canister-signature.js';
 import { MAX_RATE_MICRO } from '../src/metering/money.js';
+import type { AdsServerOptions } from './ads/ads-setup.js';
 
 export interface ServerOptions {
   port?: number;
@@ -56,6 +57,8 @@ export interface ServerOptions {
   maxDrainBytes?: number;
   /** Where log lines go (default process.stdout). */
   log?: (line: string) => void;
+  /** Ad breaks and agents' bids (docs/ADS.md): the titles' ad settings and where the ads tables live. */
+  ads?: AdsServerOptions;
 }
 
 /** A token bucket: `perSecond` refill, up to `burst` requests at once. */
@@ -64,9 +67,9 @@ export interface RateLimit {
   burst: number;
 }
 
-type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls';
+type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'ads';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> &
-  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo'> & {
+  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'ads'> & {
     log: (line: string) => void;
     rateLimits: { perClient: RateLimit | false; perViewer: RateLimit | false };
     bls: { workers: number; maxQueue: number };
@@ -116,5 +119,6 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     bls: { workers: o.bls?.workers ?? 1, maxQueue: o.bls?.maxQueue ?? 32 },
     maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
+    ads: o.ads,
   };
 }

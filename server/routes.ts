@@ -10,6 +10,7 @@ import { start, viewer } from './handlers/identity.js';
 import { analytics, credit } from './handlers/platform.js';
 import { tick, type Answer } from './handlers/ticks.js';
 import { AUDIT_PATHS, auditRoutes, type TextAnswer } from './audit.js';
+import { AD_ROUTES } from './ads/ad-routes.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -36,6 +37,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   [API_PATHS.devCredit]: { method: 'POST', json: true, run: async (c, b, _q, req) => ok(await credit(c, b, req)) },
   [AUDIT_PATHS.ticks]: audit(AUDIT_PATHS.ticks),
   [AUDIT_PATHS.settlements]: audit(AUDIT_PATHS.settlements),
+  ...AD_ROUTES,
 };
 
 /** The route for a raw request target, and its query; undefined for anything but an exact path. */

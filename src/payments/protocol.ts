@@ -3,6 +3,7 @@
  * client (api-client.ts) and the reference server. Types only plus constants: browser-safe.
  */
 import type { Tick } from './tick.js';
+import { AD_ERROR_STATUS, type AdErrorCode } from './ad-protocol.js';
 
 export type { Tick } from './tick.js';
 
@@ -190,7 +191,7 @@ export const ERROR_CODES = [
   'BAD_HTTP', // 400: a request the HTTP parser could not read
   'INTERNAL', // 500
 ] as const;
-export type ApiErrorCode = (typeof ERROR_CODES)[number];
+export type ApiErrorCode = (typeof ERROR_CODES)[number] | AdErrorCode;
 
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string };
@@ -203,6 +204,7 @@ export interface ApiErrorBody {
 
 /** HTTP status per error code (PROTOCOL.md §Errors). */
 export const ERROR_STATUS: Record<ApiErrorCode, number> = {
+  ...AD_ERROR_STATUS,
   BAD_JSON: 400,
   BAD_REQUEST: 400,
   BODY_TOO_LARGE: 413,

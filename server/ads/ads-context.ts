@@ -1,0 +1,72 @@
+/**
+ * What the ads handlers share: options, the store, the catalog's ad settings, the viewers' sessions (from
+ * the payment ledger) and the standing bids, cached in memory between changes (every change goes through
+ * this process, so the cache is never stale).
+ */
+import type { LedgerStorage } from '../ledger/storage.js';
+import type { AdCatalog } from './ad-settings.js';
+import type { AdsStore } from './ads-store.js';
+import type { StandingBid } from './auction.js';
+
+export interface AdsOptions {
+  now(): number;
+  dev: boolean;
+  adminToken?: string;
+  /** A signed agent request's `created` may be this far from server time (ms); also how long a nonce is kept. */
+  maxClockSkewMs: number;
+  maxBodyBytes: number;
+  /** A hold is released this long after its break could have ended (seconds; default 600). */
+  holdGraceSeconds: number;
+}
+
+/** A viewer's payment session, as the ad endpoints need it. */
+export interface AdSession {
+  principal: string;
+  contentId: string;
+  sessionKey: Uint8Array;
+  expiresAt: number;
+}
+
+export interface AdSessions {
+  session(id: string): Promise<AdSession | undefined>;
+}
+
+export interface AdsContext {
+  o: AdsOptions;
+  store: AdsStore;
+  catalog: AdCatalog;
+  sessions: AdSessions;
+  bids: { all(): readonly StandingBid[]; changed(): void };
+}
+
+export function createAdsContext(o: AdsOptions, store: AdsStore, catalog: AdCatalog, sessions: AdSessions): AdsContext {
+  let cached: StandingBid[] | undefined;
+  return {
+    o,
+    store,
+    catalog,
+    sessions,
+    bids: {
+      all: () => (cached ??= store.activeBids()),
+      changed: () => {
+        cached = undefined;
+      },
+    },
+  };
+}
+
+/** Sessions read from the payment ledger (any LedgerStorage). */
+export function ledgerSessions(ledger: LedgerStorage): AdSessions {
+  return {
+    async session(id) {
+      const key = await ledger.sessionKey(id);
+      if (!key) return undefined;
+      const t = await ledger.loadTick(id, 0);
+      if (!t) return undefined;
+      return { principal: t.session.principal, contentId: t.session.contentId, sessionKey: key.sessionKey, expiresAt: key.expiresAt };
+    },
+  };
+}
+
+/** UTC day number: daily budgets and frequency caps reset at 00:00 UTC. */
+export const dayOf = (ms: number) => Math.floor(ms / 86_400_000);

@@ -1,0 +1,95 @@
+/**
+ * GET /streaming/ads/asset-list?contentId=…&break=…&sessionId=… — what hls.js fetches shortly before a
+ * break (X-ASSET-LIST; it adds `_HLS_primary_id` and `_HLS_start_offset`, ignored here). The first request
+ * of a (session, title, break) runs the auction (auction.ts) in memory, moves the winner's hold out of its
+ * balance and records the auction; every later one (a seek back, hls.js re-fetching on seek) gets the same
+ * answer and changes nothing. No eligible bid: an empty ASSETS list, and the content plays on.
+ */
+import type { AssetListResponse } from '../../src/payments/ad-protocol.js';
+import { CONTENT_ID_PATTERN, SESSION_ID_PATTERN } from '../../src/payments/tick.js';
+import { ApiError } from '../errors.js';
+import type { Answer } from '../handlers/ticks.js';
+import { expireHold, type HoldState } from './ad-charge-rules.js';
+import { resolveBreak } from './ad-settings.js';
+import { dayOf, type AdsContext } from './ads-context.js';
+import { newId } from './agent-ops.js';
+import { runAuction, type BidState } from './auction.js';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** Gives back every expired hold (a few per call: the sweep rides on the traffic). */
+export function sweepExpiredHolds(c: AdsContext, now: number): void {
+  for (const id of c.store.expiredHolds(now, 20)) {
+    const h = c.store.hold(id)!;
+    const out = expireHold(h, now);
+    if (out) c.store.updateHold(out.hold, h, out.release);
+  }
+}
+
+export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answer> {
+  const contentId = q.get('contentId') ?? '';
+  const sessionId = q.get('sessionId') ?? '';
+  const breakText = q.get('break') ?? '';
+  if (!CONTENT_ID_PATTERN.test(contentId)) throw new ApiError('BAD_REQUEST', 'contentId is missing or malformed');
+  if (!SESSION_ID_PATTERN.test(sessionId)) throw new ApiError('BAD_REQUEST', 'sessionId is missing or malformed');
+  if (!/^\d{1,4}$/.test(breakText)) throw new ApiError('BAD_REQUEST', 'break must be the break index');
+  const breakIndex = Number(breakText);
+  const settings = await c.catalog.adSettings(contentId);
+  const brk = settings && resolveBreak(settings, breakIndex);
+  if (!settings || !brk) throw new ApiError('NOT_FOUND', 'this title has no such ad break');
+  const session = await c.sessions.session(sessionId);
+  if (!session) throw new ApiError('NOT_FOUND', 'unknown session');
+  if (session.contentId !== contentId) throw new ApiError('NOT_SESSION_OWNER', 'this session plays another title');
+  const now = c.o.now();
+  if (session.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the session has expired');
+
+  return c.store.tx(() => {
+    sweepExpiredHolds(c, now);
+    const stored = c.store.auctionAnswer(sessionId, contentId, breakIndex);
+    if (stored) return { status: 200, body: JSON.parse(stored) as unknown, headers: NO_STORE };
+    const day = dayOf(now);
+    const bids = c.bids.all();
+    const balances = c.store.balances();
+    const committed = c.store.committedOn(day);
+    const wins = c.store.viewerWinsOn(session.principal, day);
+    const state = new Map<string, BidState>();
+    for (const b of bids) {
+      state.set(b.bidId, { agentBalance: balances.get(b.agentId) ?? 0, committedToday: committed.get(b.bidId) ?? 0, viewerWinsToday: wins.get(b.bidId) ?? 0 });
+    }
+    const result = runAuction({ settings, contentId, breakMaxSeconds: brk.maxSeconds, bids, state });
+    const id = newId('auc');
+    const w = result.winner;
+    let body: AssetListResponse = { ASSETS: [] };
+    if (w) {
+      const creative = c.store.creative(w.bid.creativeId)!;
+      const advertiser = c.store.agent(w.bid.agentId)!.name;
+      const hold: HoldState = {
+        auctionId: id,
+        sessionId,
+        priceMicroAlgosPerSecond: w.clearingMicroAlgosPerSecond,
+        holdSeconds: w.holdSeconds,
+        creativeSeconds: creative.durationSeconds,
+        remaining: w.holdMicroAlgos,
+        chargedSeconds: 0,
+        charged: 0,
+        seq: 0,
+        adSeconds: 0,
+        servedAt: now,
+        expiresAt: now + (w.holdSeconds + c.o.holdGraceSeconds) * 1000,
+        closed: false,
+      };
+      c.store.recordAuction({
+        id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: result.entries, servedAt: now,
+        winner: { bidId: w.bid.bidId, agentId: w.bid.agentId, creativeId: creative.id, clearing: w.clearingMicroAlgosPerSecond, holdSeconds: w.holdSeconds },
+        answer: JSON.stringify((body = { ASSETS: [{ URI: creative.uri, DURATION: creative.durationSeconds, 'X-SIPPAR-AUCTION': id, 'X-SIPPAR-ADVERTISER': advertiser }] })),
+      });
+      // The auction checked the balance in this same transaction: the hold cannot fail here.
+      if (!c.store.placeHold(hold, { agentId: w.bid.agentId, bidId: w.bid.bidId, contentId, viewer: session.principal, day, split: settings.split })) {
+        throw new Error('hold refused after an auction that saw the balance');
+      }
+    } else {
+      c.store.recordAuction({ id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: result.entries, servedAt: now, answer: JSON.stringify(body) });
+    }
+    return { status: 200, body, headers: NO_STORE };
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The ads part of the payment API (docs/ADS.md): paths, bodies and error codes shared by the player (asset
+ * list, ad ticks), advertisers' agents and the reference server. Types and constants only: browser-safe.
+ */
+import type { AdTick } from './ad-tick.js';
+
+export const AD_PATHS = {
+  /** POST, signed by the key it registers: an agent's first request. */
+  agents: '/streaming/ads/agents',
+  /** GET, signed: the agent's balance, holds, bids, creatives and results. */
+  agent: '/streaming/ads/agent',
+  /** POST, signed, development mode only: credit to the signing agent. */
+  devCredit: '/streaming/ads/dev/credit',
+  /** POST, admin token: credit to any agent (a deposit the platform received). */
+  adminCredit: '/streaming/ads/admin/credit',
+  /** GET, admin token: recorded auctions (bids, winner, clearing price). */
+  adminAuctions: '/streaming/ads/admin/auctions',
+  creatives: '/streaming/ads/creatives',
+  bids: '/streaming/ads/bids',
+  withdrawBid: '/streaming/ads/bids/withdraw',
+  /** GET, public: the HLS Interstitials asset list of one break (runs the auction once per session and break). */
+  assetList: '/streaming/ads/asset-list',
+  /** POST, signed by the viewer's session key: cumulative ad seconds watched in one break. */
+  adTick: '/streaming/ads/tick',
+} as const;
+
+export const AD_ERROR_CODES = [
+  'AD_SIGNATURE_MISSING', // 401: no or malformed Signature, Signature-Input, Content-Digest or Idempotency-Key
+  'AD_UNKNOWN_KEY', // 401: the keyid names no registered agent key
+  'AD_BAD_DIGEST', // 400: Content-Digest is not the SHA-256 of the body
+  'AD_IDEMPOTENCY_CONFLICT', // 422: the Idempotency-Key was used for another request
+  'AD_KEY_EXISTS', // 409: the public key is already registered
+  'AD_BUDGET_EXCEEDED', // 402: the agent's balance or the bid's daily budget cannot pay what is asked
+  'AD_BREAK_CLOSED', // 409: the break's hold was settled or expired; nothing more is charged
+] as const;
+export type AdErrorCode = (typeof AD_ERROR_CODES)[number];
+
+export const AD_ERROR_STATUS: Record<AdErrorCode, number> = {
+  AD_SIGNATURE_MISSING: 401,
+  AD_UNKNOWN_KEY: 401,
+  AD_BAD_DIGEST: 400,
+  AD_IDEMPOTENCY_CONFLICT: 422,
+  AD_KEY_EXISTS: 409,
+  AD_BUDGET_EXCEEDED: 402,
+  AD_BREAK_CLOSED: 409,
+};
+
+/** Which titles a bid wants; every field given must match (lists: any overlap), absent fields match all. */
+export interface Targeting {
+  contentIds?: string[];
+  categories?: string[];
+  tags?: string[];
+  languages?: string[];
+  ratings?: string[];
+}
+
+export interface BidRequest {
+  /** Given: replaces that standing bid of the agent; absent: a new bid. */
+  bidId?: string;
+  creativeId: string;
+  microAlgosPerSecond: number;
+  maxSecondsPerBreak: number;
+  dailyBudgetMicroAlgos: number;
+  targeting?: Targeting;
+  /** Breaks one viewer may be shown from this bid per UTC day; 0 or absent: no cap. */
+  frequencyCapPerViewerPerDay?: number;
+}
+
+/**
+ * HLS Interstitials asset list (RFC 8216bis appendix D.2; hls.js `AssetListJSON`), with the auction's id
+ * and the advertiser's name beside URI and DURATION: the player signs ad ticks for `X-SIPPAR-AUCTION`.
+ * No eligible bid: `ASSETS` is empty and the content continues.
+ */
+export interface AssetListResponse {
+  ASSETS: Array<{ URI: string; DURATION: number; 'X-SIPPAR-AUCTION': string; 'X-SIPPAR-ADVERTISER': string }>;
+}
+
+export interface AdTickRequest {
+  tick: AdTick;
+  /** Session-key signature (hex) over `adTickSigningBytes(tick)`. */
+  signature: string;
+}
+
+export interface AdTickResponse {
+  auctionId: string;
+  seq: number;
+  adSeconds: number;
+  /** Ad seconds charged to the agent so far: min(signed, creative duration, seconds since the asset list). */
+  chargedSeconds: number;
+  chargedMicroAlgos: number;
+  /** True once the break is settled (final tick, or hold expired): the rest of the hold went back. */
+  closed: boolean;
+}
