@@ -10,10 +10,13 @@
  *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
  *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
+ *   --ads-catalog SIPPAR_ADS_CATALOG (a catalog file: its titles' `ads` settings, docs/ADS.md) · --ads-db SIPPAR_ADS_DB
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
 import { DEFAULT_RATE_LIMITS, type RateLimit } from './config.js';
+import { adCatalogFromCatalogJson } from './ads/ad-settings.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +36,8 @@ const { values } = parseArgs({
     'viewer-rate': { type: 'string' },
     'bls-workers': { type: 'string' },
     'bls-queue': { type: 'string' },
+    'ads-catalog': { type: 'string' },
+    'ads-db': { type: 'string' },
   },
 });
 const env = process.env;
@@ -52,6 +57,10 @@ const rate = (name: string, text: string | undefined, dflt: RateLimit): RateLimi
   const n = int(name, text, 0, 1_000_000);
   return n === undefined ? dflt : n === 0 ? false : { perSecond: n, burst: 2 * n };
 };
+
+// Until the catalog store serves ad settings (AdCatalog), they are read once from a catalog file.
+const adsCatalogPath = values['ads-catalog'] ?? env.SIPPAR_ADS_CATALOG;
+const adCatalog = adsCatalogPath === undefined ? undefined : adCatalogFromCatalogJson(JSON.parse(readFileSync(adsCatalogPath, 'utf8')));
 
 const server = await startServer({
   port: Number(values.port ?? env.PORT ?? 8787),
@@ -73,6 +82,7 @@ const server = await startServer({
     perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
     perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
   },
+  ads: { catalog: adCatalog, db: values['ads-db'] ?? env.SIPPAR_ADS_DB },
   bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
 });
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.
