@@ -12,7 +12,7 @@ import { readBody } from '../http-io.js';
 import type { Route } from '../routes.js';
 import { adTick } from './ad-ticks.js';
 import type { AdsContext } from './ads-context.js';
-import { adminAuctions, adminCredit, agentReport } from './ads-reports.js';
+import { adTitle, adminAuctions, adminCredit, agentReport } from './ads-reports.js';
 import { addCreative, devCredit, placeBid, registerAgent, withdrawBid } from './agent-ops.js';
 import type { AgentRequest } from './agent-requests.js';
 import { assetList } from './break-auction.js';
@@ -59,6 +59,7 @@ export const AD_ROUTES: Readonly<Record<string, Route>> = {
     run: async (c, _b, _q, req) => adminCredit(adsOf(c), await agentRequest(c, req, AD_PATHS.adminCredit)),
   },
   [AD_PATHS.adminAuctions]: { method: 'GET', json: false, run: async (c, _b, q, req) => adminAuctions(adsOf(c), q, req) },
+  [AD_PATHS.title]: { method: 'GET', json: false, run: (c, _b, q) => adTitle(adsOf(c), q) },
   [AD_PATHS.assetList]: { method: 'GET', json: false, run: (c, _b, q) => assetList(adsOf(c), q) },
   [AD_PATHS.adTick]: {
     method: 'POST',

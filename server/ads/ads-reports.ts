@@ -3,6 +3,7 @@
  * auction audit (admin token). The admin credit carries an Idempotency-Key like every change of money.
  */
 import type { IncomingMessage } from 'node:http';
+import type { AdTitleResponse } from '../../src/payments/ad-protocol.js';
 import { CONTENT_ID_PATTERN } from '../../src/payments/tick.js';
 import { ApiError } from '../errors.js';
 import type { Answer } from '../handlers/ticks.js';
@@ -65,6 +66,16 @@ export async function agentReport(c: AdsContext, req: AgentRequest): Promise<Ans
     status: 200,
     body: { agentId: agent.id, name: agent.name, balanceMicroAlgos: agent.balance, heldMicroAlgos: held, creditedMicroAlgos: credited, creatives, bids, titles },
   };
+}
+
+/** GET /streaming/ads/title?contentId=… (public): the title's ad metadata agents target by; not its split. */
+export async function adTitle(c: AdsContext, q: URLSearchParams): Promise<Answer> {
+  const contentId = q.get('contentId') ?? '';
+  if (!CONTENT_ID_PATTERN.test(contentId)) throw new ApiError('BAD_REQUEST', 'contentId is missing or malformed');
+  const s = await c.catalog.adSettings(contentId);
+  if (!s) throw new ApiError('NOT_FOUND', 'this title has no ad breaks');
+  const body: AdTitleResponse = { contentId, floorMicroAlgosPerSecond: s.floorMicroAlgosPerSecond, targeting: s.targeting, ...(s.breaks ? { breaks: s.breaks } : { every: s.every }) };
+  return { status: 200, body };
 }
 
 /** GET /streaming/ads/admin/auctions?contentId=…&limit=… (admin token): the newest auctions, for audit. */

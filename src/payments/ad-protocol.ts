@@ -18,6 +18,8 @@ export const AD_PATHS = {
   creatives: '/streaming/ads/creatives',
   bids: '/streaming/ads/bids',
   withdrawBid: '/streaming/ads/bids/withdraw',
+  /** GET, public: a title's ad metadata for agents (breaks, floor, targeting): what OpenRTB puts in a bid request. */
+  title: '/streaming/ads/title',
   /** GET, public: the HLS Interstitials asset list of one break (runs the auction once per session and break). */
   assetList: '/streaming/ads/asset-list',
   /** POST, signed by the viewer's session key: cumulative ad seconds watched in one break. */
@@ -73,6 +75,14 @@ export interface BidRequest {
  */
 export interface AssetListResponse {
   ASSETS: Array<{ URI: string; DURATION: number; 'X-SIPPAR-AUCTION': string; 'X-SIPPAR-ADVERTISER': string }>;
+}
+
+export interface AdTitleResponse {
+  contentId: string;
+  breaks?: Array<{ atSeconds: number; maxSeconds: number }>;
+  every?: { seconds: number; maxSeconds: number; count: number };
+  floorMicroAlgosPerSecond: number;
+  targeting: { categories: string[]; tags: string[]; language?: string; rating?: string };
 }
 
 export interface AdTickRequest {
