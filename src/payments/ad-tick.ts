@@ -3,7 +3,8 @@
  * canonical form as the billing tick (tick.ts), under its own domain separator so that neither can pass
  * for the other. One copy for the player and the server. Browser-safe.
  */
-import { SESSION_ID_PATTERN, domainSeparator, isUint } from './tick.js';
+import type { AdTickRequest } from './ad-protocol.js';
+import { SESSION_ID_PATTERN, domainSeparator, isUint, toHex } from './tick.js';
 
 export interface AdTick {
   sessionId: string;
@@ -56,4 +57,9 @@ export function adTickSigningBytes(tick: AdTick): Uint8Array {
   out.set(AD_TICK_DOMAIN_SEPARATOR, 0);
   out.set(text, AD_TICK_DOMAIN_SEPARATOR.length);
   return out;
+}
+
+/** The body of POST /streaming/ads/tick: `sign` is the session key's (as for billing ticks). */
+export async function signedAdTickRequest(sign: (bytes: Uint8Array) => Promise<ArrayBuffer | Uint8Array>, tick: AdTick): Promise<AdTickRequest> {
+  return { tick, signature: toHex(await sign(adTickSigningBytes(tick))) };
 }

@@ -1,8 +1,7 @@
 /** A server with ad breaks in its catalog, funded agents with standing bids, and viewers' sessions. */
 import type Database from 'better-sqlite3';
 import { AD_PATHS, type BidRequest } from '../../../../src/payments/ad-protocol.js';
-import { adTickSigningBytes, type AdTick } from '../../../../src/payments/ad-tick.js';
-import { toHex } from '../../../../src/payments/tick.js';
+import { signedAdTickRequest, type AdTick } from '../../../../src/payments/ad-tick.js';
 import { agentClient, makeAgentKey, type AgentClient } from '../../../../server/ads/agent-client.js';
 import { MemoryAdCatalog } from '../../../../server/ads/ad-settings.js';
 import { credit, makeViewer, startHarness, startSession, type Harness, type Viewer } from '../harness.js';
@@ -74,8 +73,8 @@ export async function startAdsHarness(): Promise<AdsHarness> {
       return { status: res.status, body: await res.json() };
     },
     async adTick(viewer, tick) {
-      const signature = toHex(await viewer.sign(adTickSigningBytes(tick)));
-      const res = await fetch(h.url + AD_PATHS.adTick, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tick, signature }) });
+      const body = await signedAdTickRequest(viewer.sign, tick);
+      const res = await fetch(h.url + AD_PATHS.adTick, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: await res.json() };
     },
     snapshot() {
