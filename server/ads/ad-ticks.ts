@@ -46,6 +46,8 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
   }
   const tickHash = createHash('sha256').update(bytes).digest();
   const now = c.o.now();
+  // As for billing ticks: a key whose delegation expired speaks for no one (the hold goes back at expiry).
+  if (session.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired');
 
   return c.store.tx((): Answer => {
     const h = c.store.hold(t.auctionId);

@@ -103,6 +103,7 @@ CREATE TABLE IF NOT EXISTS holds (
   closed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS holds_open ON holds(closed, expires_at);
+CREATE INDEX IF NOT EXISTS holds_session ON holds(session_id, closed);
 CREATE TABLE IF NOT EXISTS bid_spend (
   bid_id TEXT NOT NULL,
   day INTEGER NOT NULL,

@@ -196,6 +196,9 @@ export class AdsStore {
     const r = row<Record<string, number | string>>(this.db.prepare('SELECT * FROM holds WHERE auction_id = ?').get(auctionId));
     return r && holdOf(r);
   }
+  openHoldsOfSession(sessionId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM holds WHERE session_id = ? AND closed = 0').get(sessionId) as { n: number }).n;
+  }
   expiredHolds(now: number, limit = 100): string[] {
     return (this.db.prepare('SELECT auction_id FROM holds WHERE closed = 0 AND expires_at <= ? LIMIT ?').raw().all(now, limit) as [string][]).map((r) => r[0]);
   }

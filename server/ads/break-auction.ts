@@ -16,6 +16,12 @@ import { newId } from './agent-ops.js';
 import { runAuction, type BidState } from './auction.js';
 
 const NO_STORE = { 'cache-control': 'no-store' };
+/**
+ * Unsettled breaks one session may hold at once. An honest player settles a break when its ad ends (or the
+ * hold expires after a crash), so it never needs more than a couple; without a bound, one session of a
+ * title with a hundred breaks could lock a hundred holds of the agents' money by fetching every asset list.
+ */
+export const MAX_OPEN_HOLDS_PER_SESSION = 3;
 
 /** Gives back every expired hold (a few per call: the sweep rides on the traffic). */
 export function sweepExpiredHolds(c: AdsContext, now: number): void {
@@ -47,6 +53,8 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
     sweepExpiredHolds(c, now);
     const stored = c.store.auctionAnswer(sessionId, contentId, breakIndex);
     if (stored) return { status: 200, body: JSON.parse(stored) as unknown, headers: NO_STORE };
+    // Not recorded: once the session settles a break, this one can still be auctioned.
+    if (c.store.openHoldsOfSession(sessionId) >= MAX_OPEN_HOLDS_PER_SESSION) return { status: 200, body: { ASSETS: [] }, headers: NO_STORE };
     const day = dayOf(now);
     const bids = c.bids.all();
     const balances = c.store.balances();

@@ -99,6 +99,7 @@ CREATE TABLE holds (
   closed BOOLEAN NOT NULL DEFAULT false
 );
 CREATE INDEX holds_open ON holds(closed, expires_at);
+CREATE INDEX holds_session ON holds(session_id, closed);
 CREATE TABLE bid_spend (
   bid_id TEXT NOT NULL,
   day INTEGER NOT NULL,

@@ -95,6 +95,32 @@ describe('ad breaks', () => {
     for (const m of moneyPerAgent(h.db)) expect(m.credited).toBe(m.balance + m.held + m.charged);
   });
 
+  it('holds at most three unsettled breaks per session; a settled one makes room again', async () => {
+    h.catalog.set('film-many', { every: { seconds: 60, maxSeconds: 30, count: 10 }, floorMicroAlgosPerSecond: 10 });
+    const { viewer, sessionId } = await h.viewerSession('film-many');
+    const ids: string[] = [];
+    for (let k = 0; k < 3; k++) ids.push((await h.assetList(sessionId, k, 'film-many')).body.ASSETS[0]['X-SIPPAR-AUCTION']);
+    const before = h.snapshot();
+    expect((await h.assetList(sessionId, 3, 'film-many')).body).toEqual({ ASSETS: [] });
+    expect(h.snapshot()).toBe(before);
+    const settled = await h.adTick(viewer, { sessionId, auctionId: ids[0]!, seq: 1, adSeconds: 0, clientTime: 0, final: true });
+    expect(settled.body.closed).toBe(true);
+    expect((await h.assetList(sessionId, 3, 'film-many')).body.ASSETS).toHaveLength(1);
+  });
+
+  it('refuses ad ticks of a session whose delegation expired', async () => {
+    const { viewer, sessionId } = await h.viewerSession();
+    const auctionId = (await h.assetList(sessionId)).body.ASSETS[0]['X-SIPPAR-AUCTION'];
+    const now = h.clock.now;
+    h.clock.now = now + 2 * 3600_000;
+    try {
+      const late = await h.adTick(viewer, { sessionId, auctionId, seq: 1, adSeconds: 5, clientTime: 0 });
+      expect(late.body.error.code).toBe('SESSION_EXPIRED');
+    } finally {
+      h.clock.now = now;
+    }
+  });
+
   it('answers an empty break when no bid is eligible, and refuses unknown breaks and other titles’ sessions', async () => {
     for (const a of [high, low]) await a.client.request('POST', AD_PATHS.withdrawBid, { bidId: a.bidId });
     const { sessionId } = await h.viewerSession();

@@ -19,8 +19,8 @@ export interface AdsHarness extends Harness {
   db: Database.Database;
   catalog: MemoryAdCatalog;
   agent(name: string, opts?: { kind?: 'ed25519' | 'p256'; fund?: number; price?: number; creativeSeconds?: number; bid?: Partial<BidRequest> }): Promise<Agent>;
-  viewerSession(): Promise<{ viewer: Viewer; sessionId: string }>;
-  assetList(sessionId: string, breakIndex?: number): Promise<{ status: number; body: any }>;
+  viewerSession(contentId?: string): Promise<{ viewer: Viewer; sessionId: string }>;
+  assetList(sessionId: string, breakIndex?: number, contentId?: string): Promise<{ status: number; body: any }>;
   adTick(viewer: Viewer, tick: AdTick): Promise<{ status: number; body: any }>;
   /** Every row that holds money or a decision (not nonces or stored answers). */
   snapshot(): string;
@@ -62,14 +62,14 @@ export async function startAdsHarness(): Promise<AdsHarness> {
       }
       return a;
     },
-    async viewerSession() {
+    async viewerSession(contentId = 'film-1') {
       const viewer = await makeViewer();
       await credit(h, viewer, 1_000_000);
-      const s = await startSession(h, viewer, 100, 'film-1');
+      const s = await startSession(h, viewer, 100, contentId);
       return { viewer, sessionId: s.sessionId };
     },
-    async assetList(sessionId, breakIndex = 0) {
-      const res = await fetch(`${h.url}${AD_PATHS.assetList}?contentId=film-1&break=${breakIndex}&sessionId=${sessionId}&_HLS_primary_id=x&_HLS_start_offset=0`);
+    async assetList(sessionId, breakIndex = 0, contentId = 'film-1') {
+      const res = await fetch(`${h.url}${AD_PATHS.assetList}?contentId=${contentId}&break=${breakIndex}&sessionId=${sessionId}&_HLS_primary_id=x&_HLS_start_offset=0`);
       return { status: res.status, body: await res.json() };
     },
     async adTick(viewer, tick) {
