@@ -47,12 +47,12 @@ export async function agentReport(c: AdsContext, req: AgentRequest): Promise<Ans
        FROM holds WHERE agent_id = ? GROUP BY content_id ORDER BY content_id`,
     )
     .all(a.agentId) as Array<{ contentId: string; wins: number }>;
-  // Losses: auctions where one of the agent's bids took part (no ineligibility) and another agent won.
+  // Losses: auctions where one of the agent's bids took part (auditOf's `took`) and another agent won.
   const losses = new Map(
     db
       .prepare(
         `SELECT content_id, COUNT(*) FROM auctions WHERE winner_agent_id IS NOT ? AND EXISTS (
-           SELECT 1 FROM json_each(auctions.entries) e WHERE json_extract(e.value, '$.agentId') = ? AND json_extract(e.value, '$.ineligible') IS NULL)
+           SELECT 1 FROM json_each(auctions.entries, '$.took') e JOIN bids b ON b.id = json_extract(e.value, '$[0]') WHERE b.agent_id = ?)
          GROUP BY content_id`,
       )
       .raw()

@@ -125,3 +125,24 @@ export function runAuction(input: AuctionInput): AuctionResult {
   const holdSeconds = holdSecondsOf(first, input.breakMaxSeconds);
   return { entries, winner: { bid: first, clearingMicroAlgosPerSecond: clearing, holdSeconds, holdMicroAlgos: clearing * holdSeconds } };
 }
+
+/**
+ * What an auction's record keeps (auctions.entries): every bid that took part with its price, best first,
+ * and how many were out for each reason. Compact on purpose: a thousand standing bids would otherwise
+ * write some 80 KB per break.
+ */
+export interface AuctionAudit {
+  took: Array<[bidId: string, microAlgosPerSecond: number]>;
+  out: Partial<Record<Ineligible, number>>;
+}
+
+export function auditOf(r: AuctionResult): AuctionAudit {
+  const took: AuctionAudit['took'] = [];
+  const out: AuctionAudit['out'] = {};
+  for (const e of r.entries) {
+    if (e.ineligible) out[e.ineligible] = (out[e.ineligible] ?? 0) + 1;
+    else took.push([e.bidId, e.microAlgosPerSecond]);
+  }
+  took.sort((a, b) => b[1] - a[1]);
+  return { took, out };
+}

@@ -13,7 +13,7 @@ import { expireHold, type HoldState } from './ad-charge-rules.js';
 import { resolveBreak } from './ad-settings.js';
 import { dayOf, type AdsContext } from './ads-context.js';
 import { newId } from './agent-ops.js';
-import { runAuction, type BidState } from './auction.js';
+import { auditOf, runAuction, type BidState } from './auction.js';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 /**
@@ -87,7 +87,7 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
         closed: false,
       };
       c.store.recordAuction({
-        id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: result.entries, servedAt: now,
+        id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: auditOf(result), servedAt: now,
         winner: { bidId: w.bid.bidId, agentId: w.bid.agentId, creativeId: creative.id, clearing: w.clearingMicroAlgosPerSecond, holdSeconds: w.holdSeconds },
         answer: JSON.stringify((body = { ASSETS: [{ URI: creative.uri, DURATION: creative.durationSeconds, 'X-SIPPAR-AUCTION': id, 'X-SIPPAR-ADVERTISER': advertiser }] })),
       });
@@ -96,7 +96,7 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
         throw new Error('hold refused after an auction that saw the balance');
       }
     } else {
-      c.store.recordAuction({ id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: result.entries, servedAt: now, answer: JSON.stringify(body) });
+      c.store.recordAuction({ id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: auditOf(result), servedAt: now, answer: JSON.stringify(body) });
     }
     return { status: 200, body, headers: NO_STORE };
   });

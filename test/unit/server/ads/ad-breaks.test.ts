@@ -41,7 +41,7 @@ describe('ad breaks', () => {
     const audit = await fetch(`${h.url}${AD_PATHS.adminAuctions}?contentId=film-1`, { headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => r.json());
     const rec = audit.auctions.find((x: { auctionId: string }) => x.auctionId === asset['X-SIPPAR-AUCTION']);
     expect(rec).toMatchObject({ winnerAgentId: high.agentId, clearingMicroAlgosPerSecond: 300, holdSeconds: 30, floorMicroAlgosPerSecond: 100 });
-    expect(rec.entries.map((e: { ineligible?: string }) => e.ineligible ?? 'in')).toEqual(expect.arrayContaining(['in', 'in', 'targeting']));
+    expect(rec.entries).toEqual({ took: [[high.bidId, 500], [low.bidId, 300]], out: { targeting: 1 } });
 
     // Ad ticks: 5 s signed after 5 s; 20 s signed after 8 s (time-bounded to 8); final 40 s after 20 s (creative: 15).
     const auctionId = asset['X-SIPPAR-AUCTION'];

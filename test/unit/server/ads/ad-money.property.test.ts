@@ -116,6 +116,8 @@ describe('ads money across agents, holds and charges', () => {
             });
           }
           for (const m of moneyPerAgent(store.db)) expect(m.credited).toBe(m.balance + m.held + m.charged);
+          // The store's in-memory view of balances (what auctions read) agrees with the table.
+          expect(new Map(store.balances())).toEqual(new Map(store.db.prepare('SELECT id, balance FROM agents').raw().all() as [string, number][]));
           const bad = store.db.prepare('SELECT COUNT(*) AS n FROM ad_charges WHERE creator + platform + viewer_share != micro_algos OR micro_algos < 0').get() as { n: number };
           expect(bad.n).toBe(0);
         }
