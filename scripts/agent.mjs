@@ -72,6 +72,10 @@ const must = (r, what) => {
 const reg = await agent.register(v.name);
 if (reg.status !== 201 && reg.body?.error?.code !== 'AD_KEY_EXISTS') must(reg, 'register');
 if (v.fund) must(await agent.request('POST', '/streaming/ads/dev/credit', { microAlgos: int('fund') }), 'fund');
+// A restart replaces the last run's bids: two standing bids would each spend a daily budget.
+for (const old of must(await agent.request('GET', '/streaming/ads/agent'), 'report').bids) {
+  must(await agent.request('POST', '/streaming/ads/bids/withdraw', { bidId: old.bidId }), 'withdraw');
+}
 
 // Targets: titles whose metadata matches the interests and whose floor the value clears.
 const targets = [];
