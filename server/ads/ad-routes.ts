@@ -9,6 +9,7 @@ import { AD_PATHS } from '../../src/payments/ad-protocol.js';
 import type { AppContext } from '../handlers/context.js';
 import { ApiError } from '../errors.js';
 import { readBody } from '../http-io.js';
+import type { Answer } from '../handlers/ticks.js';
 import type { Route } from '../routes.js';
 import { adTick } from './ad-ticks.js';
 import type { AdsContext } from './ads-context.js';
@@ -37,12 +38,12 @@ async function agentRequest(c: AppContext, req: IncomingMessage, path: string): 
 }
 
 /** A signed agent route: the exact path is what the signature covers; a query string is refused. */
-const signed = (method: 'GET' | 'POST', path: string, run: (a: AdsContext, r: AgentRequest) => Promise<unknown>): Route => ({
+const signed = (method: 'GET' | 'POST', path: string, run: (a: AdsContext, r: AgentRequest) => Promise<Answer>): Route => ({
   method,
   json: false,
   run: async (c, _b, q, req) => {
     if ([...q.keys()].length > 0) throw new ApiError('BAD_REQUEST', 'agent requests carry no query string');
-    return run(adsOf(c), await agentRequest(c, req, path)) as never;
+    return run(adsOf(c), await agentRequest(c, req, path));
   },
 });
 

@@ -12,6 +12,7 @@ import type { AdsContext } from './ads-context.js';
 import { MAX_BUDGET } from './agent-ops.js';
 import { authenticateAgent, idempotent, jsonBody, type AgentRequest } from './agent-requests.js';
 import { IDEMPOTENCY_KEY_PATTERN, contentDigest } from './agent-signature.js';
+import { sweepExpiredHolds } from './break-auction.js';
 
 function requireAdmin(c: AdsContext, req: IncomingMessage): void {
   if (c.o.adminToken === undefined) throw new ApiError('DEV_ONLY', 'admin endpoints need --admin-token');
@@ -36,6 +37,8 @@ export function adminCredit(c: AdsContext, req: AgentRequest & { raw: IncomingMe
 /** GET /streaming/ads/agent (signed): balance, holds, bids, creatives, and per title wins, losses, seconds, spend. */
 export async function agentReport(c: AdsContext, req: AgentRequest): Promise<Answer> {
   const a = await authenticateAgent(c, req);
+  // What expired is given back before it is reported as held.
+  c.store.tx(() => sweepExpiredHolds(c, c.o.now()));
   const db = c.store.db;
   const agent = c.store.agent(a.agentId)!;
   const credited = (db.prepare('SELECT COALESCE(SUM(micro_algos), 0) AS s FROM agent_credits WHERE agent_id = ?').get(a.agentId) as { s: number }).s;
