@@ -47,11 +47,11 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
       const rateMicroAlgos = body.rateMicroAlgos as number;
       const balance = await openSession(
         store,
-        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000 },
+        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000, freeSeconds: 0, splits: null },
         ADDRESS,
       );
       return json(200, {
-        sessionId, principal: PRINCIPAL, algorandAddress: ADDRESS, contentId: body.contentId, rateMicroAlgos, balanceMicroAlgos: balance, startedAt: now,
+        sessionId, principal: PRINCIPAL, algorandAddress: ADDRESS, contentId: body.contentId, rateMicroAlgos, balanceMicroAlgos: balance, startedAt: now, previewSeconds: 0, freeSeconds: 0,
         limits: { maxPlaybackRate: LIMITS.maxPlaybackRate, slackSeconds: LIMITS.slackSeconds, maxBodyBytes: 16384, maxClockSkewMs: 300_000, maxRateMicroAlgos: 1_000_000, expiresAt: now + 8 * 3600_000 },
       });
     }

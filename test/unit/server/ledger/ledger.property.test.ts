@@ -19,7 +19,7 @@ type Result = { status: number; body: TickResponse } | { refused: string };
 async function open(l: LedgerStorage, rate: number, credited: number, ids: string[]) {
   await l.credit(P, 'ADDR', credited, 0);
   for (const id of ids) {
-    await openSession(l, { id, principal: P, contentId: 'c', rate, sessionKey: new Uint8Array([1]), startHash: enc.encode(id), startedAt: 0, expiresAt: 1e15 }, 'ADDR');
+    await openSession(l, { id, principal: P, contentId: 'c', rate, sessionKey: new Uint8Array([1]), startHash: enc.encode(id), startedAt: 0, expiresAt: 1e15, freeSeconds: 0, splits: null }, 'ADDR');
   }
 }
 
