@@ -4,18 +4,7 @@
 // write while the page goes away. Protocol v3: the free preview is the server's, per viewer and title — used
 // once before sign-in, it is never granted again, however many times the page reloads (the ledger shows it).
 import { test, expect } from '@playwright/test';
-import { credit, expectNoDoubleTicks, ledgerRows, payState, playPaid, paidVideo, sessionBilled, signIn, useDemo, viewerSessions } from './support/demo-journey.js';
-
-/** demo/catalog.json: demo-paid's preview and rate. */
-const PREVIEW = 5;
-const RATE = 1_000;
-/** Seconds of media played on this page load (the whole of it: the preview was used before the first reload). */
-const playedNow = (page: import('@playwright/test').Page) =>
-  paidVideo(page).evaluate((v: HTMLVideoElement) => {
-    let sum = 0;
-    for (let i = 0; i < v.played.length; i++) sum += v.played.end(i) - v.played.start(i);
-    return Math.round(sum * 10) / 10;
-  });
+import { DEMO_PREVIEW as PREVIEW, DEMO_RATE as RATE, allPlayed as playedNow, credit, expectNoDoubleTicks, ledgerRows, payState, playPaid, sessionBilled, signIn, useDemo, viewerSessions } from './support/demo-journey.js';
 
 useDemo();
 
