@@ -37,16 +37,16 @@ export class PriceSource implements ReactiveController {
   hostUpdate(): void {
     const c = this.config();
     const s = this.services();
-    const service = s.catalog ?? (s.api ? undefined : createApiClient({ baseUrl: c.api }));
-    const key = c.catalogLookup && service && c.api && c.contentId ? `${c.api}|${c.contentId}` : '';
+    const asked = !!s.catalog || !s.api;
+    const key = c.catalogLookup && asked && c.api && c.contentId ? `${c.api}|${c.contentId}` : '';
     if (key === this.key) return;
     this.cancel();
     this.key = key;
-    if (!key || !service) {
+    if (!key) {
       this.set({ status: 'off' });
       return;
     }
-    this.fetch(service, c.contentId, key);
+    this.fetch(s.catalog ?? createApiClient({ baseUrl: c.api }), c.contentId, key);
   }
 
   hostConnected(): void {
