@@ -224,9 +224,8 @@ export class SipparPlayer extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('rate') && isPaid(this.rate)) this.loadCommerce();
-    // No rate, but a payment API and a title: the platform's catalog prices it (protocol v3).
-    else if (!this.commerceLoading && this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id')) this.loadCommerce();
+    // A price, or none but a payment API and a title: then the platform's catalog prices it (protocol v3).
+    if ((changed.has('rate') && isPaid(this.rate)) || (!this.commerceLoading && this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id'))) this.loadCommerce();
   }
 
   /** Also waits for the paid-video chunk when `rate` asks for it, so `meter`, `identity` and `payments` exist after it. */
