@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm start: the whole local demo from one command, one URL to open.
 //   streams (if missing) → dist (if missing) → local IdP build (if missing)
-//   → payment API in development mode on data/demo.sqlite
+//   → payment API in development mode on data/demo.sqlite, selling demo/catalog.json's titles
 //   → identity provider on its own port (cross-origin, as real II is)
 //   → demo page, which also forwards /streaming/* to the API so the player's default `api`
 //     (the page's origin) works and the page's CSP can stay connect-src 'self'.
@@ -93,7 +93,10 @@ async function startApi({ port, host, dbPath, origins, quiet }) {
   const { tsImport } = await import('tsx/esm/api');
   const { startServer } = await tsImport(pathToFileURL(at('server/app.ts')).href, import.meta.url);
   // dev: trusts the local IdP's Ed25519 root keys and opens POST /streaming/dev/credit.
-  return startServer({ port, host, db: dbPath, dev: true, origins, quiet });
+  // catalog: what the demo sells, at what price and preview (demo/catalog.json, protocol v3).
+  const server = await startServer({ port, host, db: dbPath, dev: true, origins, quiet, catalog: at('demo', 'catalog.json') });
+  await server.catalogReady;
+  return server;
 }
 
 /**

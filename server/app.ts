@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { DEV_DEFAULT_ORIGINS, resolveOptions, type ResolvedOptions, type ServerOptions } from './config.js';
 import { ApiError } from './errors.js';
+import { loadCatalog, titleRules } from './catalog/catalog-file.js';
 import { createContext } from './handlers/context.js';
 import { isTextAnswer } from './audit.js';
 import { clientErrorAnswer, readBody, send, sendText } from './http-io.js';
@@ -30,6 +31,8 @@ export interface RunningServer {
   /** The store behind the API (SqliteLedgerStorage unless one was passed in; its `db` is open for tests). */
   ledger: LedgerStorage;
   options: ResolvedOptions;
+  /** Resolves once the catalog given in the options is stored. */
+  catalogReady: Promise<void>;
   /** Canister-signature checks queued and running on the workers, and answers cached. */
   blsStats(): { queued: number; running: number; cached: number };
   close(): Promise<void>;
@@ -51,7 +54,13 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     close: async () => pool?.close(),
   };
   let listenUrl = `http://${o.host}:${o.port}`;
-  const ctx = createContext(o, ledger, bls, () => listenUrl);
+  // The catalog is checked here, before anything listens (a bad title throws CatalogError), then stored.
+  const titles = o.catalog === undefined ? [] : loadCatalog(o.catalog, titleRules(o));
+  const catalogReady = (async () => {
+    for (const t of titles) await ledger.putTitle(t, o.now());
+  })();
+  catalogReady.catch(() => {}); // reported by the first request that awaits it
+  const ctx = createContext(o, ledger, bls, () => listenUrl, catalogReady);
   const ads = createAds(o, ledger);
   attachAds(ctx, ads.context);
   const perClient = new RateLimiter(o.rateLimits.perClient, o.now, 'client');
@@ -96,10 +105,10 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
         res.setHeader('vary', 'Origin');
         res.setHeader('access-control-expose-headers', 'payment-required, retry-after');
       }
-      const match = matchRoute(req.url);
+      const match = matchRoute(req.url, req.method);
       if (req.method === 'OPTIONS' && match) {
         res.writeHead(204, {
-          'access-control-allow-methods': `${match.route.method}, OPTIONS`,
+          'access-control-allow-methods': `${match.methods.join(', ')}, OPTIONS`,
           'access-control-allow-headers': 'content-type, authorization',
           'access-control-max-age': '600',
         });
@@ -108,7 +117,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
       }
       if (!match) throw new ApiError('NOT_FOUND', 'no such path (paths match exactly, as sent)');
       const { route, query } = match;
-      if (req.method !== route.method) throw new ApiError('METHOD_NOT_ALLOWED', `${match.path} takes ${route.method}`);
+      if (req.method !== route.method) throw new ApiError('METHOD_NOT_ALLOWED', `${match.path} takes ${match.methods.join(' or ')}`);
       let body: unknown;
       if (route.json) {
         const raw = await readBody(req, o.maxBodyBytes, o.maxDrainBytes);
@@ -123,7 +132,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
           throw new ApiError('BAD_JSON', 'body is not JSON');
         }
       }
-      const out = await route.run(ctx, body, query, req);
+      const out = await route.run(ctx, body, query, req, match.id);
       if (isTextAnswer(out)) sendText(res, out);
       else send(res, out.status, out.body, out.headers);
     } catch (e) {
@@ -134,6 +143,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   return {
     handle,
     ledger,
+    catalogReady,
     options: o,
     bls,
     ads,
@@ -164,6 +174,7 @@ export function startServer(options: ServerOptions = {}, storage?: LedgerStorage
         url,
         port,
         ledger: app.ledger,
+        catalogReady: app.catalogReady,
         options: app.options,
         blsStats: () => app.bls.stats(),
         close: () =>

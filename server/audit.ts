@@ -48,7 +48,8 @@ export function parseAuditQuery(url: URL): AuditQuery {
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 function field(v: unknown): string {
-  const s = String(v);
+  // A settlement's splits (v3) go in one field as JSON.
+  const s = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -61,7 +62,7 @@ const TICK_COLUMNS = [
   'receivedAt', 'tickHash', 'signature', 'sessionKey',
 ] as const;
 const SETTLEMENT_COLUMNS = [
-  'id', 'sessionId', 'contentId', 'principal', 'seq', 'seconds', 'microAlgos', 'totalSeconds', 'totalMicroAlgos', 'platformFee', 'createdAt',
+  'id', 'sessionId', 'contentId', 'principal', 'seq', 'seconds', 'microAlgos', 'totalSeconds', 'totalMicroAlgos', 'platformFee', 'createdAt', 'splits',
 ] as const;
 
 type AuditRoute = { method: 'GET'; json: false; run: (body: unknown, url: URL, req: IncomingMessage) => Promise<{ status: number; body: unknown } | TextAnswer> };

@@ -55,6 +55,12 @@ export interface ServerOptions {
   bls?: { workers?: number; maxQueue?: number };
   /** A body over the limit is read and dropped up to this many bytes before the 413 (then the socket closes). */
   maxDrainBytes?: number;
+  /**
+   * v3: the price catalog loaded at start, a JSON file path (`--catalog`, SIPPAR_CATALOG) or its contents
+   * `{ titles: [...] }`. Its titles are stored in the ledger (replacing titles of the same content id); titles
+   * added through the admin API stay. Without a catalog, nothing is sold until the admin API adds titles.
+   */
+  catalog?: string | { titles: unknown[] };
   /** Where log lines go (default process.stdout). */
   log?: (line: string) => void;
   /** Ad breaks and agents' bids (docs/ADS.md): the titles' ad settings and where the ads tables live. */
@@ -67,9 +73,9 @@ export interface RateLimit {
   burst: number;
 }
 
-type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'ads';
+type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'catalog' | 'ads';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> &
-  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'ads'> & {
+  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'catalog' | 'ads'> & {
     log: (line: string) => void;
     rateLimits: { perClient: RateLimit | false; perViewer: RateLimit | false };
     bls: { workers: number; maxQueue: number };
@@ -110,6 +116,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     adminToken: o.adminToken,
     publicUrls: o.publicUrls,
     payTo: o.payTo,
+    catalog: o.catalog,
     algorandNetwork: o.algorandNetwork ?? ALGORAND_MAINNET_CAIP2,
     topUpSeconds: o.topUpSeconds ?? 600,
     rateLimits: {

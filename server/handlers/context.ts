@@ -24,11 +24,13 @@ export interface AppContext {
   acceptsApi(api: string): boolean;
   /** This API's own base URL (for x402 resource URLs): the first public URL, else the listen URL. */
   baseUrl(): string;
+  /** Resolves once the catalog given at start is stored (catalog handlers and starts wait for it). */
+  catalogReady: Promise<void>;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: BlsPool | undefined, listenUrl: () => string): AppContext {
+export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: BlsPool | undefined, listenUrl: () => string, catalogReady: Promise<void>): AppContext {
   const configured = o.publicUrls?.map(apiIdentity);
   return {
     o,
@@ -43,5 +45,6 @@ export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: Bl
       return o.dev && LOOPBACK.has(new URL(api).hostname);
     },
     baseUrl: () => configured?.[0] ?? apiIdentity(listenUrl()),
+    catalogReady,
   };
 }

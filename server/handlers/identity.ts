@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { API_PATHS, type SessionStartResponse, type ViewerResponse } from '../../src/payments/protocol.js';
 import { API_IDENTITY_PATTERN, CONTENT_ID_PATTERN, apiIdentity, NONCE_PATTERN, isUint, startSigningBytes, toHex, whoamiSigningBytes } from '../../src/payments/tick.js';
 import { algorandAddressOf } from '../algorand-address.js';
+import { checkStartPrice, freeSecondsAtStart } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
 import { obj } from '../http-io.js';
 import { openSession } from '../ledger/ledger-service.js';
@@ -39,6 +40,15 @@ export async function start(c: AppContext, body: unknown): Promise<SessionStartR
   // Before any signature: a start signed for another deployment is refused here, for nothing. The signature
   // covers `api` as sent; any spelling of this API's identity is accepted (apiIdentity normalises it).
   if (!c.acceptsApi(identityOf(api))) throw new ApiError('WRONG_API', `this start was signed for ${api}, not for this payment API`);
+  // The catalog's price, also before any signature: a start for an unknown title or another rate costs nothing.
+  await c.catalogReady;
+  const priced = checkStartPrice(await ledger.title(contentId), contentId, rateMicroAlgos);
+  if (!priced.ok) {
+    const e = new ApiError(priced.code, priced.message);
+    if (priced.price) e.price = priced.price;
+    throw e;
+  }
+  const { title } = priced;
   const message = startSigningBytes({ api, contentId, rateMicroAlgos, requestTime, nonce });
   const chain = await c.checks.verifyIdentity(b, message);
   c.perViewer.take(chain.principal);
@@ -47,11 +57,16 @@ export async function start(c: AppContext, body: unknown): Promise<SessionStartR
   const algorandAddress = algorandAddressOf(chain.principal);
   const sessionId = randomBytes(16).toString('base64url');
   const startHash = createHash('sha256').update(chain.sessionKey.der).update(message).digest();
+  // What is left of this title's preview for this viewer, from their earlier sessions of it (catalog-rules.ts).
+  const freeSeconds = freeSecondsAtStart(title.previewSeconds, await ledger.previewUse(chain.principal, contentId));
   let balanceMicroAlgos: number;
   try {
     balanceMicroAlgos = await openSession(
       ledger,
-      { id: sessionId, principal: chain.principal, contentId, rate: rateMicroAlgos, sessionKey: chain.sessionKey.der, startHash, startedAt: now, expiresAt: chain.expiresAt },
+      {
+        id: sessionId, principal: chain.principal, contentId, rate: rateMicroAlgos, sessionKey: chain.sessionKey.der, startHash, startedAt: now,
+        expiresAt: chain.expiresAt, freeSeconds, splits: title.splits,
+      },
       algorandAddress,
     );
   } catch (e) {
@@ -69,6 +84,8 @@ export async function start(c: AppContext, body: unknown): Promise<SessionStartR
     rateMicroAlgos,
     balanceMicroAlgos,
     startedAt: now,
+    previewSeconds: title.previewSeconds,
+    freeSeconds,
     limits: {
       maxPlaybackRate: o.maxPlaybackRate,
       slackSeconds: o.slackSeconds,

@@ -75,7 +75,7 @@ export function tickAnswer(out: TickOutcome, signedSeconds: number): { status: n
 /** Opens a session when the viewer's balance pays its first second; answers that balance. */
 export async function openSession(storage: LedgerStorage, s: NewSession, algorandAddress: string): Promise<number> {
   const balance = await storage.ensureViewer(s.principal, algorandAddress, s.startedAt);
-  const ok = decideStart(balance, s.rate);
+  const ok = decideStart(balance, s.rate, s.freeSeconds);
   if (!ok.ok) throw new ApiError(ok.code, ok.message);
   await storage.createSession(s);
   return balance;

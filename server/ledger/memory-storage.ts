@@ -4,6 +4,7 @@
  * The `…Now` methods are the synchronous core, for fakes that answer synchronously.
  */
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
@@ -41,6 +42,7 @@ export class MemoryLedgerStorage implements LedgerStorage {
   readonly credits: Array<{ principal: string; microAlgos: number }> = [];
   readonly earnings = new Map<string, { settled: number; fee: number }>();
   private readonly startHashes = new Set<string>();
+  readonly catalog = new Map<string, CatalogTitle>();
   /** Every accepted tick and settlement in the order applied: what the audit export reads. */
   readonly auditLog: { ticks: AuditTick[]; settlements: AuditSettlement[] } = { ticks: [], settlements: [] };
   private settlementIds = 0;
@@ -66,6 +68,7 @@ export class MemoryLedgerStorage implements LedgerStorage {
     this.startHashes.add(h);
     this.sessions.set(n.id, {
       id: n.id, principal: n.principal, contentId: n.contentId, rate: n.rate, startedAt: n.startedAt, status: 'active',
+      freeSeconds: n.freeSeconds, splits: structuredClone(n.splits),
       seq: 0, claimedSeconds: 0, billedSeconds: 0, billedMicro: 0, settledSeconds: 0, settledMicro: 0,
       sessionKey: n.sessionKey.slice(), expiresAt: n.expiresAt, ticks: 0, lastActivity: n.startedAt, settlements: 0,
     });
@@ -77,7 +80,7 @@ export class MemoryLedgerStorage implements LedgerStorage {
     const { sessionKey: _k, expiresAt: _e, ticks: _t, lastActivity: _l, settlements: _n, ...session } = s;
     const stored = this.ticks.get(`${sessionId} ${seq}`);
     return {
-      session,
+      session: { ...session, splits: session.splits && structuredClone(session.splits) },
       balance: this.viewers.get(s.principal)!.balance,
       ticks: s.ticks,
       ...(stored && { stored: { tickHash: stored.tickHash, httpStatus: stored.httpStatus, answer: structuredClone(stored.answer) } }),
@@ -100,9 +103,10 @@ export class MemoryLedgerStorage implements LedgerStorage {
     if (w.settlement) {
       settlementId = ++this.settlementIds;
       s.settlements += 1;
-      const { sessionId, contentId, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt } = w.settlement;
+      const { sessionId, contentId, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt, splits } = w.settlement;
       this.auditLog.settlements.push({
         id: settlementId, sessionId, contentId, principal: s.principal, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt,
+        splits: structuredClone(splits),
       });
       const e = this.earnings.get(w.settlement.contentId) ?? { settled: 0, fee: 0 };
       this.earnings.set(w.settlement.contentId, { settled: e.settled + w.settlement.microAlgos, fee: e.fee + w.settlement.platformFee });
@@ -176,6 +180,27 @@ export class MemoryLedgerStorage implements LedgerStorage {
   }
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     return this.auditLog.settlements.filter((st) => matches(q, st, st.createdAt)).slice(0, q.limit);
+  }
+  async putTitle(t: CatalogTitle): Promise<void> {
+    await Promise.resolve();
+    this.catalog.set(t.contentId, structuredClone(t));
+  }
+  async deleteTitle(contentId: string): Promise<boolean> {
+    await Promise.resolve();
+    return this.catalog.delete(contentId);
+  }
+  async title(contentId: string): Promise<CatalogTitle | undefined> {
+    await Promise.resolve();
+    const t = this.catalog.get(contentId);
+    return t && structuredClone(t);
+  }
+  async titles(): Promise<CatalogTitle[]> {
+    await Promise.resolve();
+    return [...this.catalog.values()].sort((a, b) => (a.contentId < b.contentId ? -1 : a.contentId > b.contentId ? 1 : 0)).map((t) => structuredClone(t));
+  }
+  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    await Promise.resolve();
+    return [...this.sessions.values()].filter((s) => s.principal === principal && s.contentId === contentId).map((s) => ({ freeSeconds: s.freeSeconds, billedSeconds: s.billedSeconds }));
   }
   async close(): Promise<void> {}
 }

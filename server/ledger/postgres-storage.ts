@@ -12,6 +12,7 @@
  */
 import pg, { type Pool, type PoolClient } from 'pg';
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './postgres-audit.js';
 import { migrate } from './postgres-migrate.js';
@@ -117,9 +118,9 @@ export class PostgresLedgerStorage implements LedgerStorage {
 
   async createSession(n: NewSession): Promise<void> {
     const { rowCount } = await this.query(
-      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) ON CONFLICT (start_hash) DO NOTHING`,
-      [n.id, n.principal, n.contentId, n.rate, Buffer.from(n.sessionKey), Buffer.from(n.startHash), n.startedAt, n.expiresAt],
+      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity, free_seconds, splits)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, $10) ON CONFLICT (start_hash) DO NOTHING`,
+      [n.id, n.principal, n.contentId, n.rate, Buffer.from(n.sessionKey), Buffer.from(n.startHash), n.startedAt, n.expiresAt, n.freeSeconds, JSON.stringify(n.splits)],
     );
     if (rowCount === 0) throw new ApiError('REPLAYED', 'this start message was already used');
   }
@@ -145,7 +146,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
       session: {
         id: r.id, principal: r.principal, contentId: r.content_id, rate: r.rate, startedAt: r.started_at, status: r.status, seq: r.seq,
         claimedSeconds: r.claimed_seconds, billedSeconds: r.billed_seconds, billedMicro: r.billed_micro,
-        settledSeconds: r.settled_seconds, settledMicro: r.settled_micro,
+        settledSeconds: r.settled_seconds, settledMicro: r.settled_micro, freeSeconds: r.free_seconds, splits: r.splits ?? null,
       },
       balance: r.balance as number,
       // The session's count of stored ticks: the bound on ticks that change nothing reads it (tick-rules.ts).
@@ -165,7 +166,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
     try {
       const { rows } = await this.query(
         `SELECT apply_tick($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) AS settlement_id`,
+                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32) AS settlement_id`,
         [
           w.sessionId, w.expectSeq, u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity,
           w.debit?.principal ?? null, w.debit?.microAlgos ?? null,
@@ -173,6 +174,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
           st?.platformFee ?? null, st?.createdAt ?? null,
           t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final === true,
           Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(w.answer), t.receivedAt,
+          st ? JSON.stringify(st.splits) : null,
         ],
       );
       return answerWithSettlementId(w.answer, (rows[0].settlement_id as number | null) ?? undefined);
@@ -225,6 +227,35 @@ export class PostgresLedgerStorage implements LedgerStorage {
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     await this.ready;
     return auditSettlements(this.pool, q);
+  }
+
+  async putTitle(t: CatalogTitle, now: number): Promise<void> {
+    await this.query(
+      `INSERT INTO catalog (content_id, entry, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (content_id) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at`,
+      [t.contentId, JSON.stringify(t), now],
+    );
+  }
+
+  async deleteTitle(contentId: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM catalog WHERE content_id = $1', [contentId])).rowCount ?? 0) === 1;
+  }
+
+  async title(contentId: string): Promise<CatalogTitle | undefined> {
+    return (await this.query('SELECT entry FROM catalog WHERE content_id = $1', [contentId])).rows[0]?.entry as CatalogTitle | undefined;
+  }
+
+  async titles(): Promise<CatalogTitle[]> {
+    // Byte order, as SQLite and the memory store sort: the database's collation may differ.
+    return (await this.query('SELECT entry FROM catalog ORDER BY content_id COLLATE "C"')).rows.map((r) => r.entry as CatalogTitle);
+  }
+
+  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    const { rows } = await this.query(
+      'SELECT free_seconds AS "freeSeconds", billed_seconds AS "billedSeconds" FROM sessions WHERE principal = $1 AND content_id = $2',
+      [principal, contentId],
+    );
+    return rows as PreviewUse[];
   }
 
   private closing?: Promise<void>;

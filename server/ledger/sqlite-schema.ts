@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   settled_seconds INTEGER NOT NULL DEFAULT 0,
   settled_micro INTEGER NOT NULL DEFAULT 0,
   ticks INTEGER NOT NULL DEFAULT 0,
-  last_activity INTEGER NOT NULL
+  last_activity INTEGER NOT NULL,
+  free_seconds INTEGER NOT NULL DEFAULT 0,
+  splits TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_content ON sessions(content_id);
 CREATE TABLE IF NOT EXISTS ticks (
@@ -63,7 +65,8 @@ CREATE TABLE IF NOT EXISTS settlements (
   total_seconds INTEGER NOT NULL,
   total_micro INTEGER NOT NULL,
   platform_fee INTEGER NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  splits TEXT
 );
 CREATE INDEX IF NOT EXISTS settlements_session ON settlements(session_id);
 CREATE TABLE IF NOT EXISTS platform_earnings (
@@ -71,7 +74,24 @@ CREATE TABLE IF NOT EXISTS platform_earnings (
   settled_micro INTEGER NOT NULL DEFAULT 0,
   fee_micro INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS catalog (
+  content_id TEXT PRIMARY KEY,
+  entry TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
 `;
+
+/**
+ * v3 columns for a database file made before them (CREATE TABLE IF NOT EXISTS leaves an old table as it
+ * is): the same columns migrations/003 adds in PostgreSQL. Runs before the statements are prepared.
+ */
+export function upgradeSchema(db: Database.Database): void {
+  const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((c) => c.name === column);
+  if (!has('sessions', 'free_seconds')) db.exec('ALTER TABLE sessions ADD COLUMN free_seconds INTEGER NOT NULL DEFAULT 0');
+  if (!has('sessions', 'splits')) db.exec('ALTER TABLE sessions ADD COLUMN splits TEXT');
+  if (!has('settlements', 'splits')) db.exec('ALTER TABLE settlements ADD COLUMN splits TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS sessions_viewer_content ON sessions(principal, content_id)');
+}
 
 /** A row of `sessions` as better-sqlite3 returns it. */
 export interface SessionRow {
@@ -91,6 +111,9 @@ export interface SessionRow {
   settled_micro: number;
   ticks: number;
   last_activity: number;
+  free_seconds: number;
+  /** JSON of Split[]; null before v3. */
+  splits: string | null;
 }
 
 const TOTALS = `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0) AS watchSeconds,
@@ -109,8 +132,8 @@ export function prepareStatements(db: Database.Database) {
     debit: p('UPDATE viewers SET balance = balance - ? WHERE principal = ? AND balance >= ?'),
     session: p('SELECT * FROM sessions WHERE id = ?'),
     insertSession: p(
-      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
-       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt)`,
+      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity, free_seconds, splits)
+       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt, @freeSeconds, @splits)`,
     ),
     startHashUsed: p('SELECT 1 FROM sessions WHERE start_hash = ?'),
     tick: p('SELECT tick_hash, http_status, answer FROM ticks WHERE session_id = ? AND seq = ?'),
@@ -124,13 +147,21 @@ export function prepareStatements(db: Database.Database) {
        status = ?, ticks = ticks + 1, last_activity = ? WHERE id = ? AND seq = ?`,
     ),
     insertSettlement: p(
-      `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at, splits)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     earn: p(
       `INSERT INTO platform_earnings (content_id, settled_micro, fee_micro) VALUES (?, ?, ?)
        ON CONFLICT(content_id) DO UPDATE SET settled_micro = settled_micro + excluded.settled_micro, fee_micro = fee_micro + excluded.fee_micro`,
     ),
+    putTitle: p(
+      `INSERT INTO catalog (content_id, entry, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(content_id) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at`,
+    ),
+    deleteTitle: p('DELETE FROM catalog WHERE content_id = ?'),
+    title: p('SELECT entry FROM catalog WHERE content_id = ?').pluck(),
+    titles: p('SELECT entry FROM catalog ORDER BY content_id').pluck(),
+    previewUse: p('SELECT free_seconds AS freeSeconds, billed_seconds AS billedSeconds FROM sessions WHERE principal = ? AND content_id = ?'),
     settlementCount: p('SELECT count(*) AS n FROM settlements WHERE session_id = ?'),
     totalsAll: p(TOTALS),
     totalsContent: p(`${TOTALS} WHERE content_id = ?`),

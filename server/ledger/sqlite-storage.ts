@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './sqlite-audit.js';
-import { SCHEMA, prepareStatements, type SessionRow } from './sqlite-schema.js';
+import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
+import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
 
@@ -32,6 +33,8 @@ function stateOf(s: SessionRow): SessionState {
     billedMicro: s.billed_micro,
     settledSeconds: s.settled_seconds,
     settledMicro: s.settled_micro,
+    freeSeconds: s.free_seconds,
+    splits: s.splits === null ? null : JSON.parse(s.splits),
   };
 }
 
@@ -51,6 +54,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    upgradeSchema(this.db);
     this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
     this.s = prepareStatements(this.db);
   }
@@ -111,7 +115,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
   createSession(n: NewSession): Promise<void> {
     return this.batch(() => {
       if (this.s.startHashUsed.get(n.startHash)) throw new ApiError('REPLAYED', 'this start message was already used');
-      this.s.insertSession.run({ ...n, sessionKey: Buffer.from(n.sessionKey), startHash: Buffer.from(n.startHash) });
+      this.s.insertSession.run({ ...n, sessionKey: Buffer.from(n.sessionKey), startHash: Buffer.from(n.startHash), splits: JSON.stringify(n.splits) });
     });
   }
 
@@ -147,7 +151,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
       let settlementId: number | undefined;
       if (w.settlement) {
         const st = w.settlement;
-        const info = this.s.insertSettlement.run(st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt);
+        const info = this.s.insertSettlement.run(st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt, JSON.stringify(st.splits));
         this.s.earn.run(st.contentId, st.microAlgos, st.platformFee);
         settlementId = Number(info.lastInsertRowid);
       }
@@ -197,6 +201,27 @@ export class SqliteLedgerStorage implements LedgerStorage {
 
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     return auditSettlements(this.db, q);
+  }
+
+  putTitle(t: CatalogTitle, now: number): Promise<void> {
+    return this.batch(() => void this.s.putTitle.run(t.contentId, JSON.stringify(t), now));
+  }
+
+  deleteTitle(contentId: string): Promise<boolean> {
+    return this.batch(() => this.s.deleteTitle.run(contentId).changes === 1);
+  }
+
+  async title(contentId: string): Promise<CatalogTitle | undefined> {
+    const entry = this.s.title.get(contentId) as string | undefined;
+    return entry === undefined ? undefined : (JSON.parse(entry) as CatalogTitle);
+  }
+
+  async titles(): Promise<CatalogTitle[]> {
+    return (this.s.titles.all() as string[]).map((e) => JSON.parse(e) as CatalogTitle);
+  }
+
+  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    return this.s.previewUse.all(principal, contentId) as PreviewUse[];
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@
  * back; the service then loads and decides again (the repeat is then answered from the stored row).
  */
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import type { CatalogTitle, PreviewUse, Split, SplitAmount } from '../catalog/catalog-rules.js';
 import type { TickContext, TickWrites } from './tick-rules.js';
 
 export interface NewSession {
@@ -26,6 +27,10 @@ export interface NewSession {
   startHash: Uint8Array;
   startedAt: number;
   expiresAt: number;
+  /** v3: free seconds of the title's preview this session got (catalog-rules.ts freeSecondsAtStart). */
+  freeSeconds: number;
+  /** v3: the title's splits at start; its settlements are shared by them (null: by the server's platform fee). */
+  splits: Split[] | null;
 }
 
 /** What the HTTP layer needs to verify a session's ticks. */
@@ -83,6 +88,8 @@ export interface AuditSettlement {
   totalSeconds: number;
   totalMicroAlgos: number;
   platformFee: number;
+  /** v3: the settlement shared by the title's splits, whole microAlgos adding up to `microAlgos` (empty before v3). */
+  splits: SplitAmount[];
   createdAt: number;
 }
 
@@ -104,5 +111,14 @@ export interface LedgerStorage {
   auditTicks(q: AuditQuery): Promise<AuditTick[]>;
   /** Settlements matching `q` (period on createdAt), ordered by id. */
   auditSettlements(q: AuditQuery): Promise<AuditSettlement[]>;
+  /** v3 catalog: adds or replaces a title (validated by catalog-rules.ts before it gets here). */
+  putTitle(t: CatalogTitle, now: number): Promise<void>;
+  /** Removes a title; answers whether it was there. Its sessions and settlements stay. */
+  deleteTitle(contentId: string): Promise<boolean>;
+  title(contentId: string): Promise<CatalogTitle | undefined>;
+  /** Every title, ordered by content id. */
+  titles(): Promise<CatalogTitle[]>;
+  /** The viewer's sessions of a title, as the preview rule reads them (catalog-rules.ts freeSecondsAtStart). */
+  previewUse(principal: string, contentId: string): Promise<PreviewUse[]>;
   close(): Promise<void>;
 }

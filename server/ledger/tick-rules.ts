@@ -13,6 +13,8 @@
  * A store that cannot apply a guard throws WriteConflict (storage.ts) and changes nothing.
  */
 import type { ApiErrorCode, SessionStatus, Settlement, Tick, TickResponse } from '../../src/payments/protocol.js';
+import { tickAmount } from '../../src/payments/tick.js';
+import { defaultSplits, platformShare, splitAmounts, type Split, type SplitAmount } from '../catalog/catalog-rules.js';
 
 /** What a store holds for one session (the money fields only; keys and analytics stay in the store). */
 export interface SessionState {
@@ -26,8 +28,16 @@ export interface SessionState {
   status: SessionStatus;
   /** Highest accepted seq (0 before the first tick). */
   seq: number;
+  /**
+   * v3: the free seconds this session got at start (what the viewer had left of the title's preview).
+   * A tick's `seconds` counts every second watched; the first `freeSeconds` of them cost nothing.
+   */
+  freeSeconds: number;
+  /** The title's revenue splits at start (null: a session from before v3, split by `platformFeeBps`). */
+  splits: Split[] | null;
   /** Seconds the viewer signed for; billed seconds may lag after a 402. */
   claimedSeconds: number;
+  /** Seconds accepted, free ones included: `billedMicro = rate × max(0, billedSeconds − freeSeconds)`. */
   billedSeconds: number;
   billedMicro: number;
   settledSeconds: number;
@@ -74,7 +84,7 @@ export interface TickLimits {
   now: number;
   maxPlaybackRate: number;
   slackSeconds: number;
-  /** The platform's share of each settlement, basis points. */
+  /** The platform's share of each settlement of a session without splits (before v3), basis points. */
   platformFeeBps: number;
   /** /session/pause: settle the billed total and mark the session paused. */
   settle: boolean;
@@ -91,7 +101,7 @@ export interface TickWrites {
   /** `balance −= microAlgos` where `balance ≥ microAlgos`; absent when nothing is charged. */
   debit?: { principal: string; microAlgos: number };
   /** A settlement record and the content's earnings, on pause. Its id is the store's to assign. */
-  settlement?: Omit<Settlement, 'id'> & { seq: number; contentId: string; platformFee: number };
+  settlement?: Omit<Settlement, 'id'> & { seq: number; contentId: string; platformFee: number; splits: SplitAmount[] };
   /** The tick row, unique on (sessionId, tick.seq), with the answer replayed to a repeat. */
   tick: VerifiedTick & { charged: number; httpStatus: 200 | 402; receivedAt: number };
   /** The answer; `settlement.id` is 0 until the store assigns it (see `answerWithSettlementId`). */
@@ -129,24 +139,29 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
     return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} was already used by a different tick`);
   }
   if (t.seq <= s.seq) return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} ≤ last accepted ${s.seq}`);
-  if (t.microAlgos !== t.seconds * s.rate) return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ seconds ${t.seconds} × rate ${s.rate}`);
+  if (t.microAlgos !== tickAmount(t.seconds, s.rate, s.freeSeconds)) {
+    return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ max(0, seconds ${t.seconds} − free ${s.freeSeconds}) × rate ${s.rate}`);
+  }
   if (t.seconds < s.claimedSeconds) return refuse('TOTALS_DECREASED', `seconds ${t.seconds} < ${s.claimedSeconds} already signed`);
   const ceiling = Math.floor(((r.now - s.startedAt) / 1000) * r.maxPlaybackRate) + r.slackSeconds;
   if (t.seconds > ceiling) {
     return refuse('RATE_EXCEEDED', `seconds ${t.seconds} > ceiling ${ceiling} (elapsed × ${r.maxPlaybackRate} + ${r.slackSeconds})`);
   }
 
-  const owedSeconds = t.seconds - s.billedSeconds;
-  // Whole seconds only: charge what the balance can pay, leave the rest owed (settled by a later tick after a top-up).
+  // Free seconds first (always accepted), then whole paid seconds: charge what the balance can pay, leave
+  // the rest owed (settled by a later tick after a top-up).
+  const freeNow = Math.max(0, Math.min(t.seconds, s.freeSeconds) - s.billedSeconds);
+  const owedSeconds = t.seconds - s.billedSeconds - freeNow;
   const paidSeconds = s.rate === 0 ? owedSeconds : Math.min(owedSeconds, Math.floor(balance / s.rate));
   const charged = paidSeconds * s.rate;
   const exhausted = paidSeconds < owedSeconds;
-  const billedSeconds = s.billedSeconds + paidSeconds;
+  const billedSeconds = s.billedSeconds + freeNow + paidSeconds;
   const billedMicro = s.billedMicro + charged;
 
   let settlement: TickWrites['settlement'];
   if (r.settle) {
     const micro = billedMicro - s.settledMicro;
+    const splits = splitAmounts(micro, s.splits ?? defaultSplits(r.platformFeeBps));
     settlement = {
       sessionId: s.id,
       seq: t.seq,
@@ -155,7 +170,8 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       microAlgos: micro,
       totalSeconds: billedSeconds,
       totalMicroAlgos: billedMicro,
-      platformFee: Math.floor((micro * r.platformFeeBps) / 10_000),
+      platformFee: platformShare(splits),
+      splits,
       createdAt: r.now,
     };
   }
@@ -205,9 +221,12 @@ export function answerWithSettlementId(answer: TickResponse, id: number | undefi
   return answer.settlement && id !== undefined ? { ...answer, settlement: { ...answer.settlement, id } } : answer;
 }
 
-/** Session start: a paid session needs a balance that pays at least one second; free content needs none. */
-export function decideStart(balance: number, rateMicroAlgos: number): { ok: true } | { ok: false; code: 'INSUFFICIENT_FUNDS'; message: string } {
-  if (rateMicroAlgos > 0 && balance < rateMicroAlgos) {
+/**
+ * Session start: a paid session needs a balance that pays at least one second, unless it starts with free
+ * seconds of the title's preview (v3: those are watched first, and a 402 comes when they run out).
+ */
+export function decideStart(balance: number, rateMicroAlgos: number, freeSeconds = 0): { ok: true } | { ok: false; code: 'INSUFFICIENT_FUNDS'; message: string } {
+  if (rateMicroAlgos > 0 && freeSeconds === 0 && balance < rateMicroAlgos) {
     return { ok: false, code: 'INSUFFICIENT_FUNDS', message: `balance ${balance} µALGO cannot pay one second at ${rateMicroAlgos} µALGO/s` };
   }
   return { ok: true };

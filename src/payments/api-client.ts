@@ -7,6 +7,7 @@
 import {
   API_PATHS,
   type AnalyticsResponse,
+  type ContentPrice,
   type ApiErrorBody,
   type ApiErrorCode,
   type DelegationChainJson,
@@ -69,6 +70,8 @@ export interface ApiClient {
   pause(req: TickRequest, call?: CallOptions): Promise<TickResponse>;
   analytics(query: { sessionId?: string; contentId?: string }, token?: string): Promise<AnalyticsResponse>;
   devCredit(req: DevCreditRequest): Promise<DevCreditResponse>;
+  /** v3: the catalog's public price of a title (404 UNKNOWN_CONTENT when it is not sold). */
+  content(contentId: string, call?: CallOptions): Promise<ContentPrice>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -132,6 +135,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return call('GET', API_PATHS.analytics + (qs ? `?${qs}` : ''), undefined, token ? { authorization: `Bearer ${token}` } : {});
     },
     devCredit: (req) => call('POST', API_PATHS.devCredit, req),
+    // The id goes as it is: the server routes on the raw path, and CONTENT_ID_PATTERN has nothing to encode.
+    content: (contentId, c) => call('GET', API_PATHS.content + contentId, undefined, {}, c?.signal),
   };
 }
 

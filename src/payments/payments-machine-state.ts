@@ -26,6 +26,8 @@ export interface MachineState {
   epoch: number;
   sessionId?: string;
   sessionRate: number;
+  /** v3: free seconds of the open session (the server's `freeSeconds`): its ticks' first seconds cost nothing. */
+  sessionFree: number;
   /** Totals of the newest signed tick: the base of the next one. */
   head: LedgerTotals;
   /** Highest seq used, standby reservations included. */
@@ -71,7 +73,7 @@ export type MachineEvent =
   | { type: 'lock'; held: boolean; steal: boolean }
   | { type: 'lock-lost' }
   | { type: 'loaded'; epoch: number; record: OutboxRecord | null }
-  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number }
+  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number; freeSeconds?: number }
   | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
   | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }
   | { type: 'ack'; epoch: number; ledger: Ledger }
@@ -101,7 +103,7 @@ export const ZERO: LedgerTotals = { seq: 0, seconds: 0, microAlgos: 0 };
 
 export function initialState(): MachineState {
   return {
-    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, head: { ...ZERO }, reserved: 0,
+    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, sessionFree: 0, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
     playing: false, wantFinal: false, unsent: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
     store: { status: 'idle', acknowledged: { ...ZERO } },

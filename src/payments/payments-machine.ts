@@ -11,6 +11,7 @@
  * record that it did; the next tick then skips it. Gaps are allowed by the server, reuse is not.
  */
 import { ZERO, type Effect, type KeepaliveWhich, type MachineEvent, type MachineState } from './payments-machine-state.js';
+import { tickAmount } from './tick.js';
 import { acknowledge, applyConfig, canSign, closeSession, fail, halt, openSession, pauseUnreachable, sameConfig, setStatus, unreachable, elsewhere } from './payments-outcomes.js';
 
 export * from './payments-machine-state.js';
@@ -108,7 +109,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.startAttempt = 0;
       s.failingSince = null;
       s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
-      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null }, fx);
+      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, freeSeconds: ev.freeSeconds ?? 0, acked: null, signed: { ...ZERO }, pending: null }, fx);
       break;
     case 'start-failed':
       s.phase = 'closed';
@@ -146,6 +147,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
   return [s, fx];
 }
 
+/** What a tick of the open session signs for `seconds` (protocol v3: its free seconds cost nothing). */
+const amount = (s: MachineState, seconds: number) => tickAmount(seconds, s.sessionRate, s.sessionFree);
+
 /** What the next effect should be, given everything known: the one place that starts work. */
 function advance(s: MachineState, fx: Effect[]): void {
   // A new configuration waits only for a settlement that can still happen.
@@ -166,9 +170,8 @@ function advance(s: MachineState, fx: Effect[]): void {
     return;
   }
   if (s.phase !== 'open') return;
-  const rate = s.sessionRate;
   const tick = (seconds: number, final: boolean) => ({
-    sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: seconds * rate, mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
+    sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: amount(s, seconds), mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
   });
   if (s.owed > 0 || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
     const final = s.wantFinal;
@@ -191,7 +194,7 @@ function advance(s: MachineState, fx: Effect[]): void {
     s.signingKind = 'standby';
     const final = tick(s.head.seconds, true);
     s.reserved = final.seq;
-    fx.push({ type: 'sign-standby', epoch: s.epoch, final, next: { ...final, seconds: s.head.seconds + 1, microAlgos: (s.head.seconds + 1) * rate } });
+    fx.push({ type: 'sign-standby', epoch: s.epoch, final, next: { ...final, seconds: s.head.seconds + 1, microAlgos: amount(s, s.head.seconds + 1) } });
   }
 }
 
@@ -211,7 +214,7 @@ function signed(s: MachineState, ev: { ok: boolean; purpose: 'tick' | 'standby' 
     return;
   }
   const seconds = s.head.seconds + s.signing;
-  s.head = { seq: s.reserved, seconds, microAlgos: seconds * s.sessionRate };
+  s.head = { seq: s.reserved, seconds, microAlgos: amount(s, seconds) };
   s.signing = 0;
   s.lastFinal = final;
   s.standbyFor = null;
@@ -237,7 +240,7 @@ function pagehide(s: MachineState, fx: Effect[]): void {
       fx.push({ type: 'send-keepalive', which: 'standby-next' });
       // The twin is now the head; the tick in flight carries the rest on top of it (cumulative).
       const seconds = s.head.seconds + 1;
-      s.head = { seq: s.head.seq + 1, seconds, microAlgos: seconds * s.sessionRate };
+      s.head = { seq: s.head.seq + 1, seconds, microAlgos: amount(s, seconds) };
       s.signing -= 1;
       s.standbyFor = null;
     }
@@ -248,7 +251,7 @@ function pagehide(s: MachineState, fx: Effect[]): void {
   const sent = (which: KeepaliveWhich, extra: number) => {
     fx.push({ type: 'send-keepalive', which });
     const seconds = s.head.seconds + extra;
-    s.head = { seq: s.reserved, seconds, microAlgos: seconds * s.sessionRate };
+    s.head = { seq: s.reserved, seconds, microAlgos: amount(s, seconds) };
     s.owed -= extra;
     s.lastFinal = true;
     s.standbyFor = null;

@@ -11,6 +11,7 @@ export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[])
   s.unsent = false;
   s.sessionId = record.sessionId;
   s.sessionRate = record.rateMicroAlgos;
+  s.sessionFree = record.freeSeconds ?? 0;
   const a = record.acked ?? ZERO;
   const signedHead = a.seq > record.signed.seq ? { seq: a.seq, seconds: Math.max(a.seconds, record.signed.seconds), microAlgos: Math.max(a.microAlgos, record.signed.microAlgos) } : { ...record.signed };
   s.head = signedHead;
@@ -19,6 +20,9 @@ export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[])
   s.lastFinal = record.pending?.tick.final === true;
   s.store.sessionId = record.sessionId;
   s.store.acknowledged = { seq: a.seq, seconds: a.seconds, microAlgos: a.microAlgos };
+  // Seconds of the session this meter session did not credit (earlier page loads): their free ones are used.
+  const fromThisMeter = Math.max(0, s.meterSeen - s.owed);
+  s.store.preview = { freeSeconds: s.sessionFree, usedBefore: Math.min(s.sessionFree, Math.max(0, signedHead.seconds - fromThisMeter)) };
   if (s.store.status !== 'insufficient-funds' && s.store.status !== 'error') setStatus(s, 'active');
   delete s.store.graceEndsAt;
   if (s.store.status === 'active') delete s.store.error;

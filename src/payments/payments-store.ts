@@ -22,6 +22,11 @@ export interface PaymentState {
   /** Unix ms at which playback pauses if the API stays unreachable (status 'grace'). */
   graceEndsAt?: number;
   error?: { code: string; message: string; fatal: boolean };
+  /**
+   * v3, once a session is open: its free seconds (the server's, decided at start) and how many of them were
+   * used before this page's meter session joined it (earlier page loads). The meter shows the rest as preview.
+   */
+  preview?: { freeSeconds: number; usedBefore: number };
 }
 
 export const initialPaymentState = (): PaymentState => ({ status: 'idle', acknowledged: { seq: 0, seconds: 0, microAlgos: 0 } });

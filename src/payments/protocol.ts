@@ -77,6 +77,23 @@ export interface SessionStartResponse {
   /** Server time at start, Unix ms (the rate ceiling counts from here). */
   startedAt: number;
   limits: SessionLimits;
+  /** v3: the catalog's free preview of this title, seconds per viewer. */
+  previewSeconds: number;
+  /**
+   * v3: what this viewer has left of that preview, decided at start. Ticks sign every second watched in the
+   * session; the server bills `rate × max(0, seconds − freeSeconds)`.
+   */
+  freeSeconds: number;
+}
+
+// ---- GET /streaming/content/:contentId (v3): the public price of a title
+export interface ContentPrice {
+  contentId: string;
+  title: string;
+  rateMicroAlgos: number;
+  /** Free seconds per viewer per title, counted by the server across sessions, reloads and tabs. */
+  previewSeconds: number;
+  media?: { src: string };
 }
 
 // ---- PUT /streaming/session/extend and POST /streaming/session/pause
@@ -189,6 +206,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED', // 429: too many requests from this client or viewer (Retry-After)
   'BUSY', // 503: the signature-check queue is full (Retry-After)
   'BAD_HTTP', // 400: a request the HTTP parser could not read
+  'UNKNOWN_CONTENT', // 404: the catalog sells no title under this content id
+  'PRICE_MISMATCH', // 409: a start signed for another rate than the catalog's (the body carries the price)
   'INTERNAL', // 500
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number] | AdErrorCode;
@@ -200,6 +219,8 @@ export interface ApiErrorBody {
    * request: on 402 the affordable whole seconds were charged and are included here.
    */
   ledger?: TickResponse;
+  /** On PRICE_MISMATCH: the title's current public price. */
+  price?: ContentPrice;
 }
 
 /** HTTP status per error code (PROTOCOL.md §Errors). */
@@ -232,6 +253,8 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   RATE_LIMITED: 429,
   BUSY: 503,
   BAD_HTTP: 400,
+  UNKNOWN_CONTENT: 404,
+  PRICE_MISMATCH: 409,
   INTERNAL: 500,
 };
 
@@ -242,4 +265,9 @@ export const API_PATHS = {
   pause: '/streaming/session/pause',
   analytics: '/streaming/session/analytics',
   devCredit: '/streaming/dev/credit',
+  /** v3: `GET content + contentId` (public price). */
+  content: '/streaming/content/',
+  /** v3: `PUT`/`DELETE adminContent + contentId`, `GET adminContentList` (admin token). */
+  adminContent: '/streaming/admin/content/',
+  adminContentList: '/streaming/admin/content',
 } as const;

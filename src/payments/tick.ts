@@ -11,9 +11,9 @@ export interface Tick {
   sessionId: string;
   /** Strictly increasing per session, starts at 1. */
   seq: number;
-  /** Cumulative billed seconds since the session started. */
+  /** Cumulative seconds watched in the session, free ones included (v3). */
   seconds: number;
-  /** Cumulative microAlgos; must equal `seconds × rateMicroAlgos` of the session. */
+  /** Cumulative microAlgos; must equal `tickAmount(seconds, rate, freeSeconds)` of the session (v3). */
   microAlgos: number;
   /** Playback position in milliseconds (integer) when the tick was made. */
   mediaTime: number;
@@ -21,6 +21,14 @@ export interface Tick {
   clientTime: number;
   /** True on the tick that closes a stretch of playback (pause/end); sent to /session/pause. */
   final?: boolean;
+}
+
+/**
+ * What a tick of `seconds` cumulative seconds signs (protocol v3): the seconds past the session's free ones
+ * (`freeSeconds` of the start answer), at its rate. One rule for the element and the server.
+ */
+export function tickAmount(seconds: number, rateMicroAlgos: number, freeSeconds: number): number {
+  return Math.max(0, seconds - freeSeconds) * rateMicroAlgos;
 }
 
 /** Fields signed to prove who the viewer is (read-only, no side effects). */

@@ -25,7 +25,9 @@ test.beforeAll(async () => {
     const { startServer } = (await import('../../server/app.js')) as {
       startServer(o: object): Promise<{ url: string; close(): Promise<void> }>;
     };
-    api = await startServer({ port: 0, host: '127.0.0.1', db: ':memory:', dev: true, origins: [app.origin], quiet: true });
+    // v3: the fixture's player names no content-id: its src is what it sells, at the fixture's rate.
+    const catalog = { titles: [{ contentId: '/media/basic.mp4', title: 'Basic', rateMicroAlgos: 1_000 }] };
+    api = await startServer({ port: 0, host: '127.0.0.1', db: ':memory:', dev: true, origins: [app.origin], quiet: true, catalog });
   } catch (error) {
     console.warn('payment API not available, address checks skipped:', (error as Error).message);
   }

@@ -54,7 +54,7 @@ function fakeApi() {
     seq: 0,
     start: async (): Promise<SessionStartResponse> => {
       if (api.down) throw new PaymentApiError(0, 'NETWORK', 'Failed to fetch');
-      return { sessionId: 'sess1', principal: 'p', algorandAddress: 'A', contentId: 'film', rateMicroAlgos: 1000, balanceMicroAlgos: api.balance, startedAt: 0,
+      return { sessionId: 'sess1', principal: 'p', algorandAddress: 'A', contentId: 'film', rateMicroAlgos: 1000, balanceMicroAlgos: api.balance, startedAt: 0, previewSeconds: 0, freeSeconds: 0,
         limits: { maxPlaybackRate: 2, slackSeconds: 5, maxBodyBytes: 16384, maxClockSkewMs: 300000, maxRateMicroAlgos: 1e6, expiresAt: Date.now() + 3_600_000 } };
     },
     extend: async (req: TickRequest): Promise<TickResponse> => {

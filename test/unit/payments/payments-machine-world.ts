@@ -8,6 +8,7 @@ import { initialState, step, type Effect, type MachineConfig, type MachineEvent,
 import type { OutboxRecord } from '../../../src/payments/outbox.js';
 import type { Tick } from '../../../src/payments/tick.js';
 import { blockersOf, decide } from '../../../src/policy/play-policy.js';
+import { freeSecondsAtStart } from '../../../server/catalog/catalog-rules.js';
 import { FakeLedger } from './fake-api.js';
 
 export type ApiMode = 'up' | 'down' | 'funds' | 'forget';
@@ -15,6 +16,8 @@ export type ApiMode = 'up' | 'down' | 'funds' | 'forget';
 export type SignedRecord = { tick: Omit<Tick, 'clientTime'>; purpose: 'tick' | 'standby' | 'standby-next'; lockHeld: boolean; otherTabHolds: boolean; stored: boolean };
 
 export const CONFIG: MachineConfig = { api: 'https://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30 };
+/** The title's free preview, held by the server per viewer (protocol v3): every session gets what is left of it. */
+export const PREVIEW_SECONDS = 3;
 
 export class World {
   s: MachineState = initialState();
@@ -32,6 +35,8 @@ export class World {
   stored: OutboxRecord | null = null;
   /** The server per session: its own tick rules (server/ledger/tick-rules.ts) over an in-memory store. */
   private readonly servers = new Map<string, { ledger: FakeLedger; final: boolean }>();
+  /** The free seconds the server gave each session at its start (catalog-rules.ts freeSecondsAtStart). */
+  readonly freeAtStart = new Map<string, number>();
   /** Sessions the server said it no longer knows: their signed heads were never all billed. */
   readonly forgotten = new Set<string>();
   private queue: Effect[] = [];
@@ -155,7 +160,12 @@ export class World {
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
         this.sessions += 1;
-        return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9 });
+        {
+          // The server's rule, over what its ledger holds of this viewer's earlier sessions of the title.
+          const free = freeSecondsAtStart(PREVIEW_SECONDS, [...this.freeAtStart].map(([id, f]) => ({ freeSeconds: f, billedSeconds: this.servers.get(id)?.ledger.seconds ?? 0 })));
+          this.freeAtStart.set(`s${this.sessions}`, free);
+          return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9, freeSeconds: free });
+        }
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.
         if (fx.epoch !== this.s.epoch) return this.dispatch({ type: 'signed', epoch: fx.epoch, ok: true, purpose: 'tick' });
@@ -182,15 +192,15 @@ export class World {
   }
 
   /** What the server billed per session, and whether the newest tick it applied was final. */
-  get ledger(): Map<string, { seq: number; seconds: number; final: boolean }> {
-    return new Map([...this.servers].map(([id, s]) => [id, { seq: s.ledger.seq, seconds: s.ledger.seconds, final: s.final }]));
+  get ledger(): Map<string, { seq: number; seconds: number; microAlgos: number; final: boolean }> {
+    return new Map([...this.servers].map(([id, s]) => [id, { seq: s.ledger.seq, seconds: s.ledger.seconds, microAlgos: s.ledger.microAlgos, final: s.final }]));
   }
 
   /** The server's own rules decide: a seq once, a repeat answered the same, cumulative totals. */
   private receive(t: Omit<Tick, 'clientTime'>): void {
     if (this.forgotten.has(t.sessionId)) return;
     let server = this.servers.get(t.sessionId);
-    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId), final: false }));
+    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId, this.freeAtStart.get(t.sessionId) ?? 0), final: false }));
     const before = server.ledger.seq;
     const out = server.ledger.receive({ tick: { ...t, clientTime: 0 }, signature: `${t.seq}` });
     if (!out.ok && out.error.apiCode !== 'SEQ_OUT_OF_ORDER') throw new Error(`the server refused ${JSON.stringify(t)}: ${out.error.apiCode}`);
@@ -205,8 +215,8 @@ export class World {
       this.pendingSend = null;
       // The session expired on the server: it keeps what it billed, says so, and refuses anything more.
       this.forgotten.add(t.sessionId);
-      const l = this.ledger.get(t.sessionId) ?? { seq: 0, seconds: 0 };
-      const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * CONFIG.rateMicroAlgos, balanceMicroAlgos: 1e9 };
+      const l = this.ledger.get(t.sessionId) ?? { seq: 0, seconds: 0, microAlgos: 0 };
+      const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos, balanceMicroAlgos: 1e9 };
       return this.dispatch({ type: 'halt', epoch, error: { code: 'PAYMENT_SESSION_EXPIRED', message: 'expired' }, ledger });
     }
     this.receive(t);
@@ -214,10 +224,10 @@ export class World {
     const l = this.ledger.get(t.sessionId)!;
     // As the outbox: the record keeps what the server acknowledged, and drops the tick it settled.
     if (this.stored?.sessionId === t.sessionId) {
-      this.stored = { ...this.stored, acked: { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * 1000 } };
+      this.stored = { ...this.stored, acked: { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos } };
       if (this.stored.pending && this.stored.pending.tick.seq <= t.seq) this.stored = { ...this.stored, pending: null };
     }
-    const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * 1000, balanceMicroAlgos: this.api === 'funds' ? 0 : 1e9 };
+    const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos, balanceMicroAlgos: this.api === 'funds' ? 0 : 1e9 };
     this.dispatch({ type: 'ack', epoch, ledger });
     if (this.api === 'funds') this.dispatch({ type: 'halt', epoch, error: { code: 'INSUFFICIENT_FUNDS', message: 'funds' }, ledger });
   }

@@ -2,7 +2,8 @@
 // out its effects like the controller does (payments-machine-world.ts).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CONFIG, World, type ApiMode } from './payments-machine-world.js';
+import { tickAmount } from '../../../src/payments/tick.js';
+import { CONFIG, PREVIEW_SECONDS, World, type ApiMode } from './payments-machine-world.js';
 
 type Action =
   | { k: 'watch'; n: number } | { k: 'play' } | { k: 'pause' } | { k: 'pagehide' } | { k: 'retry' } | { k: 'run'; n: number }
@@ -48,13 +49,13 @@ function start(): World {
   return w;
 }
 
-/** Per session, in signing order: seq strictly up, seconds never down, the amount always seconds × rate. */
+/** Per session, in signing order: seq strictly up, seconds never down, the amount the seconds past the session's free ones × rate. */
 function checkMonotone(w: World): void {
   const bySession = new Map<string, { seq: number; seconds: number }>();
   for (const { tick, purpose } of w.signed.filter((x) => x.stored)) {
     const last = bySession.get(tick.sessionId) ?? { seq: 0, seconds: 0 };
     expect(tick.seq).toBeGreaterThan(last.seq);
-    expect(tick.microAlgos).toBe(tick.seconds * CONFIG.rateMicroAlgos);
+    expect(tick.microAlgos).toBe(tickAmount(tick.seconds, CONFIG.rateMicroAlgos, w.freeAtStart.get(tick.sessionId) ?? 0));
     if (purpose === 'tick') expect(tick.seconds).toBeGreaterThanOrEqual(last.seconds);
     bySession.set(tick.sessionId, { seq: tick.seq, seconds: purpose === 'tick' ? tick.seconds : last.seconds });
   }
@@ -168,6 +169,12 @@ describe('payments machine (properties)', () => {
       const heads = new Map<string, number>();
       for (const t of w.outgoing) heads.set(t.sessionId, Math.max(heads.get(t.sessionId) ?? 0, t.seconds));
       for (const [id, l] of w.ledger) if (!w.forgotten.has(id)) expect(l.seconds).toBe(heads.get(id));
+      // v3: the preview is the server's. Over every session (reloads, restarts, forgotten sessions), the free
+      // seconds used add up to the title's preview at most, and every other second is paid at the rate.
+      const freeUsed = [...w.ledger].reduce((a, [id, l]) => a + Math.min(l.seconds, w.freeAtStart.get(id) ?? 0), 0);
+      expect(freeUsed).toBeLessThanOrEqual(PREVIEW_SECONDS);
+      expect(freeUsed).toBe(Math.min(PREVIEW_SECONDS, billed));
+      expect([...w.ledger.values()].reduce((a, l) => a + l.microAlgos, 0)).toBe((billed - freeUsed) * CONFIG.rateMicroAlgos);
       cov.see(w.credited >= 3 && heads.size >= 1);
     }), { numRuns: 300 });
     cov.expectAtLeast(0.3);

@@ -1,11 +1,20 @@
 // `npm run api`: the platform's tokens and its fee come from flags or the environment.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createApiClient, randomNonce, signedStartRequest, signedTickRequest } from '../../../src/payments/api-client.js';
 import { makeViewer, refused } from './harness.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function catalogFile(catalog: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sippar-cli-')), 'catalog.json');
+  writeFileSync(file, JSON.stringify(catalog));
+  return file;
+}
 
 function runApi(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--db', ':memory:', '--dev', '--quiet', ...args], {
@@ -29,7 +38,9 @@ function runApi(args: string[], env: Record<string, string> = {}) {
 
 describe('server/main.ts', () => {
   it('takes the analytics token by flag, the admin token and the platform fee from the environment', async () => {
-    const api = runApi(['--analytics-token', 'ana'], { SIPPAR_ADMIN_TOKEN: 'adm', SIPPAR_PLATFORM_FEE_BPS: '2500' });
+    // The title names no splits: creator and platform by the fee of the environment.
+    const catalog = catalogFile({ titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 100 }] });
+    const api = runApi(['--analytics-token', 'ana'], { SIPPAR_ADMIN_TOKEN: 'adm', SIPPAR_PLATFORM_FEE_BPS: '2500', SIPPAR_CATALOG: catalog });
     try {
       const r = await api.ready;
       if (!('url' in r)) throw new Error(`API exited: ${r.err}`);
@@ -44,6 +55,25 @@ describe('server/main.ts', () => {
     } finally {
       await api.stop();
     }
+  });
+
+  it('--catalog: sells its titles at their price (GET /streaming/content/:id), and a catalog that does not check stops the server', async () => {
+    const good = catalogFile({ titles: [{ contentId: 'demo/paid', title: 'Paid', rateMicroAlgos: 1000, previewSeconds: 10, media: { src: '/media/x.m3u8' }, keys: 'k.json' }] });
+    const api = runApi(['--catalog', good]);
+    try {
+      const r = await api.ready;
+      if (!('url' in r)) throw new Error(`API exited: ${r.err}`);
+      const res = await fetch(`${r.url}/streaming/content/demo/paid`);
+      expect(await res.json()).toEqual({ contentId: 'demo/paid', title: 'Paid', rateMicroAlgos: 1000, previewSeconds: 10, media: { src: '/media/x.m3u8' } });
+    } finally {
+      await api.stop();
+    }
+    const splitsOff = catalogFile({ titles: [{ contentId: 'x', title: 'X', rateMicroAlgos: 1, splits: [{ recipient: 'creator', bps: 9000 }] }] });
+    const bad = runApi(['--catalog', splitsOff]);
+    const out = await bad.ready;
+    await bad.stop();
+    expect(out).toMatchObject({ exit: 2 });
+    expect('err' in out && out.err).toContain('splits add up to 9000 bps');
   });
 
   it('refuses to start on a fee that is not a whole number of basis points', async () => {

@@ -31,12 +31,13 @@ describe('POST /streaming/session/start', () => {
     expect((await startSession(h, poor, 0)).rateMicroAlgos).toBe(0);
   });
 
-  it('refuses a replayed start message (REPLAYED) and a tampered one (BAD_SIGNATURE)', async () => {
+  it('refuses a replayed start message (REPLAYED) and a tampered one (PRICE_MISMATCH for the rate, before the signature; BAD_SIGNATURE)', async () => {
     const req = await signedStartRequest(v, { api: h.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
     await h.api.start(req);
     await refused(h.api.start(req), 'REPLAYED', 409);
     const req2 = await signedStartRequest(v, { api: h.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
-    await refused(h.api.start({ ...req2, rateMicroAlgos: 1 }), 'BAD_SIGNATURE', 401);
+    // v3: a rate other than the catalog's is refused before any signature check, with the price.
+    expect((await refused(h.api.start({ ...req2, rateMicroAlgos: 1 }), 'PRICE_MISMATCH', 409)).message).toContain('100');
     await refused(h.api.start({ ...req2, contentId: 'other' }), 'BAD_SIGNATURE', 401);
   });
 

@@ -6,7 +6,7 @@ import type { Tick } from '../../../../src/payments/protocol.js';
 
 const session: SessionState = {
   id: 's1', principal: 'p', contentId: 'film', rate: 100, startedAt: 0, status: 'active',
-  seq: 3, claimedSeconds: 10, billedSeconds: 10, billedMicro: 1_000, settledSeconds: 4, settledMicro: 400,
+  seq: 3, claimedSeconds: 10, billedSeconds: 10, billedMicro: 1_000, settledSeconds: 4, settledMicro: 400, freeSeconds: 0, splits: null,
 };
 const limits = { now: 60_000, maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1_000, settle: false };
 const tick = (seq: number, seconds: number, extra: Partial<Tick> = {}): Tick => ({ sessionId: 's1', seq, seconds, microAlgos: seconds * 100, mediaTime: 0, clientTime: 0, ...extra });
@@ -97,5 +97,35 @@ describe('decideStart', () => {
     expect(decideStart(99, 100)).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
     expect(decideStart(100, 100)).toEqual({ ok: true });
     expect(decideStart(0, 0)).toEqual({ ok: true });
+  });
+});
+
+describe('v3: free seconds and splits', () => {
+  const fresh: SessionState = { ...session, seq: 0, claimedSeconds: 0, billedSeconds: 0, billedMicro: 0, settledSeconds: 0, settledMicro: 0, freeSeconds: 5 };
+  const free = (balance: number): TickContext => ({ session: fresh, balance });
+  const signed = (seq: number, seconds: number, extra: Partial<Tick> = {}) => tick(seq, seconds, { microAlgos: Math.max(0, seconds - 5) * 100, ...extra });
+
+  it('ticks sign every second; the free ones are accepted without a balance, the rest charged at the rate', () => {
+    expect(decideTick(free(0), input(signed(1, 5)), limits)).toMatchObject({ kind: 'apply', status: 200, writes: { session: { billedSeconds: 5, billedMicro: 0 } } });
+    expect(decideTick(free(300), input(signed(1, 8)), limits)).toMatchObject({ kind: 'apply', status: 200, writes: { debit: { microAlgos: 300 } } });
+    // 402 past the free seconds: they are all accepted, then the affordable paid ones.
+    expect(decideTick(free(150), input(signed(1, 8)), limits)).toMatchObject({ kind: 'apply', status: 402, writes: { session: { billedSeconds: 6, billedMicro: 100, claimedSeconds: 8 }, debit: { microAlgos: 100 } } });
+    expect(decideTick(free(0), input(signed(1, 8)), limits)).toMatchObject({ kind: 'apply', status: 402, writes: { session: { billedSeconds: 5, billedMicro: 0 } } });
+    // The old amount (every second charged) does not match.
+    expect(decideTick(free(10_000), input(tick(1, 8)), limits)).toMatchObject({ kind: 'refuse', code: 'AMOUNT_MISMATCH' });
+  });
+
+  it('a settlement is shared by the session’s splits, whole µALGO adding up, remainder to the first recipient', () => {
+    const splits = [{ recipient: 'creator', bps: 3_333 }, { recipient: 'studio', bps: 3_333 }, { recipient: 'platform', bps: 3_334 }];
+    const d = decideTick({ session: { ...fresh, splits }, balance: 10_000 }, input(signed(1, 6, { final: true })), { ...limits, settle: true });
+    expect(d).toMatchObject({
+      kind: 'apply',
+      writes: { settlement: { microAlgos: 100, platformFee: 33, splits: [{ recipient: 'creator', microAlgos: 34 }, { recipient: 'studio', microAlgos: 33 }, { recipient: 'platform', microAlgos: 33 }] } },
+    });
+  });
+
+  it('a start inside the preview needs no balance', () => {
+    expect(decideStart(0, 100, 5)).toEqual({ ok: true });
+    expect(decideStart(0, 100, 0)).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
   });
 });
