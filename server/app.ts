@@ -14,6 +14,7 @@ import { createContext } from './handlers/context.js';
 import { isTextAnswer } from './audit.js';
 import { clientErrorAnswer, readBody, send, sendText } from './http-io.js';
 import { openStorage } from './ledger/open-storage.js';
+import { loadMediaKeysFile } from './media-keys.js';
 import type { LedgerStorage } from './ledger/storage.js';
 import { RateLimiter } from './rate-limit.js';
 import { matchRoute } from './routes.js';
@@ -139,8 +140,15 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   };
 }
 
-export function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
   const app = createApp(options, storage);
+  // Gated titles' keys (--media-keys) are in the ledger before the first key request can arrive.
+  try {
+    for (const file of app.options.mediaKeys ?? []) await loadMediaKeysFile(app.ledger, file);
+  } catch (e) {
+    await app.ledger.close();
+    throw e;
+  }
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void app.handle(req, res));
   server.headersTimeout = 66_000;
   server.maxHeadersCount = 64;

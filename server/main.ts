@@ -10,6 +10,8 @@
  *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
  *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
+ *   --media-keys SIPPAR_MEDIA_KEYS (a packaged title's keys file; the flag repeats, the variable is a comma list)
+ *   --key-lead-seconds SIPPAR_KEY_LEAD_SECONDS (0…600, default 30: keys a viewer may hold past what was billed)
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
@@ -33,6 +35,8 @@ const { values } = parseArgs({
     'viewer-rate': { type: 'string' },
     'bls-workers': { type: 'string' },
     'bls-queue': { type: 'string' },
+    'media-keys': { type: 'string', multiple: true },
+    'key-lead-seconds': { type: 'string' },
   },
 });
 const env = process.env;
@@ -73,6 +77,8 @@ const server = await startServer({
     perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
     perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
   },
+  mediaKeys: values['media-keys'] ?? (list(env.SIPPAR_MEDIA_KEYS) as string[] | undefined),
+  keyLeadSeconds: int('key-lead-seconds', values['key-lead-seconds'] ?? env.SIPPAR_KEY_LEAD_SECONDS, 0, 600),
   bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
 });
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.

@@ -8,7 +8,9 @@ import { API_PATHS } from '../src/payments/protocol.js';
 import type { AppContext } from './handlers/context.js';
 import { start, viewer } from './handlers/identity.js';
 import { analytics, credit } from './handlers/platform.js';
+import { mediaKey } from './handlers/keys.js';
 import { tick, type Answer } from './handlers/ticks.js';
+import { KEY_PATH_PREFIX, parseKeyPath } from '../src/payments/key-request.js';
 import { AUDIT_PATHS, auditRoutes, type TextAnswer } from './audit.js';
 
 export interface Route {
@@ -38,12 +40,15 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   [AUDIT_PATHS.settlements]: audit(AUDIT_PATHS.settlements),
 };
 
+/** `/streaming/keys/<contentId>/<index>`: the one route with parameters, parsed from the raw path (key-request.ts). */
+const KEY_ROUTE: Route = { method: 'GET', json: false, run: (c, _b, q, req) => mediaKey(c, q, req) };
+
 /** The route for a raw request target, and its query; undefined for anything but an exact path. */
 export function matchRoute(target: string | undefined): { path: string; route: Route; query: URLSearchParams } | undefined {
   if (target === undefined) return undefined;
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
-  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : path.startsWith(KEY_PATH_PREFIX) && parseKeyPath(path) ? KEY_ROUTE : undefined;
   if (!route) return undefined;
   return { path, route, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
 }

@@ -14,8 +14,9 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './postgres-audit.js';
+import { keyRelease, putMediaKeys, recordKeyRelease } from './postgres-media-keys.js';
 import { migrate } from './postgres-migrate.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type TickContext, type TickWrites } from './tick-rules.js';
 
 export interface PostgresOptions {
@@ -225,6 +226,18 @@ export class PostgresLedgerStorage implements LedgerStorage {
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     await this.ready;
     return auditSettlements(this.pool, q);
+  }
+
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    return putMediaKeys((fn) => this.transaction(fn), contentId, keys);
+  }
+
+  keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    return keyRelease((text, params) => this.query(text, params), principal, contentId, index);
+  }
+
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    return recordKeyRelease((fn) => this.transaction(fn), r, expectReleases);
   }
 
   private closing?: Promise<void>;

@@ -43,7 +43,7 @@ export interface StartMessage {
   nonce: string;
 }
 
-export type MessageKind = 'tick' | 'whoami' | 'start';
+export type MessageKind = 'tick' | 'whoami' | 'start' | 'key';
 
 const encoder = new TextEncoder();
 
