@@ -39,6 +39,8 @@ export interface KeySigning {
   store: ReadableAtom<PaymentState>;
   /** The API and identity of the open session, or undefined while there is none. */
   signer(): { api: string; identity: SessionIdentity } | undefined;
+  /** A key waits for a session: open one as soon as someone who can pay is signed in. */
+  wantSession(): void;
 }
 
 /** Waits for a session (sign-in, start) before signing: a key past the preview needs one. */
@@ -53,6 +55,7 @@ export function createKeyAuthoriser(p: KeySigning): KeyAuthoriser {
       let now = ready();
       while (!now) {
         if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+        p.wantSession();
         await new Promise<void>((resolve, reject) => {
           const off = p.store.listen(() => { off(); signal.removeEventListener('abort', stop); resolve(); });
           const stop = () => { off(); reject(new DOMException('aborted', 'AbortError')); };

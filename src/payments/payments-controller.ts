@@ -82,6 +82,7 @@ export class PaymentsController implements ReactiveController {
   readonly keyAuthoriser: KeyAuthoriser = createKeyAuthoriser({
     store: this.store,
     signer: () => (this.identity && this.machine.config ? { api: this.machine.config.api, identity: this.identity } : undefined),
+    wantSession: () => this.dispatch({ type: 'want-session' }),
   });
 
   hostConnected(): void {
