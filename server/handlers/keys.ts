@@ -13,14 +13,10 @@ import { API_IDENTITY_PATTERN, NONCE_PATTERN, SESSION_ID_PATTERN, apiIdentity, i
 import type { TextAnswer } from '../audit.js';
 import { ApiError } from '../errors.js';
 import { signatureBytes } from '../http-io.js';
-import { decideKeyRelease } from '../ledger/key-release-rules.js';
-import { WriteConflict } from '../ledger/storage.js';
+import { releaseKey } from '../ledger/key-release-service.js';
 import { verifySignature } from '../verify/keys.js';
 import type { AppContext, CachedSession } from './context.js';
 import { cachedSession, type Answer } from './ticks.js';
-
-/** A release that lost a race to another of the same viewer's requests is decided again, this many times. */
-const MAX_ATTEMPTS = 5;
 
 function param(q: URLSearchParams, name: string, pattern: RegExp): string {
   const v = q.get(name);
@@ -78,24 +74,13 @@ export async function mediaKey(c: AppContext, q: URLSearchParams, req: IncomingM
 }
 
 async function release(c: AppContext, principal: string, contentId: string, index: number, sessionId: string): Promise<Answer | TextAnswer> {
-  for (let attempt = 1; ; attempt++) {
-    const ctx = await c.ledger.keyRelease(principal, contentId, index);
-    if (!ctx.key) throw new ApiError('UNKNOWN_KEY', `no key ${index} for ${contentId}`);
-    const d = decideKeyRelease({ ...ctx, key: ctx.key }, c.o.keyLeadSeconds);
-    if (!d.release) {
-      const key: KeyRefusal = { contentId, index, allowanceMs: d.allowanceMs, neededMs: d.neededMs };
-      const error = { code: 'KEY_NOT_PAID', message: 'this key lies past what was paid for this title, plus the lead' };
-      return { status: 402, body: { error, key } };
-    }
-    if (d.fresh) {
-      try {
-        await c.ledger.recordKeyRelease({ principal, contentId, index, sessionId, at: c.o.now() }, ctx.releases);
-      } catch (e) {
-        if (e instanceof WriteConflict && attempt < MAX_ATTEMPTS) continue;
-        throw e;
-      }
-    }
-    // private: the key is this viewer's; no shared cache may keep it.
-    return { status: 200, body: ctx.key.key, contentType: 'application/octet-stream', headers: { 'cache-control': 'private, no-store' } };
+  const d = await releaseKey(c.ledger, { principal, contentId, index, sessionId, now: c.o.now(), leadSeconds: c.o.keyLeadSeconds });
+  if (!d) throw new ApiError('UNKNOWN_KEY', `no key ${index} for ${contentId}`);
+  if (!d.release) {
+    const key: KeyRefusal = { contentId, index, allowanceMs: d.allowanceMs, neededMs: d.neededMs };
+    const error = { code: 'KEY_NOT_PAID', message: 'this key lies past what was paid for this title, plus the lead' };
+    return { status: 402, body: { error, key } };
   }
+  // private: the key is this viewer's; no shared cache may keep it.
+  return { status: 200, body: d.key!.key, contentType: 'application/octet-stream', headers: { 'cache-control': 'private, no-store' } };
 }
