@@ -10,6 +10,8 @@ const demo = useDemo();
 const CLEAR_S = 6;
 const LEAD_S = 30;
 const KEY_S = 6;
+/** The last decoded audio/video frame may end a few tens of ms past a segment boundary; one more segment is 2 s. */
+const FRAME_SLACK_S = 0.1;
 
 /** The tamper: whatever the player's play policy says, the inner <video> is told to play every 250 ms. */
 async function tamper(page: Page) {
@@ -49,7 +51,7 @@ test('signed out and tampered: nothing past the clear opening', async ({ page })
   await tamper(page);
   const furthest = await furthestWhenStalled(page);
   console.log(`gated: signed out, tampered: played to ${furthest.toFixed(2)} s (clear ${CLEAR_S} s)`);
-  expect(furthest).toBeLessThanOrEqual(CLEAR_S + 0.05);
+  expect(furthest).toBeLessThanOrEqual(CLEAR_S + FRAME_SLACK_S);
   expect(furthest).toBeGreaterThan(CLEAR_S - 1); // it did play the clear part
   expect(await playerFailed(page)).toBe(false);
 });
@@ -69,7 +71,7 @@ test('signed in, ticks blocked, tampered: playback stops at the paid point plus 
   console.log(`gated: ticks blocked, tampered: billed ${billed} s, keys ${JSON.stringify(released)}, played to ${furthest.toFixed(2)} s = paid point ${paidPoint} s + ${(furthest - paidPoint).toFixed(2)} s (lead ${LEAD_S} s)`);
   expect(billed).toBe(0);
   expect(released.length * KEY_S).toBeLessThanOrEqual(LEAD_S);
-  expect(furthest - paidPoint).toBeLessThanOrEqual(LEAD_S + 0.05);
+  expect(furthest - paidPoint).toBeLessThanOrEqual(LEAD_S + FRAME_SLACK_S);
   expect(await playerFailed(page)).toBe(false);
 });
 
