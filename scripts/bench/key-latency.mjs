@@ -1,7 +1,9 @@
 // Media-key round trip from the browser, as the player makes it: Chromium signs a key request with a
 // WebCrypto P-256 session key and GETs /streaming/keys/<content>/<index>?…&sig=… from a page on ANOTHER origin
 // (production: the API is cross-origin to the page), against the API in a child process. Also counts
-// preflights (a signed query keeps the GET simple: there should be none).
+// preflights (a signed query keeps the GET simple: there should be none). Interleaved with each key request,
+// the same GET without its query (refused 400 before any signature or ledger read): the HTTP round trip as
+// a yardstick measured under the same load, since this machine's load varies between runs.
 // Usage: node scripts/bench/key-latency.mjs [--requests 1000]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -75,6 +77,7 @@ try {
     const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
     const fetchMs = [];
     const totalMs = [];
+    const bareMs = [];
     let errors = 0;
     for (let k = 0; k < n; k++) {
       const a = performance.now();
@@ -89,12 +92,20 @@ try {
       if (res.status !== 200 || body.byteLength !== 16) errors++;
       fetchMs.push(c - b);
       totalMs.push(c - a);
+      const d = performance.now();
+      const bare = await fetch(`${api}/streaming/keys/bench/0`);
+      await bare.arrayBuffer();
+      bareMs.push(performance.now() - d);
+      if (bare.status !== 400) errors++;
     }
-    return { fetchMs, totalMs, errors };
+    return { fetchMs, totalMs, bareMs, errors };
   }, { api, sessionId, n: N, check });
   out.fetchMs.sort((a, b) => a - b);
   out.totalMs.sort((a, b) => a - b);
+  out.bareMs.sort((a, b) => a - b);
   results.browser = {
+    bare_get_p50_ms: round(percentile(out.bareMs, 50), 3),
+    bare_get_p99_ms: round(percentile(out.bareMs, 99), 3),
     fetch_p50_ms: round(percentile(out.fetchMs, 50), 3),
     fetch_p99_ms: round(percentile(out.fetchMs, 99), 3),
     sign_and_fetch_p50_ms: round(percentile(out.totalMs, 50), 3),
@@ -104,7 +115,7 @@ try {
     preflights,
   };
   const r = results.browser;
-  console.log(`key requests from a cross-origin page (Chromium, WebCrypto P-256 + fetch): ${N}  fetch p50 ${r.fetch_p50_ms} ms  p99 ${r.fetch_p99_ms} ms  sign+fetch p50 ${r.sign_and_fetch_p50_ms} ms  p99 ${r.sign_and_fetch_p99_ms} ms  max ${r.max_ms} ms  errors ${r.errors}  preflights ${preflights}`);
+  console.log(`key requests from a cross-origin page (Chromium, WebCrypto P-256 + fetch): ${N}  fetch p50 ${r.fetch_p50_ms} ms  p99 ${r.fetch_p99_ms} ms  sign+fetch p50 ${r.sign_and_fetch_p50_ms} ms  p99 ${r.sign_and_fetch_p99_ms} ms  max ${r.max_ms} ms  errors ${r.errors}  preflights ${preflights}; the same GET refused before any check: p50 ${r.bare_get_p50_ms} ms  p99 ${r.bare_get_p99_ms} ms`);
 } finally {
   await browser.close();
   await server.stop();
