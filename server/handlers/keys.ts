@@ -56,7 +56,8 @@ export async function mediaKey(c: AppContext, q: URLSearchParams, req: IncomingM
   const nonceKey = `${sessionId} ${nonce}`;
   if (c.keyNonces.has(nonceKey, now)) throw new ApiError('REPLAYED', 'this key request was already used');
   const s = await cachedSession(c, sessionId);
-  c.perViewer.take(`session:${sessionId}`);
+  // Its own bucket: the session id travels in a URL, and junk requests naming it must not starve its ticks.
+  c.perViewer.take(`keys:${sessionId}`);
   const owner = await ownerOf(c, sessionId, s);
   if (owner.contentId !== contentId) throw new ApiError('WRONG_CONTENT', `this session is for ${owner.contentId}, not ${contentId}`);
   if (s.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired; start a new session');
