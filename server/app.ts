@@ -15,6 +15,7 @@ import { createContext } from './handlers/context.js';
 import { isTextAnswer } from './audit.js';
 import { clientErrorAnswer, readBody, send, sendText } from './http-io.js';
 import { openStorage } from './ledger/open-storage.js';
+import { loadMediaKeys, loadMediaKeysFile } from './media-keys.js';
 import type { LedgerStorage } from './ledger/storage.js';
 import { RateLimiter } from './rate-limit.js';
 import { matchRoute } from './routes.js';
@@ -57,7 +58,11 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   // The catalog is checked here, before anything listens (a bad title throws CatalogError), then stored.
   const titles = o.catalog === undefined ? [] : loadCatalog(o.catalog, titleRules(o));
   const catalogReady = (async () => {
-    for (const t of titles) await ledger.putTitle(t, o.now());
+    for (const t of titles) {
+      await ledger.putTitle(t, o.now());
+      // A packaged title's secret keys (package-media writes `keys` beside its catalog entry).
+      if (t.keys !== undefined) await loadMediaKeys(ledger, t.contentId, t.keys);
+    }
   })();
   catalogReady.catch(() => {}); // reported by the first request that awaits it
   const ctx = createContext(o, ledger, bls, () => listenUrl, catalogReady);
@@ -154,8 +159,16 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   };
 }
 
-export function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
   const app = createApp(options, storage);
+  // The catalog and gated titles' keys (--media-keys, the catalog's `keys`) are in the ledger before the first request.
+  try {
+    for (const file of app.options.mediaKeys ?? []) await loadMediaKeysFile(app.ledger, file);
+    await app.catalogReady;
+  } catch (e) {
+    await app.ledger.close();
+    throw e;
+  }
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void app.handle(req, res));
   server.headersTimeout = 66_000;
   server.maxHeadersCount = 64;

@@ -22,7 +22,8 @@ export const AUDIT_MAX_ROWS = 10_000;
 /** An answer that is not JSON: app.ts sends `body` as is with this content type and these headers. */
 export interface TextAnswer {
   status: number;
-  body: string;
+  /** Text (the audit export's CSV) or bytes (a media key). */
+  body: string | Uint8Array;
   contentType: string;
   headers?: Record<string, string>;
 }
@@ -105,5 +106,5 @@ export function auditRoutes(ledger: LedgerStorage, o: ResolvedOptions): Record<s
 }
 
 export function isTextAnswer(out: { status: number; body: unknown }): out is TextAnswer {
-  return typeof (out as TextAnswer).contentType === 'string' && typeof out.body === 'string';
+  return typeof (out as TextAnswer).contentType === 'string' && (typeof out.body === 'string' || out.body instanceof Uint8Array);
 }

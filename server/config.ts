@@ -1,6 +1,7 @@
 import { IC_MAINNET_ROOT_KEY_RAW_HEX, II_MAINNET_CANISTER_ID } from './verify/canister-signature.js';
 import { MAX_RATE_MICRO } from '../src/metering/money.js';
 import type { AdsServerOptions } from './ads/ads-setup.js';
+import { DEFAULT_KEY_LEAD_SECONDS } from './ledger/key-release-rules.js';
 
 export interface ServerOptions {
   port?: number;
@@ -25,6 +26,15 @@ export interface ServerOptions {
   maxPlaybackRate?: number;
   slackSeconds?: number;
   maxClockSkewMs?: number;
+  /**
+   * Gated media: seconds of keys a viewer may hold past what their sessions of a title were billed, beyond
+   * the unencrypted opening (default 30; key-release-rules.ts).
+   */
+  keyLeadSeconds?: number;
+  /** Accepted |requestTime − server time| of a signed key request, ms (default 30 000): its nonce is remembered that long. */
+  keyRequestSkewMs?: number;
+  /** Keys files of packaged titles (`npm run package-media`) loaded into the ledger at start. */
+  mediaKeys?: readonly string[];
   maxRateMicroAlgos?: number;
   platformFeeBps?: number;
   /** If set, GET /streaming/session/analytics needs `Authorization: Bearer <token>` (this or the admin token). */
@@ -73,9 +83,9 @@ export interface RateLimit {
   burst: number;
 }
 
-type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'catalog' | 'ads';
+type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'catalog' | 'ads' | 'mediaKeys';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> &
-  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'catalog' | 'ads'> & {
+  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'catalog' | 'ads' | 'mediaKeys'> & {
     log: (line: string) => void;
     rateLimits: { perClient: RateLimit | false; perViewer: RateLimit | false };
     bls: { workers: number; maxQueue: number };
@@ -109,6 +119,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxPlaybackRate: o.maxPlaybackRate ?? 2,
     slackSeconds: o.slackSeconds ?? 5,
     maxClockSkewMs: o.maxClockSkewMs ?? 5 * 60_000,
+    keyLeadSeconds: o.keyLeadSeconds ?? DEFAULT_KEY_LEAD_SECONDS,
+    keyRequestSkewMs: o.keyRequestSkewMs ?? 30_000,
+    mediaKeys: o.mediaKeys,
     // The element's own ceiling (money.ts): one rule for both sides.
     maxRateMicroAlgos: o.maxRateMicroAlgos ?? MAX_RATE_MICRO,
     platformFeeBps: o.platformFeeBps ?? 1_000,

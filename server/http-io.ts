@@ -84,8 +84,8 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException): string {
   );
 }
 
-/** A body that is not JSON (the audit export's CSV). */
-export function sendText(res: ServerResponse, a: { status: number; body: string; contentType: string; headers?: Record<string, string> }): void {
+/** A body that is not JSON (the audit export's CSV, a media key's bytes). */
+export function sendText(res: ServerResponse, a: { status: number; body: string | Uint8Array; contentType: string; headers?: Record<string, string> }): void {
   res.writeHead(a.status, { ...a.headers, 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body), 'cache-control': 'no-store' });
   res.end(a.body);
 }

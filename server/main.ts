@@ -12,6 +12,8 @@
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
  *   --catalog SIPPAR_CATALOG (v3: JSON file of the titles sold, their prices, previews, splits and ad settings)
  *   --ads-catalog SIPPAR_ADS_CATALOG (ad settings from another catalog file, for benches) · --ads-db SIPPAR_ADS_DB
+ *   --media-keys SIPPAR_MEDIA_KEYS (a packaged title's keys file; the flag repeats, the variable is a comma list)
+ *   --key-lead-seconds SIPPAR_KEY_LEAD_SECONDS (0…600, default 30: keys a viewer may hold past what was billed)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     'ads-catalog': { type: 'string' },
     'ads-db': { type: 'string' },
     catalog: { type: 'string' },
+    'media-keys': { type: 'string', multiple: true },
+    'key-lead-seconds': { type: 'string' },
   },
 });
 const env = process.env;
@@ -88,6 +92,8 @@ try {
       perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
       perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
     },
+    mediaKeys: values['media-keys'] ?? (list(env.SIPPAR_MEDIA_KEYS) as string[] | undefined),
+    keyLeadSeconds: int('key-lead-seconds', values['key-lead-seconds'] ?? env.SIPPAR_KEY_LEAD_SECONDS, 0, 600),
     ads: { catalog: adCatalog, db: values['ads-db'] ?? env.SIPPAR_ADS_DB },
     bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
     ...(catalog !== undefined && { catalog }),

@@ -11,7 +11,9 @@ import type { AppContext } from './handlers/context.js';
 import { contentPrice, deleteTitle, listTitles, putTitle } from './handlers/catalog.js';
 import { start, viewer } from './handlers/identity.js';
 import { analytics, credit } from './handlers/platform.js';
+import { mediaKey } from './handlers/keys.js';
 import { tick, type Answer } from './handlers/ticks.js';
+import { KEY_PATH_PREFIX, parseKeyPath } from '../src/payments/key-request.js';
 import { AUDIT_PATHS, auditRoutes, type TextAnswer } from './audit.js';
 import { AD_ROUTES } from './ads/ad-routes.js';
 import { CONTENT_ID_PATTERN } from '../src/payments/tick.js';
@@ -46,6 +48,9 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   [API_PATHS.adminContentList]: { method: 'GET', json: false, run: async (c, _b, _q, req) => ok(await listTitles(c, req)) },
 };
 
+/** `/streaming/keys/<contentId>/<index>`: the one route with parameters, parsed from the raw path (key-request.ts). */
+const KEY_ROUTE: Route = { method: 'GET', json: false, run: (c, _b, q, req) => mediaKey(c, q, req) };
+
 /** Paths that end in a content id (v3 catalog), by prefix; each prefix takes the methods listed. */
 export const ID_ROUTES: Readonly<Record<string, readonly Route[]>> = {
   [API_PATHS.content]: [{ method: 'GET', json: false, run: async (c, _b, _q, _r, id) => ok(await contentPrice(c, id)) }],
@@ -79,6 +84,7 @@ export function matchRoute(target: string | undefined, method?: string): RouteMa
   const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
   const exact = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   if (exact) return { path, route: exact, methods: [exact.method], query, id: '' };
+  if (path.startsWith(KEY_PATH_PREFIX)) return parseKeyPath(path) ? { path, route: KEY_ROUTE, methods: [KEY_ROUTE.method], query, id: '' } : undefined;
   for (const prefix of Object.keys(ID_ROUTES)) {
     if (!path.startsWith(prefix)) continue;
     const id = path.slice(prefix.length);

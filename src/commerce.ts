@@ -28,6 +28,7 @@ import { formatAmount } from './ui/amounts.js';
 import { fill } from './i18n/paid-messages.js';
 import { lowBalance, topupNotice, topupNoticeStyles } from './ui/topup-notice.js';
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
+import type { MediaWithKeys } from './playback/key-authoriser.js';
 
 export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
   readonly media: HTMLVideoElement | null;
@@ -118,6 +119,9 @@ export class Commerce implements ReactiveController {
 
   /** After the meter's hostUpdate: a closed meter session's last seconds went out under the old configuration. */
   hostUpdate(): void {
+    // Gated media: playback's key loader asks the <video> for this; payments signs (payments/key-authoriser.ts).
+    const media = this.host.media as MediaWithKeys | null;
+    if (media) media.sipparKeyAuthoriser = this.payments.keyAuthoriser;
     this.reportConfigErrors();
     this.payments.configure(paymentsConfigOf(this.config.value));
     this.syncIdentity();

@@ -6,7 +6,8 @@
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { MemoryMediaKeys } from './memory-media-keys.js';
+import { WriteConflict, type AuditQuery, type KeyRelease, type KeyReleaseContext, type MediaKey, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
 
 interface MemorySession extends SessionState {
@@ -46,6 +47,7 @@ export class MemoryLedgerStorage implements LedgerStorage {
   /** Every accepted tick and settlement in the order applied: what the audit export reads. */
   readonly auditLog: { ticks: AuditTick[]; settlements: AuditSettlement[] } = { ticks: [], settlements: [] };
   private settlementIds = 0;
+  readonly mediaKeys = new MemoryMediaKeys(() => this.sessions.values());
 
   ensureViewerNow(principal: string, algorandAddress: string): MemoryViewer {
     let v = this.viewers.get(principal);
@@ -201,6 +203,19 @@ export class MemoryLedgerStorage implements LedgerStorage {
   async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
     await Promise.resolve();
     return [...this.sessions.values()].filter((s) => s.principal === principal && s.contentId === contentId).map((s) => ({ freeSeconds: s.freeSeconds, billedSeconds: s.billedSeconds }));
+  }
+
+  async putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    await Promise.resolve();
+    this.mediaKeys.put(contentId, keys);
+  }
+  async keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    await Promise.resolve();
+    return this.mediaKeys.context(principal, contentId, index);
+  }
+  async recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    await Promise.resolve();
+    this.mediaKeys.record(r, expectReleases);
   }
   async close(): Promise<void> {}
 }

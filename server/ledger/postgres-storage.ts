@@ -15,8 +15,9 @@ import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } f
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './postgres-audit.js';
+import { keyRelease, putMediaKeys, recordKeyRelease } from './postgres-media-keys.js';
 import { migrate } from './postgres-migrate.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type TickContext, type TickWrites } from './tick-rules.js';
 
 export interface PostgresOptions {
@@ -256,6 +257,18 @@ export class PostgresLedgerStorage implements LedgerStorage {
       [principal, contentId],
     );
     return rows as PreviewUse[];
+  }
+
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    return putMediaKeys((fn) => this.transaction(fn), contentId, keys);
+  }
+
+  keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    return keyRelease((text, params) => this.query(text, params), principal, contentId, index);
+  }
+
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    return recordKeyRelease((fn) => this.transaction(fn), r, expectReleases);
   }
 
   private closing?: Promise<void>;

@@ -79,6 +79,24 @@ CREATE TABLE IF NOT EXISTS catalog (
   entry TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 );
+-- Gated media (sqlite-media-keys.ts; PostgreSQL: migrations/005_media_keys.sql).
+CREATE TABLE IF NOT EXISTS media_keys (
+  content_id TEXT NOT NULL,
+  key_index INTEGER NOT NULL,
+  key BLOB NOT NULL,
+  media_start_ms INTEGER NOT NULL,
+  media_end_ms INTEGER NOT NULL,
+  PRIMARY KEY (content_id, key_index)
+);
+CREATE TABLE IF NOT EXISTS key_releases (
+  principal TEXT NOT NULL,
+  content_id TEXT NOT NULL,
+  key_index INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  released_at INTEGER NOT NULL,
+  PRIMARY KEY (principal, content_id, key_index)
+);
+CREATE INDEX IF NOT EXISTS sessions_viewer_content ON sessions(principal, content_id);
 `;
 
 /**

@@ -13,8 +13,9 @@ import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
+import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
 import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
 
 type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
@@ -44,6 +45,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
   private queue: Job<unknown>[] = [];
   private scheduled = false;
   private readonly s;
+  private readonly k;
   /** One wrapper made once: called inside the batch transaction it runs `fn` in a savepoint. */
   private readonly inSavepoint: (fn: () => unknown) => unknown;
 
@@ -57,6 +59,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     upgradeSchema(this.db);
     this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
     this.s = prepareStatements(this.db);
+    this.k = mediaKeyStatements(this.db);
   }
 
   /** Runs `run` inside the next grouped transaction (own savepoint); resolves with its result. */
@@ -222,6 +225,18 @@ export class SqliteLedgerStorage implements LedgerStorage {
 
   async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
     return this.s.previewUse.all(principal, contentId) as PreviewUse[];
+  }
+
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    return this.batch(() => putMediaKeys(this.k, contentId, keys));
+  }
+
+  async keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    return keyRelease(this.k, principal, contentId, index);
+  }
+
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    return this.batch(() => recordKeyRelease(this.k, r, expectReleases));
   }
 
   async close(): Promise<void> {

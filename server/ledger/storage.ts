@@ -93,7 +93,54 @@ export interface AuditSettlement {
   createdAt: number;
 }
 
-export interface LedgerStorage {
+/** One AES-128 key of a packaged title (scripts/package-media.mjs): index, bytes and the media it decrypts. */
+export interface MediaKey {
+  index: number;
+  /** 16 bytes. */
+  key: Uint8Array;
+  /** The media it decrypts, [startMs, endMs). */
+  startMs: number;
+  endMs: number;
+}
+
+/** What the key route loads to decide a release (key-release-rules.ts); `key` undefined: no such key. */
+export interface KeyReleaseContext {
+  key: MediaKey | undefined;
+  /** The title's first encrypted ms (the smallest startMs of its keys). */
+  clearMs: number;
+  /** Σ billedSeconds over the viewer's sessions of the title. */
+  billedSeconds: number;
+  released: boolean;
+  /** Media ms covered by the title's keys released to the viewer. */
+  releasedMs: number;
+  /** How many of the title's keys the viewer holds: the guard of `recordKeyRelease`. */
+  releases: number;
+}
+
+export interface KeyRelease {
+  principal: string;
+  contentId: string;
+  index: number;
+  sessionId: string;
+  at: number;
+}
+
+/** The media keys of gated titles and which viewer holds which (tables media_keys and key_releases). */
+export interface MediaKeyStorage {
+  /**
+   * Stores a title's keys. Loading the same keys again changes nothing; a key whose bytes or media changed
+   * (the title was packaged again) loses its releases, and keys beyond the new list are removed.
+   */
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void>;
+  keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext>;
+  /**
+   * Records a release where the viewer still holds `expectReleases` keys of the title (else WriteConflict,
+   * nothing written); a release already recorded is left as it is.
+   */
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void>;
+}
+
+export interface LedgerStorage extends MediaKeyStorage {
   /** Creates the viewer's account if new (balance 0); answers the balance. */
   ensureViewer(principal: string, algorandAddress: string, now: number): Promise<number>;
   /** Adds to the balance (and records the credit); creates the account if new; answers the new balance. */

@@ -13,6 +13,8 @@ import { Outbox, type OutboxClock, type OutboxEvent, type OutboxRecord } from '.
 import { servicesResolver, type PaymentServices } from './payment-services.js';
 import { initialState, step, type Effect, type MachineConfig, type MachineEvent, type TimerName } from './payments-machine.js';
 import { initialPaymentState, type PaymentState } from './payments-store.js';
+import { createKeyAuthoriser } from './key-authoriser.js';
+import type { KeyAuthoriser } from '../playback/key-authoriser.js';
 import { loadSession, startSession, storageKey, storedRow } from './session-effects.js';
 import { signTick, type SessionIdentity } from './signer.js';
 import { TabLock, lockName } from './tab-lock.js';
@@ -75,6 +77,13 @@ export class PaymentsController implements ReactiveController {
     }
     this.dispatch({ type: 'identity', signer });
   }
+
+  /** Signs this player's key requests of gated media with the open session (key-authoriser.ts). */
+  readonly keyAuthoriser: KeyAuthoriser = createKeyAuthoriser({
+    store: this.store,
+    signer: () => (this.identity && this.machine.config ? { api: this.machine.config.api, identity: this.identity } : undefined),
+    wantSession: () => this.dispatch({ type: 'want-session' }),
+  });
 
   hostConnected(): void {
     window.addEventListener('online', this.onOnline);

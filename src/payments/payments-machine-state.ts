@@ -58,6 +58,11 @@ export interface MachineState {
   startAttempt: number;
   /** A start failed and its retry timer runs. */
   startWaiting: boolean;
+  /**
+   * Gated media asks for a key and only a session can sign for it: open one now, not at the first billed
+   * second (which the media cannot reach without the key).
+   */
+  sessionWanted: boolean;
   store: PaymentState;
 }
 
@@ -70,6 +75,7 @@ export type MachineEvent =
   | { type: 'pagehide' }
   | { type: 'retry' }
   | { type: 'watch-here' }
+  | { type: 'want-session' }
   | { type: 'lock'; held: boolean; steal: boolean }
   | { type: 'lock-lost' }
   | { type: 'loaded'; epoch: number; record: OutboxRecord | null }
@@ -106,7 +112,7 @@ export function initialState(): MachineState {
     config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, sessionFree: 0, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
     playing: false, wantFinal: false, unsent: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
-    store: { status: 'idle', acknowledged: { ...ZERO } },
+    sessionWanted: false, store: { status: 'idle', acknowledged: { ...ZERO } },
   };
 }
 

@@ -76,6 +76,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
         delete s.store.error;
       }
       break;
+    case 'want-session':
+      s.sessionWanted = true;
+      break;
     case 'watch-here':
       if (s.lock !== 'held') {
         s.lock = 'acquiring';
@@ -155,7 +158,7 @@ function advance(s: MachineState, fx: Effect[]): void {
   // A new configuration waits only for a settlement that can still happen.
   if (s.nextConfig !== undefined && !canSign(s)) applyConfig(s, s.nextConfig, fx);
   if (!s.config || !s.signer || s.signingKind !== 'none' || s.lock === 'denied') return;
-  const work = s.owed > 0 || s.wantFinal || s.unsent;
+  const work = s.owed > 0 || s.wantFinal || s.unsent || s.sessionWanted;
   if (s.lock === 'none') {
     if (!work && !s.playing) return;
     s.lock = 'acquiring';

@@ -9,6 +9,7 @@ const STOPPED: ReadonlySet<PaymentStatus> = new Set(['paused-unreachable', 'insu
 export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[]): void {
   s.phase = 'open';
   s.unsent = false;
+  s.sessionWanted = false;
   s.sessionId = record.sessionId;
   s.sessionRate = record.rateMicroAlgos;
   s.sessionFree = record.freeSeconds ?? 0;
@@ -72,6 +73,7 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
   s.owedNext = 0;
   const key = (c: MachineConfig | null) => (c ? `${c.api}|${c.contentId}|${c.rateMicroAlgos}` : '');
   if (key(s.config) !== key(config)) {
+    s.sessionWanted = false;
     if (s.phase !== 'closed') closeSession(s, fx, false);
     if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
     s.lock = 'none';

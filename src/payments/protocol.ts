@@ -208,6 +208,9 @@ export const ERROR_CODES = [
   'BAD_HTTP', // 400: a request the HTTP parser could not read
   'UNKNOWN_CONTENT', // 404: the catalog sells no title under this content id
   'PRICE_MISMATCH', // 409: a start signed for another rate than the catalog's (the body carries the price)
+  'UNKNOWN_KEY', // 404: no such media key (content id and index)
+  'WRONG_CONTENT', // 403: a key request signed with a session of another title
+  'KEY_NOT_PAID', // 402: the key's media lies past what the viewer's sessions of the title paid for, plus the lead
   'INTERNAL', // 500
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number] | AdErrorCode;
@@ -255,6 +258,9 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   BAD_HTTP: 400,
   UNKNOWN_CONTENT: 404,
   PRICE_MISMATCH: 409,
+  UNKNOWN_KEY: 404,
+  WRONG_CONTENT: 403,
+  KEY_NOT_PAID: 402,
   INTERNAL: 500,
 };
 
@@ -271,3 +277,14 @@ export const API_PATHS = {
   adminContent: '/streaming/admin/content/',
   adminContentList: '/streaming/admin/content',
 } as const;
+
+// ---- GET /streaming/keys/:contentId/:index?api&session&t&n&sig (key-request.ts): 16 bytes, application/octet-stream
+/** The body of a 402 KEY_NOT_PAID: what the viewer holds and may hold, in media milliseconds. */
+export interface KeyRefusal {
+  contentId: string;
+  index: number;
+  /** Media ms of keys the viewer may hold now: max(0, Σ billed − clear) + lead. */
+  allowanceMs: number;
+  /** What holding this key as well would take. */
+  neededMs: number;
+}

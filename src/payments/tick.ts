@@ -51,7 +51,7 @@ export interface StartMessage {
   nonce: string;
 }
 
-export type MessageKind = 'tick' | 'whoami' | 'start' | 'ad-tick';
+export type MessageKind = 'tick' | 'whoami' | 'start' | 'ad-tick' | 'key';
 
 const encoder = new TextEncoder();
 

@@ -1,9 +1,10 @@
 // `npm run api`: the platform's tokens and its fee come from flags or the environment.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signKeyUrl } from '../../../src/payments/key-authoriser.js';
 import { describe, expect, it } from 'vitest';
 import { createApiClient, randomNonce, signedStartRequest, signedTickRequest } from '../../../src/payments/api-client.js';
 import { makeViewer, refused } from './harness.js';
@@ -82,5 +83,37 @@ describe('server/main.ts', () => {
     await api.stop();
     expect(r).toMatchObject({ exit: 2 });
     expect('err' in r && r.err).toContain('--platform-fee-bps');
+  });
+
+  it('loads a packaged title’s keys with --media-keys and releases them with the lead of --key-lead-seconds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sippar-cli-keys-'));
+    const file = join(dir, 'film.keys.json');
+    const keys = [0, 1].map((index) => ({ index, key: String(index + 1).repeat(32), startMs: 6000 + 6000 * index, endMs: 12000 + 6000 * index }));
+    writeFileSync(file, JSON.stringify({ v: 1, contentId: 'film-1', clearSeconds: 6, keys }));
+    const api = runApi(['--media-keys', file, '--key-lead-seconds', '6']);
+    try {
+      const r = await api.ready;
+      if (!('url' in r)) throw new Error(`API exited: ${r.err}`);
+      const c = createApiClient({ baseUrl: r.url });
+      const v = await makeViewer();
+      await c.devCredit({ principal: v.principal, microAlgos: 10_000 });
+      const s = await c.start(await signedStartRequest(v, { api: r.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: Date.now(), nonce: randomNonce() }));
+      const get = async (i: number) => fetch((await signKeyUrl(`${r.url}/streaming/keys/film-1/${i}`, r.url, s.sessionId, v))!);
+      const first = await get(0);
+      expect(Buffer.from(await first.arrayBuffer()).toString('hex')).toBe('1'.repeat(32));
+      expect((await get(1)).status).toBe(402);
+    } finally {
+      await api.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a keys file it cannot read, naming it', async () => {
+    const api = runApi(['--media-keys', '/nonexistent/film.keys.json']);
+    const r = await api.ready;
+    await api.stop();
+    expect(r).toMatchObject({ exit: expect.any(Number) });
+    expect('exit' in r && r.exit).not.toBe(0);
+    expect('err' in r && r.err).toContain('/nonexistent/film.keys.json');
   });
 });
