@@ -99,9 +99,11 @@ try {
     ...(catalog !== undefined && { catalog }),
   });
 } catch (e) {
-  // A catalog that does not check stops the server before it sells anything at a wrong price.
-  if (!(e instanceof CatalogError)) throw e;
-  process.stderr.write(`${e.message}\n`);
+  // A catalog that does not check, or a keys file that cannot be read, stops the server before it sells
+  // anything at a wrong price or a title nobody could watch.
+  const unreadable = (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES';
+  if (!(e instanceof CatalogError) && !unreadable) throw e;
+  process.stderr.write(`${(e as Error).message}\n`);
   process.exit(2);
 }
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.

@@ -1,7 +1,10 @@
 // v3 over HTTP: the public price, the admin API behind the admin token, starts billed at the catalog's price,
 // and the preview held by the server across sessions. Every refusal is JSON with a stable code and changes
 // nothing in the ledger.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomNonce } from '../../../src/payments/api-client.js';
 import { credit, makeTick, makeViewer, raw, refused, sell, signTick, signedStartRequest, startHarness, startSession, type Harness } from './harness.js';
@@ -27,7 +30,9 @@ const ledgerSnapshot = async () => ({ totals: await h.server.ledger.totals(h.clo
 
 describe('GET /streaming/content/:id', () => {
   it('answers the public price of a title (never keys or splits), 404 UNKNOWN_CONTENT for any other, exact paths only', async () => {
-    h = await startHarness({ catalog: { titles: [{ contentId: 'demo/paid', title: 'Demo', rateMicroAlgos: 1_000, previewSeconds: 10, keys: 'k.json', media: { src: '/media/demo/index.m3u8' } }] } });
+    const keys = join(mkdtempSync(join(tmpdir(), 'sippar-catalog-')), 'k.json');
+    writeFileSync(keys, JSON.stringify({ v: 1, contentId: 'demo/paid', clearSeconds: 6, keys: [{ index: 0, key: '1'.repeat(32), startMs: 6000, endMs: 12000 }] }));
+    h = await startHarness({ catalog: { titles: [{ contentId: 'demo/paid', title: 'Demo', rateMicroAlgos: 1_000, previewSeconds: 10, keys, media: { src: '/media/demo/index.m3u8' } }] } });
     const ok = await raw(h, 'GET', '/streaming/content/demo/paid');
     expect([ok.status, ok.json]).toEqual([200, { contentId: 'demo/paid', title: 'Demo', rateMicroAlgos: 1_000, previewSeconds: 10, media: { src: '/media/demo/index.m3u8' } }]);
     const unknown = await raw(h, 'GET', '/streaming/content/nothing');

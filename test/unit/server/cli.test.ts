@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signKeyUrl } from '../../../src/payments/key-authoriser.js';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,12 @@ function catalogFile(catalog: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'sippar-cli-')), 'catalog.json');
   writeFileSync(file, JSON.stringify(catalog));
   return file;
+}
+
+/** A packaged title's keys file (as package-media writes it): `count` keys of 6 s after `clearSeconds` 6. */
+function keysFile(path: string, contentId: string, count: number): void {
+  const keys = Array.from({ length: count }, (_, index) => ({ index, key: String(index + 1).repeat(32), startMs: 6000 + 6000 * index, endMs: 12000 + 6000 * index }));
+  writeFileSync(path, JSON.stringify({ v: 1, contentId, clearSeconds: 6, keys }));
 }
 
 function runApi(args: string[], env: Record<string, string> = {}) {
@@ -60,6 +66,8 @@ describe('server/main.ts', () => {
 
   it('--catalog: sells its titles at their price (GET /streaming/content/:id), and a catalog that does not check stops the server', async () => {
     const good = catalogFile({ titles: [{ contentId: 'demo/paid', title: 'Paid', rateMicroAlgos: 1000, previewSeconds: 10, media: { src: '/media/x.m3u8' }, keys: 'k.json' }] });
+    // `keys` is relative to the catalog file, and loaded with it.
+    keysFile(join(dirname(good), 'k.json'), 'demo/paid', 1);
     const api = runApi(['--catalog', good]);
     try {
       const r = await api.ready;
@@ -69,6 +77,13 @@ describe('server/main.ts', () => {
     } finally {
       await api.stop();
     }
+    // A catalog naming a keys file that is not there stops the server: its title could not be watched.
+    const noKeys = catalogFile({ titles: [{ contentId: 'y', title: 'Y', rateMicroAlgos: 1, keys: 'missing.json' }] });
+    const missing = runApi(['--catalog', noKeys]);
+    const gone = await missing.ready;
+    await missing.stop();
+    expect(gone).toMatchObject({ exit: 2 });
+    expect('err' in gone && gone.err).toContain('missing.json');
     const splitsOff = catalogFile({ titles: [{ contentId: 'x', title: 'X', rateMicroAlgos: 1, splits: [{ recipient: 'creator', bps: 9000 }] }] });
     const bad = runApi(['--catalog', splitsOff]);
     const out = await bad.ready;
@@ -88,9 +103,9 @@ describe('server/main.ts', () => {
   it('loads a packaged title’s keys with --media-keys and releases them with the lead of --key-lead-seconds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sippar-cli-keys-'));
     const file = join(dir, 'film.keys.json');
-    const keys = [0, 1].map((index) => ({ index, key: String(index + 1).repeat(32), startMs: 6000 + 6000 * index, endMs: 12000 + 6000 * index }));
-    writeFileSync(file, JSON.stringify({ v: 1, contentId: 'film-1', clearSeconds: 6, keys }));
-    const api = runApi(['--media-keys', file, '--key-lead-seconds', '6']);
+    keysFile(file, 'film-1', 2);
+    const catalog = catalogFile({ titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 100 }] });
+    const api = runApi(['--media-keys', file, '--key-lead-seconds', '6', '--catalog', catalog]);
     try {
       const r = await api.ready;
       if (!('url' in r)) throw new Error(`API exited: ${r.err}`);
