@@ -10,6 +10,8 @@
  *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
  *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
+ *   --max-sessions SIPPAR_MAX_SESSIONS (live sessions per viewer, default 3)
+ *   --trust-proxy SIPPAR_TRUST_PROXY=1 (per-client limits key on X-Forwarded-For's last address; default off)
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
@@ -33,6 +35,8 @@ const { values } = parseArgs({
     'viewer-rate': { type: 'string' },
     'bls-workers': { type: 'string' },
     'bls-queue': { type: 'string' },
+    'max-sessions': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
   },
 });
 const env = process.env;
@@ -73,6 +77,8 @@ const server = await startServer({
     perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
     perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
   },
+  maxSessions: int('max-sessions', values['max-sessions'] ?? env.SIPPAR_MAX_SESSIONS, 1, 1_000),
+  trustProxy: values['trust-proxy'] ?? (env.SIPPAR_TRUST_PROXY === '1' || env.SIPPAR_TRUST_PROXY === 'true'),
   bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
 });
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.

@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   settled_seconds INTEGER NOT NULL DEFAULT 0,
   settled_micro INTEGER NOT NULL DEFAULT 0,
   ticks INTEGER NOT NULL DEFAULT 0,
-  last_activity INTEGER NOT NULL
+  last_activity INTEGER NOT NULL,
+  budget INTEGER,
+  rate_tokens_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS sessions_content ON sessions(content_id);
 CREATE TABLE IF NOT EXISTS ticks (
@@ -71,7 +73,31 @@ CREATE TABLE IF NOT EXISTS platform_earnings (
   settled_micro INTEGER NOT NULL DEFAULT 0,
   fee_micro INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS revoked_keys (
+  session_key BLOB PRIMARY KEY,
+  principal TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 `;
+
+/**
+ * Columns added after a database file was first created (CREATE TABLE IF NOT EXISTS leaves an old table as
+ * it is): v3's session budget and rate bucket (migrations/004 on PostgreSQL). NULL means none and full.
+ */
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]> = [
+  ['sessions', 'budget', 'INTEGER'],
+  ['sessions', 'rate_tokens_ms', 'INTEGER'],
+];
+
+/** Brings an existing database file up to SCHEMA, then the indexes that read the added columns. */
+export function upgradeSchema(db: Database.Database): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const has = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((c) => c.name === column);
+    if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS sessions_principal ON sessions(principal, last_activity)');
+}
 
 /** A row of `sessions` as better-sqlite3 returns it. */
 export interface SessionRow {
@@ -91,6 +117,8 @@ export interface SessionRow {
   settled_micro: number;
   ticks: number;
   last_activity: number;
+  budget: number | null;
+  rate_tokens_ms: number | null;
 }
 
 const TOTALS = `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0) AS watchSeconds,
@@ -109,9 +137,16 @@ export function prepareStatements(db: Database.Database) {
     debit: p('UPDATE viewers SET balance = balance - ? WHERE principal = ? AND balance >= ?'),
     session: p('SELECT * FROM sessions WHERE id = ?'),
     insertSession: p(
-      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
-       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt)`,
+      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity, budget)
+       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt, @budget)`,
     ),
+    // Live sessions of a viewer (tick-rules.ts decideSessionLimit): not settled, not expired, not revoked, recent.
+    liveSessions: p(
+      `SELECT count(*) FROM sessions s WHERE s.principal = ? AND s.status != 'paused' AND s.expires_at > ? AND s.last_activity > ?
+       AND NOT EXISTS (SELECT 1 FROM revoked_keys r WHERE r.session_key = s.session_key)`,
+    ).pluck(),
+    revoke: p('INSERT OR IGNORE INTO revoked_keys (session_key, principal, revoked_at, expires_at) VALUES (?, ?, ?, ?)'),
+    revokedAt: p('SELECT revoked_at FROM revoked_keys WHERE session_key = ?').pluck(),
     startHashUsed: p('SELECT 1 FROM sessions WHERE start_hash = ?'),
     tick: p('SELECT tick_hash, http_status, answer FROM ticks WHERE session_id = ? AND seq = ?'),
     insertTick: p(
@@ -121,7 +156,7 @@ export function prepareStatements(db: Database.Database) {
     // Guard: only while no other tick moved the session since the rules read it.
     updateSession: p(
       `UPDATE sessions SET seq = ?, claimed_seconds = ?, billed_seconds = ?, billed_micro = ?, settled_seconds = ?, settled_micro = ?,
-       status = ?, ticks = ticks + 1, last_activity = ? WHERE id = ? AND seq = ?`,
+       status = ?, ticks = ticks + 1, last_activity = ?, rate_tokens_ms = ? WHERE id = ? AND seq = ?`,
     ),
     insertSettlement: p(
       `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)

@@ -47,7 +47,7 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
       const rateMicroAlgos = body.rateMicroAlgos as number;
       const balance = await openSession(
         store,
-        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000 },
+        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, budget: (body.budgetMicroAlgos as number | null | undefined) ?? null, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000 },
         ADDRESS,
       );
       return json(200, {

@@ -41,7 +41,8 @@ export class MemoryStorage implements OutboxStorage {
 const VIEWER = 'fake-viewer';
 const encoder = new TextEncoder();
 // No clock here: a ceiling no tick reaches (the rate ceiling is the server tests' concern).
-const UNBOUNDED = { now: Number.MAX_SAFE_INTEGER, maxPlaybackRate: 1, slackSeconds: 0, platformFeeBps: 1_000 };
+// The rate bucket's capacity is the slack: 10^9 s, which no run bills.
+const UNBOUNDED = { now: Number.MAX_SAFE_INTEGER, maxPlaybackRate: 1, slackSeconds: 1e9, platformFeeBps: 1_000 };
 
 /**
  * The server's ledger for one session: the server's own rules (server/ledger/tick-rules.ts) over the
@@ -54,7 +55,7 @@ export class FakeLedger {
   /** `rate`: the session's microAlgos per second, fixed at start as on the server. */
   constructor(readonly rate: number, readonly sessionId = 's1') {
     this.store.creditNow(VIEWER, 'ADDR', Number.MAX_SAFE_INTEGER);
-    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, budget: null, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
   }
   private get session() { return this.store.loadTickNow(this.sessionId, 0)!.session; }
   get seq() { return this.session.seq; }

@@ -7,6 +7,7 @@ import type { Tick } from '../../../../src/payments/protocol.js';
 const session: SessionState = {
   id: 's1', principal: 'p', contentId: 'film', rate: 100, startedAt: 0, status: 'active',
   seq: 3, claimedSeconds: 10, billedSeconds: 10, billedMicro: 1_000, settledSeconds: 4, settledMicro: 400,
+  budget: null, lastActivity: 0, rateTokensMs: null,
 };
 const limits = { now: 60_000, maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1_000, settle: false };
 const tick = (seq: number, seconds: number, extra: Partial<Tick> = {}): Tick => ({ sessionId: 's1', seq, seconds, microAlgos: seconds * 100, mediaTime: 0, clientTime: 0, ...extra });

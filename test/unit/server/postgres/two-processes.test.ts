@@ -16,8 +16,10 @@ const viaNode = (n: ApiProcess) => ({ api: createApiClient({ baseUrl: n.url }), 
 beforeAll(async () => {
   const db = postgresUrl();
   // The first applies the migrations; the second starts on the same database and finds them applied.
-  nodes = [await startApiProcess(['--db', db, '--dev', '--quiet'])];
-  nodes.push(await startApiProcess(['--db', db, '--dev', '--quiet']));
+  // Six sessions of one viewer below: above the default limit of live sessions (3).
+  const args = ['--db', db, '--dev', '--quiet', '--max-sessions', '6'];
+  nodes = [await startApiProcess(args)];
+  nodes.push(await startApiProcess(args));
 }, 90_000);
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()));
