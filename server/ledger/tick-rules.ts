@@ -223,7 +223,8 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       settledSeconds: settlement ? billedSeconds : s.settledSeconds,
       settledMicro: settlement ? billedMicro : s.settledMicro,
       status,
-      lastActivity: r.now,
+      // Never back (another process's clock behind this one's): the bucket must not refill the same time twice.
+      lastActivity: Math.max(r.now, s.lastActivity),
       rateTokensMs: tokens - paidSeconds * 1000,
     },
     ...(charged > 0 && { debit: { principal: s.principal, microAlgos: charged } }),
