@@ -44,7 +44,11 @@ export type SipparErrorCode =
   | 'API_URL_INVALID'
   // the platform's top-up page and a fiat hint: reported, never blocking
   | 'TOPUP_URL_INVALID'
-  | 'FIAT_INVALID';
+  | 'FIAT_INVALID'
+  // payments, appended (protocol v3): the server's spending safety
+  | 'PAYMENT_BUDGET_EXCEEDED'
+  | 'PAYMENT_TOO_MANY_SESSIONS'
+  | 'PAYMENT_KEY_REVOKED';
 
 export class SipparError extends Error {
   override name = 'SipparError';

@@ -153,11 +153,22 @@ export class IdentityController implements ReactiveController {
     if (this.canCharge && this.#identity) void this.#loadViewer(this.#identity);
   }
 
+  /**
+   * Payments let go of the key at once (the host update hands them no identity); the payment API is told
+   * to revoke it (revoke.ts: best effort, one retry, bounded), and only then is the key dropped, so a
+   * revocation the API never got still leaves this device signed out.
+   */
   async signOut(): Promise<void> {
+    const identity = this.#identity;
     this.#run?.cancel();
     this.#viewerAbort?.abort();
     clearTimeout(this.#expiryTimer);
     this.#identity = undefined;
+    this.host.requestUpdate();
+    if (identity) {
+      const outcome = await import('./revoke.js').then((m) => m.revokeSessionKey(this.options().api, identity)).catch(() => 'unreachable' as const);
+      if (outcome === 'unreachable') console.warn('sippar-player: the payment API could not be told of the sign-out; its session key stays valid there until it expires');
+    }
     const auth = await import('./auth.js');
     this.#client = await auth.logout();
     this.#set({ status: 'signed-out' });

@@ -7,6 +7,11 @@ export interface MachineConfig {
   contentId: string;
   rateMicroAlgos: number;
   graceSeconds: number;
+  /**
+   * The budget a new session is signed with (protocol v3; null = none): the meter's cap (the `budget`
+   * attribute, raised by Continue). A change settles the open session and opens a new one with it.
+   */
+  budgetMicroAlgos: number | null;
 }
 
 export type LockState = 'none' | 'acquiring' | 'held' | 'denied';
@@ -49,6 +54,11 @@ export interface MachineState {
   wantFinal: boolean;
   /** A session closed with signed ticks the API has not acknowledged: reopen it to send them. */
   unsent: boolean;
+  /**
+   * The open session was signed with another budget than the configuration's: it signs nothing more, and
+   * closes once the API acknowledged its ticks (its final one included); the next opens with the new budget.
+   */
+  reopen: boolean;
   lastFinal: boolean;
   /** pagehide came while a tick was being signed: send it with keepalive once signed. */
   leaving: boolean;
@@ -103,7 +113,7 @@ export function initialState(): MachineState {
   return {
     config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
-    playing: false, wantFinal: false, unsent: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
+    playing: false, wantFinal: false, unsent: false, reopen: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
     store: { status: 'idle', acknowledged: { ...ZERO } },
   };
 }

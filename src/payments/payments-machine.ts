@@ -37,6 +37,11 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.lock = 'none';
       s.signer = ev.signer;
       if (s.store.status === 'elsewhere') setStatus(s, 'idle');
+      // A key revoked by signing out (here or in another tab) is the old key's refusal, not the new one's.
+      if (s.store.status === 'error' && s.store.error?.code === 'PAYMENT_KEY_REVOKED') {
+        setStatus(s, 'idle');
+        delete s.store.error;
+      }
       break;
     case 'credit': {
       // Cumulative per meter session: a new session (new src, price or preview) counts from zero again.
@@ -159,6 +164,11 @@ function advance(s: MachineState, fx: Effect[]): void {
     return;
   }
   if (s.lock !== 'held') return;
+  if (s.phase === 'open' && s.reopen) {
+    // Signed under the old budget: wait until the API has acknowledged all of it, then open anew.
+    if (s.head.seq > s.store.acknowledged.seq) return;
+    closeSession(s, fx, false);
+  }
   if (s.phase === 'closed') {
     if (!work || s.startWaiting) return;
     s.phase = 'loading';

@@ -4,7 +4,7 @@ import type { PaymentStatus } from './payments-store.js';
 import { ZERO, type Effect, type Ledger, type MachineConfig, type MachineState } from './payments-machine-state.js';
 
 /** Statuses that hold playback and that only the viewer (or the API coming back) lifts. */
-const STOPPED: ReadonlySet<PaymentStatus> = new Set(['paused-unreachable', 'insufficient-funds', 'elsewhere', 'error']);
+const STOPPED: ReadonlySet<PaymentStatus> = new Set(['paused-unreachable', 'insufficient-funds', 'elsewhere', 'error', 'budget']);
 
 export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[]): void {
   s.phase = 'open';
@@ -43,6 +43,7 @@ export function closeSession(s: MachineState, fx: Effect[], forget: boolean): vo
     fx.push({ type: 'clear-timer', name: 'grace' });
   }
   s.phase = 'closed';
+  s.reopen = false;
   s.epoch += 1;
   // A tick being signed for this session will not be stored (its epoch is over): its seconds are owed again.
   s.owed += s.signing;
@@ -67,7 +68,15 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
   delete s.nextConfig;
   s.owedNext = 0;
   const key = (c: MachineConfig | null) => (c ? `${c.api}|${c.contentId}|${c.rateMicroAlgos}` : '');
-  if (key(s.config) !== key(config)) {
+  if (key(s.config) === key(config) && config && s.config && config.budgetMicroAlgos !== s.config.budgetMicroAlgos) {
+    // Same sale, another budget: the open session was settled under the old one (configure waits for its
+    // final tick); the next opens with the new budget, and the seconds owed go on to it.
+    if (s.phase !== 'closed') s.reopen = true;
+    if (s.store.status === 'budget') {
+      setStatus(s, 'idle');
+      delete s.store.error;
+    }
+  } else if (key(s.config) !== key(config)) {
     if (s.phase !== 'closed') closeSession(s, fx, false);
     if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
     s.lock = 'none';
@@ -85,7 +94,10 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
 }
 
 export function sameConfig(a: MachineConfig | null, b: MachineConfig | null): boolean {
-  return a === b || (!!a && !!b && a.api === b.api && a.contentId === b.contentId && a.rateMicroAlgos === b.rateMicroAlgos && a.graceSeconds === b.graceSeconds);
+  return (
+    a === b ||
+    (!!a && !!b && a.api === b.api && a.contentId === b.contentId && a.rateMicroAlgos === b.rateMicroAlgos && a.graceSeconds === b.graceSeconds && a.budgetMicroAlgos === b.budgetMicroAlgos)
+  );
 }
 
 export function acknowledge(s: MachineState, l: Ledger): void {
@@ -114,8 +126,16 @@ export function pauseUnreachable(s: MachineState, fx: Effect[]): void {
 export function halt(s: MachineState, fx: Effect[], error: OutboxError, ledger?: Ledger): void {
   if (ledger) acknowledge(s, ledger);
   if (error.code === 'INSUFFICIENT_FUNDS') return fail(s, fx, 'insufficient-funds', 'INSUFFICIENT_FUNDS', error.message);
-  // The server no longer knows this session: forget it; the next second starts a fresh one.
-  if ((error.code === 'PAYMENT_SESSION_UNKNOWN' || error.code === 'PAYMENT_SESSION_EXPIRED') && s.phase !== 'closed') closeSession(s, fx, true);
+  // The session's signed budget is spent: it bills no more. What it did not bill is owed to the session a
+  // larger budget opens (the budget blocker's Continue, or the page's `budget`).
+  if (error.code === 'PAYMENT_BUDGET_EXCEEDED') {
+    if (s.phase !== 'closed') closeSession(s, fx, true);
+    return fail(s, fx, 'budget', error.code, error.message);
+  }
+  // The server no longer knows this session, or its key was revoked (signed out elsewhere): forget it; the
+  // next second starts a fresh one (with a new key, after signing in again).
+  const gone = error.code === 'PAYMENT_SESSION_UNKNOWN' || error.code === 'PAYMENT_SESSION_EXPIRED' || error.code === 'PAYMENT_KEY_REVOKED';
+  if (gone && s.phase !== 'closed') closeSession(s, fx, true);
   fail(s, fx, 'error', error.code, error.message);
 }
 

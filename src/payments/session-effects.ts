@@ -12,18 +12,20 @@ import { classify, type PaymentApi } from './transport.js';
 
 export const storageKey = (c: MachineConfig, identity: SessionIdentity) => sessionKey(c.api, identity.getPrincipal().toText(), c.contentId);
 
-/** Resumes only what this session key can still sign for: same rate, same key, not expired. */
+/** Resumes only what this session key can still sign for: same rate, same budget, same key, not expired. */
 export async function loadSession(store: SessionStore, c: MachineConfig, identity: SessionIdentity, epoch: number): Promise<{ event: MachineEvent; expiresAt?: number }> {
   const stored = await store.load(storageKey(c, identity)).catch(() => undefined);
   const keyHex = toHex(sessionSignerOf(identity).sessionPublicKey);
-  const usable = stored && stored.rateMicroAlgos === c.rateMicroAlgos && (stored.sessionPublicKey ?? keyHex) === keyHex && (stored.expiresAt ?? Infinity) > Date.now();
+  const usable =
+    stored && stored.rateMicroAlgos === c.rateMicroAlgos && (stored.budgetMicroAlgos ?? null) === c.budgetMicroAlgos &&
+    (stored.sessionPublicKey ?? keyHex) === keyHex && (stored.expiresAt ?? Infinity) > Date.now();
   return { event: { type: 'loaded', epoch, record: usable ? stored : null }, ...(usable && stored.expiresAt !== undefined && { expiresAt: stored.expiresAt }) };
 }
 
 /** A signed start (the delegation chain goes with it; ticks then carry only signatures). */
 export async function startSession(api: PaymentApi, c: MachineConfig, identity: SessionIdentity, epoch: number): Promise<{ event: MachineEvent; expiresAt?: number }> {
   try {
-    const req = await signedStartRequest(sessionSignerOf(identity), { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
+    const req = await signedStartRequest(sessionSignerOf(identity), { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
     const res = await api.start(req);
     const event: MachineEvent = { type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos };
     return { event, ...(res.limits?.expiresAt !== undefined && { expiresAt: res.limits.expiresAt }) };
@@ -37,6 +39,6 @@ export async function startSession(api: PaymentApi, c: MachineConfig, identity: 
 export function storedRow(record: OutboxRecord, c: MachineConfig, identity: SessionIdentity, expiresAt: number | undefined): StoredSession {
   return {
     ...record, key: storageKey(c, identity), api: c.api, principal: identity.getPrincipal().toText(), contentId: c.contentId,
-    sessionPublicKey: toHex(sessionSignerOf(identity).sessionPublicKey), ...(expiresAt !== undefined && { expiresAt }), updatedAt: Date.now(),
+    sessionPublicKey: toHex(sessionSignerOf(identity).sessionPublicKey), ...(expiresAt !== undefined && { expiresAt }), budgetMicroAlgos: c.budgetMicroAlgos, updatedAt: Date.now(),
   };
 }

@@ -83,7 +83,7 @@ async function setup(config: Partial<PaymentsConfig> = {}) {
   }));
   host.governor = new PlayGovernor(host as never, createPlayPolicy(inputs));
   for (const ctl of host.controllers) ctl.hostConnected?.();
-  c.configure({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, ...config });
+  c.configure({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, budgetMicroAlgos: null, ...config } as PaymentsConfig);
   c.setIdentity(id);
   const codes: string[] = [];
   host.addEventListener('sippar-error', (e) => codes.push((e as CustomEvent).detail.code));

@@ -14,7 +14,7 @@ export type ApiMode = 'up' | 'down' | 'funds' | 'forget';
 /** `stored`: the controller put it in the outbox (a tick signed for a session closed meanwhile is dropped). */
 export type SignedRecord = { tick: Omit<Tick, 'clientTime'>; purpose: 'tick' | 'standby' | 'standby-next'; lockHeld: boolean; otherTabHolds: boolean; stored: boolean };
 
-export const CONFIG: MachineConfig = { api: 'https://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30 };
+export const CONFIG: MachineConfig = { api: 'https://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, budgetMicroAlgos: null };
 
 export class World {
   s: MachineState = initialState();
