@@ -80,7 +80,8 @@ export type MachineEvent =
   | { type: 'watch-here' }
   | { type: 'lock'; held: boolean; steal: boolean }
   | { type: 'lock-lost' }
-  | { type: 'loaded'; epoch: number; record: OutboxRecord | null }
+  /** `reopen`: the stored session was signed with another budget; opened only to send its unsent ticks. */
+  | { type: 'loaded'; epoch: number; record: OutboxRecord | null; reopen?: boolean }
   | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number }
   | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
   | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }

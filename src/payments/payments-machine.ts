@@ -102,8 +102,10 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       elsewhere(s, fx, 'This video is now playing in another tab.');
       break;
     case 'loaded':
-      if (ev.record) openSession(s, ev.record, fx);
-      else {
+      if (ev.record) {
+        openSession(s, ev.record, fx);
+        if (ev.reopen) s.reopen = true;
+      } else {
         s.phase = 'starting';
         if (s.store.status !== 'grace' && s.store.status !== 'paused-unreachable') setStatus(s, 'starting');
         fx.push({ type: 'start-session', epoch: s.epoch });

@@ -12,14 +12,20 @@ import { classify, type PaymentApi } from './transport.js';
 
 export const storageKey = (c: MachineConfig, identity: SessionIdentity) => sessionKey(c.api, identity.getPrincipal().toText(), c.contentId);
 
-/** Resumes only what this session key can still sign for: same rate, same budget, same key, not expired. */
+/**
+ * Resumes only what this session key can still sign for: same rate, same key, not expired, and the same
+ * budget — or another one while it holds unsent ticks: those are sent first (`reopen`), then a new session
+ * opens with the new budget.
+ */
 export async function loadSession(store: SessionStore, c: MachineConfig, identity: SessionIdentity, epoch: number): Promise<{ event: MachineEvent; expiresAt?: number }> {
   const stored = await store.load(storageKey(c, identity)).catch(() => undefined);
   const keyHex = toHex(sessionSignerOf(identity).sessionPublicKey);
+  const reopen = !!stored && (stored.budgetMicroAlgos ?? null) !== c.budgetMicroAlgos;
   const usable =
-    stored && stored.rateMicroAlgos === c.rateMicroAlgos && (stored.budgetMicroAlgos ?? null) === c.budgetMicroAlgos &&
+    stored && stored.rateMicroAlgos === c.rateMicroAlgos && (!reopen || stored.pending !== null) &&
     (stored.sessionPublicKey ?? keyHex) === keyHex && (stored.expiresAt ?? Infinity) > Date.now();
-  return { event: { type: 'loaded', epoch, record: usable ? stored : null }, ...(usable && stored.expiresAt !== undefined && { expiresAt: stored.expiresAt }) };
+  const event: MachineEvent = { type: 'loaded', epoch, record: usable ? stored : null, ...(usable && reopen && { reopen: true }) };
+  return { event, ...(usable && stored.expiresAt !== undefined && { expiresAt: stored.expiresAt }) };
 }
 
 /** A signed start (the delegation chain goes with it; ticks then carry only signatures). */

@@ -52,10 +52,10 @@ export class FakeLedger {
   readonly store = new MemoryLedgerStorage();
   /** Seqs written, in the order the ledger applied them (repeats and refusals excluded). */
   applied: number[] = [];
-  /** `rate`: the session's microAlgos per second, fixed at start as on the server. */
-  constructor(readonly rate: number, readonly sessionId = 's1') {
+  /** `rate`, `budget`: the session's microAlgos per second and its signed budget, fixed at start as on the server. */
+  constructor(readonly rate: number, readonly sessionId = 's1', budget: number | null = null) {
     this.store.creditNow(VIEWER, 'ADDR', Number.MAX_SAFE_INTEGER);
-    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, budget: null, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, budget, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
   }
   private get session() { return this.store.loadTickNow(this.sessionId, 0)!.session; }
   get seq() { return this.session.seq; }

@@ -34,6 +34,12 @@ export class World {
   private readonly servers = new Map<string, { ledger: FakeLedger; final: boolean }>();
   /** Sessions the server said it no longer knows: their signed heads were never all billed. */
   readonly forgotten = new Set<string>();
+  /** Sessions whose newest tick the server refused past their signed budget (BUDGET_EXCEEDED). */
+  readonly overBudget = new Set<string>();
+  /** The budget each session was signed with, as the server holds it. */
+  private readonly budgets = new Map<string, number | null>();
+  /** The budget the stored record's session was signed with (the row's label, as storedRow writes it). */
+  private storedBudget: number | null = null;
   private queue: Effect[] = [];
   private timers = new Map<string, number>();
   private outboxOpen = false;
@@ -80,6 +86,10 @@ export class World {
     this.dispatch({ type: 'lock-lost' });
   }
   otherTabLeaves(): void { this.otherTab = false; }
+  /** The page or the budget overlay's Continue sets another budget (null: none). */
+  setBudget(budgetMicroAlgos: number | null): void {
+    this.dispatch({ type: 'configure', config: { ...CONFIG, budgetMicroAlgos } });
+  }
   advance(ms: number): void {
     this.now += ms;
     for (const [name, at] of [...this.timers]) {
@@ -124,6 +134,7 @@ export class World {
         if (fx.epoch !== this.s.epoch) return;
         this.outboxOpen = true;
         this.stored = structuredClone(fx.record);
+        this.storedBudget = this.s.config?.budgetMicroAlgos ?? null;
         this.pendingSend = fx.record.pending ? { tick: fx.record.pending.tick } : null;
         return;
 
@@ -150,11 +161,17 @@ export class World {
       case 'acquire-lock':
         if (fx.steal) this.otherTab = false;
         return this.dispatch({ type: 'lock', held: !this.otherTab, steal: fx.steal });
-      case 'load-session':
-        return this.dispatch({ type: 'loaded', epoch: fx.epoch, record: this.stored ? structuredClone(this.stored) : null });
+      case 'load-session': {
+        // As session-effects.ts: a stored session resumes under the budget it was signed with; under another,
+        // only to send its unsent ticks (reopen).
+        const reopen = !!this.stored && this.storedBudget !== (this.s.config?.budgetMicroAlgos ?? null);
+        const usable = this.stored && (!reopen || this.stored.pending !== null);
+        return this.dispatch({ type: 'loaded', epoch: fx.epoch, record: usable ? structuredClone(this.stored) : null, ...(usable && reopen && { reopen: true }) });
+      }
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
         this.sessions += 1;
+        this.budgets.set(`s${this.sessions}`, this.s.config?.budgetMicroAlgos ?? null);
         return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9 });
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.
@@ -186,15 +203,23 @@ export class World {
     return new Map([...this.servers].map(([id, s]) => [id, { seq: s.ledger.seq, seconds: s.ledger.seconds, final: s.final }]));
   }
 
-  /** The server's own rules decide: a seq once, a repeat answered the same, cumulative totals. */
-  private receive(t: Omit<Tick, 'clientTime'>): void {
+  /**
+   * The server's own rules decide: a seq once, a repeat answered the same, cumulative totals, the signed
+   * budget. Answers the budget refusal, the one refusal an honest client meets (its budget moved).
+   */
+  private receive(t: Omit<Tick, 'clientTime'>): { error: { code: 'PAYMENT_BUDGET_EXCEEDED'; message: string }; ledger: { seq: number; seconds: number; microAlgos: number; balanceMicroAlgos: number } } | undefined {
     if (this.forgotten.has(t.sessionId)) return;
     let server = this.servers.get(t.sessionId);
-    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId), final: false }));
+    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId, this.budgets.get(t.sessionId) ?? null), final: false }));
     const before = server.ledger.seq;
     const out = server.ledger.receive({ tick: { ...t, clientTime: 0 }, signature: `${t.seq}` });
+    if (!out.ok && out.error.code === 'PAYMENT_BUDGET_EXCEEDED') {
+      this.overBudget.add(t.sessionId);
+      return { error: { code: 'PAYMENT_BUDGET_EXCEEDED', message: 'budget' }, ledger: { ...out.ledger!, balanceMicroAlgos: 1e9 } };
+    }
     if (!out.ok && out.error.apiCode !== 'SEQ_OUT_OF_ORDER') throw new Error(`the server refused ${JSON.stringify(t)}: ${out.error.apiCode}`);
     if (server.ledger.seq > before) server.final = t.final === true;
+    return undefined;
   }
 
   private send(): void {
@@ -209,8 +234,9 @@ export class World {
       const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * CONFIG.rateMicroAlgos, balanceMicroAlgos: 1e9 };
       return this.dispatch({ type: 'halt', epoch, error: { code: 'PAYMENT_SESSION_EXPIRED', message: 'expired' }, ledger });
     }
-    this.receive(t);
+    const refused = this.receive(t);
     this.pendingSend = null;
+    if (refused) return this.dispatch({ type: 'halt', epoch, ...refused });
     const l = this.ledger.get(t.sessionId)!;
     // As the outbox: the record keeps what the server acknowledged, and drops the tick it settled.
     if (this.stored?.sessionId === t.sessionId) {
