@@ -80,9 +80,10 @@ export type MachineEvent =
   | { type: 'watch-here' }
   | { type: 'lock'; held: boolean; steal: boolean }
   | { type: 'lock-lost' }
-  /** `reopen`: the stored session was signed with another budget; opened only to send its unsent ticks. */
-  | { type: 'loaded'; epoch: number; record: OutboxRecord | null; reopen?: boolean }
-  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number }
+  /** `budgetMicroAlgos`: what the stored session was signed with (another than the configuration's: it is reopened only to send its unsent ticks). */
+  | { type: 'loaded'; epoch: number; record: OutboxRecord | null; budgetMicroAlgos?: number | null }
+  /** `budgetMicroAlgos`: what the start was signed with (the configuration may have moved on meanwhile). */
+  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number; budgetMicroAlgos?: number | null }
   | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
   | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }
   | { type: 'ack'; epoch: number; ledger: Ledger }
@@ -98,7 +99,8 @@ export type Effect =
   | { type: 'drop-lock' }
   | { type: 'load-session'; epoch: number }
   | { type: 'start-session'; epoch: number }
-  | { type: 'open-outbox'; epoch: number; record: OutboxRecord }
+  /** `budgetMicroAlgos`: the budget the session was signed with, stored beside it (not the configuration's). */
+  | { type: 'open-outbox'; epoch: number; record: OutboxRecord; budgetMicroAlgos: number | null }
   | { type: 'sign-tick'; epoch: number; tick: Omit<Tick, 'clientTime'> }
   | { type: 'sign-standby'; epoch: number; final: Omit<Tick, 'clientTime'>; next: Omit<Tick, 'clientTime'> }
   | { type: 'send-keepalive'; which: KeepaliveWhich }

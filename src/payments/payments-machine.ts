@@ -22,7 +22,16 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
   if (stale) return [prev, []];
   switch (ev.type) {
     case 'configure':
-      if (sameConfig(s.config, ev.config)) break;
+      if (sameConfig(s.config, ev.config)) {
+        // Back to the configuration in force while a change waited for the settlement: the change is off,
+        // and what its meter session credited meanwhile is this one's.
+        if (s.nextConfig !== undefined) {
+          delete s.nextConfig;
+          s.owed += s.owedNext;
+          s.owedNext = 0;
+        }
+        break;
+      }
       // Settle the open session at the old price before moving on: its seconds were watched under it.
       if (canSign(s) && (s.owed > 0 || s.signingKind === 'tick' || (s.head.seq > 0 && !s.lastFinal))) {
         s.nextConfig = ev.config;
@@ -102,10 +111,8 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       elsewhere(s, fx, 'This video is now playing in another tab.');
       break;
     case 'loaded':
-      if (ev.record) {
-        openSession(s, ev.record, fx);
-        if (ev.reopen) s.reopen = true;
-      } else {
+      if (ev.record) openSession(s, ev.record, fx, ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
+      else {
         s.phase = 'starting';
         if (s.store.status !== 'grace' && s.store.status !== 'paused-unreachable') setStatus(s, 'starting');
         fx.push({ type: 'start-session', epoch: s.epoch });
@@ -115,7 +122,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.startAttempt = 0;
       s.failingSince = null;
       s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
-      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null }, fx);
+      // Opened with the budget it was signed with: if the configuration moved on meanwhile, it is reopened.
+      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null }, fx,
+        ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
       break;
     case 'start-failed':
       s.phase = 'closed';
@@ -158,6 +167,9 @@ function advance(s: MachineState, fx: Effect[]): void {
   // A new configuration waits only for a settlement that can still happen.
   if (s.nextConfig !== undefined && !canSign(s)) applyConfig(s, s.nextConfig, fx);
   if (!s.config || !s.signer || s.signingKind !== 'none' || s.lock === 'denied') return;
+  // Past the session's signed budget nothing is signed or started, not even a fresh session (that would
+  // be a new budget the viewer never gave): only a changed budget lifts it (applyConfig).
+  if (s.store.status === 'budget') return;
   const work = s.owed > 0 || s.wantFinal || s.unsent;
   if (s.lock === 'none') {
     if (!work && !s.playing) return;

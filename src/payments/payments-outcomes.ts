@@ -6,7 +6,8 @@ import { ZERO, type Effect, type Ledger, type MachineConfig, type MachineState }
 /** Statuses that hold playback and that only the viewer (or the API coming back) lifts. */
 const STOPPED: ReadonlySet<PaymentStatus> = new Set(['paused-unreachable', 'insufficient-funds', 'elsewhere', 'error', 'budget']);
 
-export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[]): void {
+/** `budget`: what the session was signed with; another than the configuration's makes it one to reopen. */
+export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[], budget: number | null): void {
   s.phase = 'open';
   s.unsent = false;
   s.sessionId = record.sessionId;
@@ -23,7 +24,8 @@ export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[])
   delete s.store.graceEndsAt;
   if (s.store.status === 'active') delete s.store.error;
   fx.push({ type: 'clear-timer', name: 'grace' });
-  fx.push({ type: 'open-outbox', epoch: s.epoch, record });
+  fx.push({ type: 'open-outbox', epoch: s.epoch, record, budgetMicroAlgos: budget });
+  if (budget !== (s.config?.budgetMicroAlgos ?? null)) s.reopen = true;
 }
 
 export function closeSession(s: MachineState, fx: Effect[], forget: boolean): void {
@@ -129,8 +131,10 @@ export function halt(s: MachineState, fx: Effect[], error: OutboxError, ledger?:
   // The session's signed budget is spent: it bills no more. What it did not bill is owed to the session a
   // larger budget opens (the budget blocker's Continue, or the page's `budget`).
   if (error.code === 'PAYMENT_BUDGET_EXCEEDED') {
+    // A session of an older budget (being reopened) met its own limit: the current budget is the next one's.
+    const stale = s.reopen;
     if (s.phase !== 'closed') closeSession(s, fx, true);
-    return fail(s, fx, 'budget', error.code, error.message);
+    return stale ? undefined : fail(s, fx, 'budget', error.code, error.message);
   }
   // The server no longer knows this session, or its key was revoked (signed out elsewhere): forget it; the
   // next second starts a fresh one (with a new key, after signing in again).

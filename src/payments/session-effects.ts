@@ -24,7 +24,7 @@ export async function loadSession(store: SessionStore, c: MachineConfig, identit
   const usable =
     stored && stored.rateMicroAlgos === c.rateMicroAlgos && (!reopen || stored.pending !== null) &&
     (stored.sessionPublicKey ?? keyHex) === keyHex && (stored.expiresAt ?? Infinity) > Date.now();
-  const event: MachineEvent = { type: 'loaded', epoch, record: usable ? stored : null, ...(usable && reopen && { reopen: true }) };
+  const event: MachineEvent = { type: 'loaded', epoch, record: usable ? stored : null, ...(usable && { budgetMicroAlgos: stored.budgetMicroAlgos ?? null }) };
   return { event, ...(usable && stored.expiresAt !== undefined && { expiresAt: stored.expiresAt }) };
 }
 
@@ -33,7 +33,9 @@ export async function startSession(api: PaymentApi, c: MachineConfig, identity: 
   try {
     const req = await signedStartRequest(sessionSignerOf(identity), { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
     const res = await api.start(req);
-    const event: MachineEvent = { type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos };
+    const event: MachineEvent = {
+      type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos, budgetMicroAlgos: req.budgetMicroAlgos,
+    };
     return { event, ...(res.limits?.expiresAt !== undefined && { expiresAt: res.limits.expiresAt }) };
   } catch (e) {
     const k = classify(e);
@@ -41,10 +43,13 @@ export async function startSession(api: PaymentApi, c: MachineConfig, identity: 
   }
 }
 
-/** What the stored row keeps beside the outbox record, so a later load knows whose session it is. */
-export function storedRow(record: OutboxRecord, c: MachineConfig, identity: SessionIdentity, expiresAt: number | undefined): StoredSession {
+/**
+ * What the stored row keeps beside the outbox record, so a later load knows whose session it is.
+ * `budget`: what the session was signed with (a reopened session keeps its own, not the configuration's).
+ */
+export function storedRow(record: OutboxRecord, c: MachineConfig, identity: SessionIdentity, expiresAt: number | undefined, budget: number | null): StoredSession {
   return {
     ...record, key: storageKey(c, identity), api: c.api, principal: identity.getPrincipal().toText(), contentId: c.contentId,
-    sessionPublicKey: toHex(sessionSignerOf(identity).sessionPublicKey), ...(expiresAt !== undefined && { expiresAt }), budgetMicroAlgos: c.budgetMicroAlgos, updatedAt: Date.now(),
+    sessionPublicKey: toHex(sessionSignerOf(identity).sessionPublicKey), ...(expiresAt !== undefined && { expiresAt }), budgetMicroAlgos: budget, updatedAt: Date.now(),
   };
 }

@@ -25,6 +25,8 @@ export class World {
   mediaPaused = true;
   wantPlay = false;
   playedWhileBlocked = 0;
+  /** Sessions started while the server's budget refusal stood (none may be: a new session is a new budget). */
+  startedOverBudget = 0;
   readonly signed: SignedRecord[] = [];
   /** Every tick that went into the outbox or out at pagehide, in order: what the server may see. */
   readonly outgoing: Array<{ sessionId: string; seconds: number; final: boolean }> = [];
@@ -134,7 +136,7 @@ export class World {
         if (fx.epoch !== this.s.epoch) return;
         this.outboxOpen = true;
         this.stored = structuredClone(fx.record);
-        this.storedBudget = this.s.config?.budgetMicroAlgos ?? null;
+        this.storedBudget = fx.budgetMicroAlgos;
         this.pendingSend = fx.record.pending ? { tick: fx.record.pending.tick } : null;
         return;
 
@@ -166,13 +168,14 @@ export class World {
         // only to send its unsent ticks (reopen).
         const reopen = !!this.stored && this.storedBudget !== (this.s.config?.budgetMicroAlgos ?? null);
         const usable = this.stored && (!reopen || this.stored.pending !== null);
-        return this.dispatch({ type: 'loaded', epoch: fx.epoch, record: usable ? structuredClone(this.stored) : null, ...(usable && reopen && { reopen: true }) });
+        return this.dispatch({ type: 'loaded', epoch: fx.epoch, record: usable ? structuredClone(this.stored) : null, ...(usable && { budgetMicroAlgos: this.storedBudget }) });
       }
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
         this.sessions += 1;
+        if (this.s.store.status === 'budget') this.startedOverBudget++;
         this.budgets.set(`s${this.sessions}`, this.s.config?.budgetMicroAlgos ?? null);
-        return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9 });
+        return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9, budgetMicroAlgos: this.budgets.get(`s${this.sessions}`)! });
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.
         if (fx.epoch !== this.s.epoch) return this.dispatch({ type: 'signed', epoch: fx.epoch, ok: true, purpose: 'tick' });

@@ -104,6 +104,7 @@ describe('payments machine (properties)', () => {
         blocked ||= w.wantPlay && w.mediaPaused;
       }
       expect(w.playedWhileBlocked).toBe(0);
+      expect(w.startedOverBudget).toBe(0);
       // Once the API answers, the other tab is gone and the viewer is back, a wanted playback resumes.
       w.api = 'up';
       w.otherTabLeaves();
