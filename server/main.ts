@@ -77,7 +77,7 @@ const server = await startServer({
     perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
     perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
   },
-  maxSessions: int('max-sessions', values['max-sessions'] ?? env.SIPPAR_MAX_SESSIONS, 1, 1_000),
+  maxSessions: int('max-sessions', values['max-sessions'] ?? env.SIPPAR_MAX_SESSIONS, 1, 1_000_000),
   trustProxy: values['trust-proxy'] ?? (env.SIPPAR_TRUST_PROXY === '1' || env.SIPPAR_TRUST_PROXY === 'true'),
   bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
 });
