@@ -66,6 +66,11 @@ export interface MachineState {
   startAttempt: number;
   /** A start failed and its retry timer runs. */
   startWaiting: boolean;
+  /**
+   * The API refused a start for good (TOO_MANY_SESSIONS, a revoked key, no funds…): no new start until the
+   * viewer asks (Try again), signs in again or the configuration changes — not one per second meanwhile.
+   */
+  startRefused: boolean;
   store: PaymentState;
 }
 
@@ -116,7 +121,7 @@ export function initialState(): MachineState {
   return {
     config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
-    playing: false, wantFinal: false, unsent: false, reopen: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
+    playing: false, wantFinal: false, unsent: false, reopen: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false, startRefused: false,
     store: { status: 'idle', acknowledged: { ...ZERO } },
   };
 }

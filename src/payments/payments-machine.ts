@@ -45,6 +45,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
       s.lock = 'none';
       s.signer = ev.signer;
+      s.startRefused = false;
       if (s.store.status === 'elsewhere') setStatus(s, 'idle');
       // A key revoked by signing out (here or in another tab) is the old key's refusal, not the new one's.
       if (s.store.status === 'error' && s.store.error?.code === 'PAYMENT_KEY_REVOKED') {
@@ -79,6 +80,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       pagehide(s, fx);
       break;
     case 'retry':
+      s.startRefused = false;
       fx.push({ type: 'kick-outbox' });
       if (s.startWaiting) {
         s.startWaiting = false;
@@ -134,7 +136,10 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
         s.startWaiting = true;
         unreachable(s, fx, s.failingSince, ev.error, now);
         fx.push({ type: 'set-timer', name: 'start-retry', ms: 0, attempt: s.startAttempt });
-      } else halt(s, fx, ev.error, ev.ledger);
+      } else {
+        s.startRefused = true;
+        halt(s, fx, ev.error, ev.ledger);
+      }
       break;
     case 'signed':
       signed(s, ev, fx);
@@ -184,7 +189,7 @@ function advance(s: MachineState, fx: Effect[]): void {
     closeSession(s, fx, false);
   }
   if (s.phase === 'closed') {
-    if (!work || s.startWaiting) return;
+    if (!work || s.startWaiting || s.startRefused) return;
     s.phase = 'loading';
     fx.push({ type: 'load-session', epoch: s.epoch });
     return;

@@ -74,6 +74,7 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
     // Same sale, another budget: the open session was settled under the old one (configure waits for its
     // final tick); the next opens with the new budget, and the seconds owed go on to it.
     if (s.phase !== 'closed') s.reopen = true;
+    s.startRefused = false;
     if (s.store.status === 'budget') {
       setStatus(s, 'idle');
       delete s.store.error;
@@ -88,6 +89,7 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
     s.wantFinal = false;
     s.startAttempt = 0;
     s.startWaiting = false;
+    s.startRefused = false;
     s.failingSince = null;
     fx.push({ type: 'clear-timer', name: 'start-retry' }, { type: 'clear-timer', name: 'grace' });
     s.store = { status: 'idle', acknowledged: { ...ZERO }, ...(s.store.balanceMicroAlgos !== undefined && { balanceMicroAlgos: s.store.balanceMicroAlgos }) };

@@ -10,7 +10,8 @@ import type { Tick } from '../../../src/payments/tick.js';
 import { blockersOf, decide } from '../../../src/policy/play-policy.js';
 import { FakeLedger } from './fake-api.js';
 
-export type ApiMode = 'up' | 'down' | 'funds' | 'forget';
+/** `full`: the viewer already holds its live sessions elsewhere: every start is refused TOO_MANY_SESSIONS. */
+export type ApiMode = 'up' | 'down' | 'funds' | 'forget' | 'full';
 /** `stored`: the controller put it in the outbox (a tick signed for a session closed meanwhile is dropped). */
 export type SignedRecord = { tick: Omit<Tick, 'clientTime'>; purpose: 'tick' | 'standby' | 'standby-next'; lockHeld: boolean; otherTabHolds: boolean; stored: boolean };
 
@@ -27,6 +28,9 @@ export class World {
   playedWhileBlocked = 0;
   /** Sessions started while the server's budget refusal stood (none may be: a new session is a new budget). */
   startedOverBudget = 0;
+  /** Starts refused for good since the viewer last asked again (retry, sign-in, configuration): at most one. */
+  refusedStartsInARow = 0;
+  maxRefusedStartsInARow = 0;
   readonly signed: SignedRecord[] = [];
   /** Every tick that went into the outbox or out at pagehide, in order: what the server may see. */
   readonly outgoing: Array<{ sessionId: string; seconds: number; final: boolean }> = [];
@@ -51,6 +55,7 @@ export class World {
   private meterSeconds = 0;
 
   dispatch(ev: MachineEvent): void {
+    if (ev.type === 'retry' || ev.type === 'identity' || ev.type === 'configure') this.refusedStartsInARow = 0;
     const [next, fx] = step(this.s, ev, this.now);
     this.s = next;
     for (const e of fx) this.perform(e);
@@ -172,6 +177,10 @@ export class World {
       }
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
+        if (this.api === 'full') {
+          this.maxRefusedStartsInARow = Math.max(this.maxRefusedStartsInARow, ++this.refusedStartsInARow);
+          return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: false, error: { code: 'PAYMENT_TOO_MANY_SESSIONS', message: 'full' } });
+        }
         this.sessions += 1;
         if (this.s.store.status === 'budget') this.startedOverBudget++;
         this.budgets.set(`s${this.sessions}`, this.s.config?.budgetMicroAlgos ?? null);

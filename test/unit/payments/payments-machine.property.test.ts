@@ -73,7 +73,7 @@ class Coverage {
   expectAtLeast(share: number) { expect(this.hits / this.runs).toBeGreaterThanOrEqual(share); }
 }
 
-const everything = fc.array(fc.oneof(...base, apiModes(['up', 'down', 'funds', 'forget']), ...tabs, ...identity, ...budgets), { minLength: 20, maxLength: 150, size: 'max' });
+const everything = fc.array(fc.oneof(...base, apiModes(['up', 'down', 'funds', 'forget', 'full']), ...tabs, ...identity, ...budgets), { minLength: 20, maxLength: 150, size: 'max' });
 
 describe('payments machine (properties)', () => {
   it('never signs while another tab holds the session, and never signs without the lock', () => {
@@ -105,6 +105,7 @@ describe('payments machine (properties)', () => {
       }
       expect(w.playedWhileBlocked).toBe(0);
       expect(w.startedOverBudget).toBe(0);
+      expect(w.maxRefusedStartsInARow).toBeLessThanOrEqual(1); // a refused start is not retried on its own
       // Once the API answers, the other tab is gone and the viewer is back, a wanted playback resumes.
       w.api = 'up';
       w.otherTabLeaves();
@@ -157,7 +158,7 @@ describe('payments machine (properties)', () => {
   });
 
   it('signs every second owed once the API answers: nothing lost, nothing doubled', () => {
-    const actions = fc.array(fc.oneof(...base, apiModes(['up', 'down', 'funds', 'forget']), ...identity, ...budgets), { minLength: 20, maxLength: 150, size: 'max' });
+    const actions = fc.array(fc.oneof(...base, apiModes(['up', 'down', 'funds', 'forget', 'full']), ...identity, ...budgets), { minLength: 20, maxLength: 150, size: 'max' });
     const cov = new Coverage();
     const overBudget = new Coverage();
     fc.assert(fc.property(actions, (acts) => {
