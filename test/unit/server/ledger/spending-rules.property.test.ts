@@ -1,5 +1,7 @@
-// The sliding rate ceiling (tick-rules.ts rateTokensAt): whatever a session's history — long idle, bursts,
-// a clock that steps back — over any window of W seconds it bills at most W × maxPlaybackRate + slack.
+// The v3 spending rules of tick-rules.ts, over random histories. The sliding rate ceiling (rateTokensAt):
+// whatever a session's history — long idle, bursts, a clock that steps back — over any window of W seconds it
+// bills at most W × maxPlaybackRate + slack. The budget: a session never bills past the budget it was signed
+// with, and a tick is refused BUDGET_EXCEEDED exactly when its signed seconds would.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideTick, type SessionState, type TickContext } from '../../../../server/ledger/tick-rules.js';
@@ -71,5 +73,40 @@ describe('sliding rate ceiling (token bucket)', () => {
     const next = { ...s, ...d.writes.session };
     const d2 = decideTick({ session: next, balance: 1e12 }, { tick: t(2, 50_000), tickHash: new Uint8Array([2]), signature: new Uint8Array(0) }, { ...limits, now: limits.now + 10_000 });
     expect(d2).toMatchObject({ kind: 'apply', writes: { session: { billedSeconds: 110, rateTokensMs: 0 } } });
+  });
+});
+
+describe('the signed budget', () => {
+  it('property: billed µALGO never pass the budget; BUDGET_EXCEEDED exactly when the signed seconds would bill past it, writing nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: null }),
+        fc.integer({ min: 0, max: 2_000 }),
+        fc.array(fc.record({ more: fc.integer({ min: 0, max: 40 }), dtMs: fc.integer({ min: 0, max: 60_000 }) }), { minLength: 1, maxLength: 40 }),
+        (budget, balance, steps) => {
+          let s: SessionState = { ...fresh(0), budget };
+          let bal = balance;
+          let now = 0;
+          for (const [i, st] of steps.entries()) {
+            now += st.dtMs;
+            const seconds = s.claimedSeconds + st.more;
+            const tick: Tick = { sessionId: 's', seq: i + 1, seconds, microAlgos: seconds * RATE, mediaTime: 0, clientTime: 0 };
+            const d = decideTick({ session: s, balance: bal }, { tick, tickHash: new Uint8Array([i]), signature: new Uint8Array(0) }, { now, maxPlaybackRate: 2, slackSeconds: 30, platformFeeBps: 0, settle: false });
+            if (d.kind === 'refuse') {
+              if (d.code === 'BUDGET_EXCEEDED') expect(budget !== null && seconds * RATE > budget).toBe(true);
+              expect(d.ledger.microAlgos).toBe(s.billedMicro); // the ledger as it was
+              continue;
+            }
+            expect(d.kind).toBe('apply');
+            if (d.kind !== 'apply') continue;
+            if (budget !== null) expect(seconds * RATE).toBeLessThanOrEqual(budget); // accepted only within it…
+            s = { ...s, ...d.writes.session };
+            bal -= d.writes.debit?.microAlgos ?? 0;
+            if (budget !== null) expect(s.billedMicro).toBeLessThanOrEqual(budget); // …so billed within it too
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
