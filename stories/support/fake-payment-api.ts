@@ -56,6 +56,8 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
       });
     }
     if (mode === 'unreachable') throw new TypeError('Failed to fetch');
+    // Sign-out (protocol v3): the story's viewer signs out; nothing here checks a session key.
+    if (path === '/streaming/session/revoke') return json(200, { revoked: true, principal: PRINCIPAL, revokedAt: Date.now() });
     const tick = validateTick(body.tick);
     // No signature check in the page: the story's ticks are the element's own, signed by its session key.
     const input = { tick, tickHash: encoder.encode(canonicalTickJson(tick)), signature: encoder.encode(String(body.signature)) };
