@@ -118,7 +118,7 @@ test('a reload keeps the session; sign-out ends it', async ({ page }) => {
   await expect(page.getByRole('dialog')).toBeVisible();
   // …and the payment API was told: the signed-out session key is revoked there (protocol v3).
   const revoked = () => (api?.ledger?.db?.prepare('SELECT count(*) AS n FROM revoked_keys').get() as { n: number } | undefined)?.n;
-  if (api) expect(revoked()).toBe(1);
+  if (api) await expect.poll(revoked).toBe(1);
   await signIn(page);
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
   await page.reload();
