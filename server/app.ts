@@ -13,7 +13,8 @@ import { ApiError } from './errors.js';
 import { loadCatalog, titleRules } from './catalog/catalog-file.js';
 import { createContext } from './handlers/context.js';
 import { isTextAnswer } from './audit.js';
-import { clientErrorAnswer, readBody, send, sendText } from './http-io.js';
+import { clientAddress, clientErrorAnswer, readBody, send, sendText } from './http-io.js';
+import { isDatabaseUnavailable } from './ledger/db-errors.js';
 import { openStorage } from './ledger/open-storage.js';
 import { loadMediaKeys, loadMediaKeysFile } from './media-keys.js';
 import type { LedgerStorage } from './ledger/storage.js';
@@ -77,6 +78,11 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     if (e instanceof ApiError) {
       res.code = e.code;
       send(res, e.status, e.body(), e.headers);
+    } else if (isDatabaseUnavailable(e)) {
+      // The request changed nothing it reported; the client resends after Retry-After (ticks are idempotent).
+      res.code = 'DATABASE_UNAVAILABLE';
+      if (!o.quiet) o.log(JSON.stringify({ level: 'warn', msg: `database unavailable: ${String((e as Error)?.message ?? e)}` }));
+      send(res, 503, { error: { code: 'DATABASE_UNAVAILABLE', message: 'the ledger database is unavailable; retry shortly' } }, { 'retry-after': '2' });
     } else {
       res.code = 'INTERNAL';
       if (!o.quiet) o.log(JSON.stringify({ level: 'error', msg: String((e as Error)?.stack ?? e) }));
@@ -103,7 +109,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
       });
     }
     try {
-      perClient.take(req.socket.remoteAddress ?? '');
+      perClient.take(clientAddress(req, o.trustProxy));
       if (origin !== undefined) {
         if (!originAllowed(origin)) throw new ApiError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
         res.setHeader('access-control-allow-origin', origin);

@@ -75,6 +75,15 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Ad breaks and agents' bids (docs/ADS.md): the titles' ad settings and where the ads tables live. */
   ads?: AdsServerOptions;
+  /** Live sessions one viewer may hold at once (default 3); a start beyond is refused TOO_MANY_SESSIONS. */
+  maxSessions?: number;
+  /** A session that neither started nor ticked for this long no longer counts as live (default 120 000 ms). */
+  liveWindowMs?: number;
+  /**
+   * Behind one reverse proxy: the per-client limit keys on the last address of X-Forwarded-For (the one the
+   * proxy appended) instead of the socket's. Off by default: a client could otherwise name any address.
+   */
+  trustProxy?: boolean;
 }
 
 /** A token bucket: `perSecond` refill, up to `burst` requests at once. */
@@ -117,7 +126,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     acceptedTargets: o.acceptedTargets ?? [],
     maxBodyBytes: o.maxBodyBytes ?? 16 * 1024,
     maxPlaybackRate: o.maxPlaybackRate ?? 2,
-    slackSeconds: o.slackSeconds ?? 5,
+    // The rate bucket's capacity (tick-rules.ts): a hidden tab's timers run once a minute, so an honest
+    // tick may carry a minute of playback; 90 s holds it with room, and bounds an idle session's burst.
+    slackSeconds: o.slackSeconds ?? 90,
     maxClockSkewMs: o.maxClockSkewMs ?? 5 * 60_000,
     keyLeadSeconds: o.keyLeadSeconds ?? DEFAULT_KEY_LEAD_SECONDS,
     keyRequestSkewMs: o.keyRequestSkewMs ?? 30_000,
@@ -140,5 +151,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
     ads: o.ads,
+    maxSessions: o.maxSessions ?? 3,
+    // A hidden tab ticks once a minute: two minutes keep its session live between ticks.
+    liveWindowMs: o.liveWindowMs ?? 120_000,
+    trustProxy: o.trustProxy ?? false,
   };
 }

@@ -14,6 +14,8 @@
  *   --ads-catalog SIPPAR_ADS_CATALOG (ad settings from another catalog file, for benches) · --ads-db SIPPAR_ADS_DB
  *   --media-keys SIPPAR_MEDIA_KEYS (a packaged title's keys file; the flag repeats, the variable is a comma list)
  *   --key-lead-seconds SIPPAR_KEY_LEAD_SECONDS (0…600, default 30: keys a viewer may hold past what was billed)
+ *   --max-sessions SIPPAR_MAX_SESSIONS (live sessions per viewer, default 3)
+ *   --trust-proxy SIPPAR_TRUST_PROXY=1 (per-client limits key on X-Forwarded-For's last address; default off)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     catalog: { type: 'string' },
     'media-keys': { type: 'string', multiple: true },
     'key-lead-seconds': { type: 'string' },
+    'max-sessions': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
   },
 });
 const env = process.env;
@@ -92,6 +96,8 @@ try {
       perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
       perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
     },
+    maxSessions: int('max-sessions', values['max-sessions'] ?? env.SIPPAR_MAX_SESSIONS, 1, 1_000_000),
+    trustProxy: values['trust-proxy'] ?? (env.SIPPAR_TRUST_PROXY === '1' || env.SIPPAR_TRUST_PROXY === 'true'),
     mediaKeys: values['media-keys'] ?? (list(env.SIPPAR_MEDIA_KEYS) as string[] | undefined),
     keyLeadSeconds: int('key-lead-seconds', values['key-lead-seconds'] ?? env.SIPPAR_KEY_LEAD_SECONDS, 0, 600),
     ads: { catalog: adCatalog, db: values['ads-db'] ?? env.SIPPAR_ADS_DB },

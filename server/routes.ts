@@ -12,6 +12,7 @@ import { contentPrice, deleteTitle, listTitles, putTitle } from './handlers/cata
 import { start, viewer } from './handlers/identity.js';
 import { analytics, credit } from './handlers/platform.js';
 import { mediaKey } from './handlers/keys.js';
+import { revoke } from './handlers/revoke.js';
 import { tick, type Answer } from './handlers/ticks.js';
 import { KEY_PATH_PREFIX, parseKeyPath } from '../src/payments/key-request.js';
 import { AUDIT_PATHS, auditRoutes, type TextAnswer } from './audit.js';
@@ -40,6 +41,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   [API_PATHS.start]: { method: 'POST', json: true, run: async (c, b) => ok(await start(c, b)) },
   [API_PATHS.extend]: { method: 'PUT', json: true, run: (c, b) => tick(c, b, false) },
   [API_PATHS.pause]: { method: 'POST', json: true, run: (c, b) => tick(c, b, true) },
+  [API_PATHS.revoke]: { method: 'POST', json: true, run: async (c, b) => ok(await revoke(c, b)) },
   [API_PATHS.analytics]: { method: 'GET', json: false, run: async (c, _b, q, req) => ok(await analytics(c, q, req)) },
   [API_PATHS.devCredit]: { method: 'POST', json: true, run: async (c, b, _q, req) => ok(await credit(c, b, req)) },
   [AUDIT_PATHS.ticks]: audit(AUDIT_PATHS.ticks),

@@ -40,10 +40,13 @@ export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
   previewSeconds?: string | null;
 };
 
-/** The payments machine's configuration: null when nothing is to be paid (free, or refused attributes). */
-export function paymentsConfigOf(c: PlayerConfig): MachineConfig | null {
+/**
+ * The payments machine's configuration: null when nothing is to be paid (free, or refused attributes).
+ * `budget`: what a new session is signed with, the meter's cap (the `budget` attribute, raised by Continue).
+ */
+export function paymentsConfigOf(c: PlayerConfig, budget: number | null = c.budgetMicroAlgos): MachineConfig | null {
   if (c.rateMicroAlgos === 0 || blockingError(c) || priceError(c)) return null;
-  return { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, graceSeconds: c.graceSeconds };
+  return { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, graceSeconds: c.graceSeconds, budgetMicroAlgos: budget };
 }
 
 export class Commerce implements ReactiveController {
@@ -107,7 +110,7 @@ export class Commerce implements ReactiveController {
     window.addEventListener('focus', this.onReturn);
     this.onVisibility();
     // Back after a DOM move: payments closed its session on disconnect; the same sale goes on.
-    this.payments.configure(paymentsConfigOf(this.config.value));
+    this.payments.configure(this.paymentsConfig());
     this.unsubscribe = [
       this.identity.controller.state.subscribe(() => this.syncIdentity()),
       this.blockers.subscribe((b) => {
@@ -123,7 +126,7 @@ export class Commerce implements ReactiveController {
     const media = this.host.media as MediaWithKeys | null;
     if (media) media.sipparKeyAuthoriser = this.payments.keyAuthoriser;
     this.reportConfigErrors();
-    this.payments.configure(paymentsConfigOf(this.config.value));
+    this.payments.configure(this.paymentsConfig());
     this.syncIdentity();
   }
 
@@ -132,6 +135,10 @@ export class Commerce implements ReactiveController {
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('focus', this.onReturn);
     for (const u of this.unsubscribe) u();
+  }
+
+  private paymentsConfig(): MachineConfig | null {
+    return paymentsConfigOf(this.config.value, this.meter.store.get().budgetMicroAlgos);
   }
 
   /** The element's play()/pause() and its controls come here: the policy grants or refuses. */
@@ -156,6 +163,7 @@ export class Commerce implements ReactiveController {
       costCounter(s, locale, c.fiat),
       this.identity.render(top === 'sign-in', balance === undefined ? undefined : fill(t(locale, 'badgeBalance'), { amount: formatAmount(balance, locale) })),
       low ? topupNotice(balance!, c.rateMicroAlgos, locale, () => this.requestTopup('low-balance')) : null,
+      // The meter's own cap, or the server's refusal past the budget the session was signed with.
       top === 'budget' ? budgetOverlay(s, this.meter.budgetStep, locale, () => this.meter.continueWithMoreBudget()) : null,
       payment ? paymentOverlay({ state: this.payments.state, locale, onRetry: () => this.payments.retry(), onWatchHere: () => this.watchHere(), onTopup: () => this.requestTopup('insufficient-funds') }) : null,
       top === 'config' || top === 'price' ? configOverlay(c, locale) : null,

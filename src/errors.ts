@@ -48,7 +48,12 @@ export type SipparErrorCode =
   // the platform's price catalog (protocol v3): the page's price is not the catalog's, or the title is not sold
   | 'PRICE_MISMATCH'
   | 'UNKNOWN_CONTENT'
-  | 'PRICE_UNAVAILABLE';
+  | 'PRICE_UNAVAILABLE'
+
+  // payments, appended (protocol v3): the server's spending safety
+  | 'PAYMENT_BUDGET_EXCEEDED'
+  | 'PAYMENT_TOO_MANY_SESSIONS'
+  | 'PAYMENT_KEY_REVOKED';
 
 export class SipparError extends Error {
   override name = 'SipparError';

@@ -16,6 +16,7 @@ import { signatureBytes } from '../http-io.js';
 import { releaseKey } from '../ledger/key-release-service.js';
 import { verifySignature } from '../verify/keys.js';
 import type { AppContext, CachedSession } from './context.js';
+import { assertNotRevoked } from './revoke.js';
 import { cachedSession, type Answer } from './ticks.js';
 
 function param(q: URLSearchParams, name: string, pattern: RegExp): string {
@@ -61,6 +62,8 @@ export async function mediaKey(c: AppContext, q: URLSearchParams, req: IncomingM
   const owner = await ownerOf(c, sessionId, s);
   if (owner.contentId !== contentId) throw new ApiError('WRONG_CONTENT', `this session is for ${owner.contentId}, not ${contentId}`);
   if (s.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired; start a new session');
+  // Signed out: the key is revoked on the server (safety), and its key requests end with its ticks.
+  await assertNotRevoked(c, s.keyHex);
   const message = keyRequestSigningBytes({ api, sessionId, contentId, index, requestTime, nonce });
   if (!(await verifySignature(s.key, message, signature))) throw new ApiError('BAD_SIGNATURE', 'key request signature does not verify with the session key');
   // Remembered until it could no longer pass the time check; a twin that raced this one loses here.

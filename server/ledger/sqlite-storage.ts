@@ -15,8 +15,8 @@ import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
 import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type SessionKeyRecord } from './storage.js';
-import { answerWithSettlementId, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
+import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
 
 type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
 
@@ -36,6 +36,9 @@ function stateOf(s: SessionRow): SessionState {
     settledMicro: s.settled_micro,
     freeSeconds: s.free_seconds,
     splits: s.splits === null ? null : JSON.parse(s.splits),
+    budget: s.budget,
+    lastActivity: s.last_activity,
+    rateTokensMs: s.rate_tokens_ms,
   };
 }
 
@@ -115,11 +118,28 @@ export class SqliteLedgerStorage implements LedgerStorage {
     });
   }
 
-  createSession(n: NewSession): Promise<void> {
+  createSession(n: NewSession, limit?: SessionLimit): Promise<void> {
+    // In the batch: one writer, so the count and the insert cannot be split by another start.
     return this.batch(() => {
       if (this.s.startHashUsed.get(n.startHash)) throw new ApiError('REPLAYED', 'this start message was already used');
+      if (limit) {
+        const ok = decideSessionLimit(this.s.liveSessions.get(n.principal, limit.now, limit.now - limit.liveWindowMs) as number, limit.maxSessions);
+        if (!ok.ok) throw new ApiError(ok.code, ok.message);
+      }
       this.s.insertSession.run({ ...n, sessionKey: Buffer.from(n.sessionKey), startHash: Buffer.from(n.startHash), splits: JSON.stringify(n.splits) });
     });
+  }
+
+  revokeKey(r: Revocation): Promise<number> {
+    return this.batch(() => {
+      const key = Buffer.from(r.sessionKey);
+      this.s.revoke.run(key, r.principal, r.revokedAt, r.expiresAt);
+      return this.s.revokedAt.get(key) as number;
+    });
+  }
+
+  async isRevoked(sessionKey: Uint8Array): Promise<boolean> {
+    return this.s.revokedAt.get(Buffer.from(sessionKey)) !== undefined;
   }
 
   private row(id: string): SessionRow | undefined {
@@ -139,6 +159,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
       session: stateOf(s),
       balance: this.balanceOf(s.principal),
       ticks: s.ticks,
+      ...(this.s.revokedAt.get(s.session_key) !== undefined && { revoked: true }),
       ...(seen && { stored: { tickHash: new Uint8Array(seen.tick_hash), httpStatus: seen.http_status, answer: JSON.parse(seen.answer) as TickResponse } }),
     };
   }
@@ -146,7 +167,9 @@ export class SqliteLedgerStorage implements LedgerStorage {
   applyTick(w: TickWrites): Promise<TickResponse> {
     return this.batch(() => {
       const u = w.session;
-      const moved = this.s.updateSession.run(u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, w.sessionId, w.expectSeq);
+      const moved = this.s.updateSession.run(
+        u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, u.rateTokensMs, w.sessionId, w.expectSeq,
+      );
       if (moved.changes !== 1) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
       if (w.debit && this.s.debit.run(w.debit.microAlgos, w.debit.principal, w.debit.microAlgos).changes !== 1) {
         throw new WriteConflict(`balance of ${w.debit.principal} no longer covers ${w.debit.microAlgos}`);

@@ -14,13 +14,15 @@
  */
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import type { CatalogTitle, PreviewUse, Split, SplitAmount } from '../catalog/catalog-rules.js';
-import type { TickContext, TickWrites } from './tick-rules.js';
+import type { SessionLimit, TickContext, TickWrites } from './tick-rules.js';
 
 export interface NewSession {
   id: string;
   principal: string;
   contentId: string;
   rate: number;
+  /** v3: the signed budget, µALGO the session may bill in all; null = none. */
+  budget: number | null;
   /** DER SPKI of the session key that signs the ticks. */
   sessionKey: Uint8Array;
   /** sha256(session key ‖ start message): a start message is accepted once. */
@@ -38,6 +40,16 @@ export interface SessionKeyRecord {
   sessionKey: Uint8Array;
   expiresAt: number;
   status: SessionStatus;
+}
+
+/** A session key revoked at sign-out (POST /streaming/session/revoke). */
+export interface Revocation {
+  /** DER SPKI of the revoked session key. */
+  sessionKey: Uint8Array;
+  principal: string;
+  revokedAt: number;
+  /** When the key's delegation expires: past it the key is useless anyway, and the row may go. */
+  expiresAt: number;
 }
 
 /** A guard of `applyTick` did not hold: someone else wrote first. Nothing was written. */
@@ -145,10 +157,18 @@ export interface LedgerStorage extends MediaKeyStorage {
   ensureViewer(principal: string, algorandAddress: string, now: number): Promise<number>;
   /** Adds to the balance (and records the credit); creates the account if new; answers the new balance. */
   credit(principal: string, algorandAddress: string, microAlgos: number, now: number): Promise<number>;
-  /** Throws ApiError REPLAYED when `startHash` was already used. */
-  createSession(s: NewSession): Promise<void>;
+  /**
+   * Throws ApiError REPLAYED when `startHash` was already used, and, with `limit`, TOO_MANY_SESSIONS when the
+   * viewer already holds `limit.maxSessions` live sessions (tick-rules.ts decideSessionLimit), counted and
+   * inserted atomically: two starts at once cannot both take the last place.
+   */
+  createSession(s: NewSession, limit?: SessionLimit): Promise<void>;
+  /** Records the revocation (once: a repeat keeps the first); answers the time it was first revoked. */
+  revokeKey(r: Revocation): Promise<number>;
+  /** True when this session key (DER SPKI) was revoked: the one check for ticks, starts and key requests. */
+  isRevoked(sessionKey: Uint8Array): Promise<boolean>;
   sessionKey(id: string): Promise<SessionKeyRecord | undefined>;
-  /** The session, its viewer's balance and the tick stored under `seq`; undefined for an unknown session. */
+  /** The session, its viewer's balance, the tick stored under `seq` and whether its key is revoked; undefined for an unknown session. */
   loadTick(sessionId: string, seq: number): Promise<TickContext | undefined>;
   /** Applies the writes of tick-rules.ts atomically (see the contract above); answers the final answer. */
   applyTick(writes: TickWrites): Promise<TickResponse>;

@@ -42,6 +42,15 @@ export interface SessionState {
   billedMicro: number;
   settledSeconds: number;
   settledMicro: number;
+  /** v3: the most the session may bill in all (µALGO), signed at start; null = no budget. */
+  budget: number | null;
+  /** Server time of the last accepted tick (the start before any): the rate bucket was last filled then. */
+  lastActivity: number;
+  /**
+   * The sliding rate ceiling's token bucket at `lastActivity`, in milliseconds of content the session may
+   * still bill at once; null = full (a new session, or one stored before v3).
+   */
+  rateTokensMs: number | null;
 }
 
 /** The tick a store already accepted under (session, seq), with the answer it gave. */
@@ -62,6 +71,8 @@ export interface TickContext {
    * change nothing (IDLE_TICKS_EXCEEDED below).
    */
   ticks?: number;
+  /** The session key was revoked (sign-out): every new tick is refused KEY_REVOKED. */
+  revoked?: boolean;
 }
 
 /**
@@ -97,6 +108,7 @@ export interface TickWrites {
   /** New session values (the tick count goes up by one). */
   session: Pick<SessionState, 'seq' | 'claimedSeconds' | 'billedSeconds' | 'billedMicro' | 'settledSeconds' | 'settledMicro' | 'status'> & {
     lastActivity: number;
+    rateTokensMs: number;
   };
   /** `balance −= microAlgos` where `balance ≥ microAlgos`; absent when nothing is charged. */
   debit?: { principal: string; microAlgos: number };
@@ -108,7 +120,10 @@ export interface TickWrites {
   answer: TickResponse;
 }
 
-export type TickRefusalCode = Extract<ApiErrorCode, 'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED' | 'IDLE_TICKS_EXCEEDED'>;
+export type TickRefusalCode = Extract<
+  ApiErrorCode,
+  'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED' | 'IDLE_TICKS_EXCEEDED' | 'BUDGET_EXCEEDED' | 'KEY_REVOKED'
+>;
 
 export type TickDecision =
   /** The very same tick again: the stored answer, nothing written. */
@@ -121,6 +136,20 @@ export type TickDecision =
 /** What the ledger holds for a session, as a TickResponse. */
 export function ledgerState(s: SessionState, balance: number): TickResponse {
   return { sessionId: s.id, seq: s.seq, seconds: s.billedSeconds, microAlgos: s.billedMicro, balanceMicroAlgos: balance, status: s.status };
+}
+
+/**
+ * The sliding rate ceiling: a token bucket per session holding at most `slackSeconds` of content, refilled
+ * at `maxPlaybackRate` content-seconds per second of server time. Billing takes from it, so over any
+ * window of W seconds a session bills at most W × maxPlaybackRate + slackSeconds, however long it stayed
+ * idle before. Integer milliseconds, refill rounded down: the bound never loosens by rounding.
+ */
+export function rateTokensAt(s: Pick<SessionState, 'lastActivity' | 'rateTokensMs'>, r: Pick<TickLimits, 'now' | 'maxPlaybackRate' | 'slackSeconds'>): number {
+  const capacity = r.slackSeconds * 1000;
+  if (s.rateTokensMs === null) return capacity;
+  // A clock that moved back (another process, NTP) refills nothing.
+  const refill = Math.floor(Math.max(0, r.now - s.lastActivity) * r.maxPlaybackRate);
+  return Math.min(capacity, s.rateTokensMs + refill);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -138,6 +167,7 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
     if (sameBytes(stored.tickHash, input.tickHash)) return { kind: 'repeat', status: stored.httpStatus, body: stored.answer };
     return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} was already used by a different tick`);
   }
+  if (ctx.revoked) return refuse('KEY_REVOKED', 'the session key was revoked (signed out); sign in again');
   if (t.seq <= s.seq) return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} ≤ last accepted ${s.seq}`);
   if (t.microAlgos !== tickAmount(t.seconds, s.rate, s.freeSeconds)) {
     return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ max(0, seconds ${t.seconds} − free ${s.freeSeconds}) × rate ${s.rate}`);
@@ -148,14 +178,25 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
     return refuse('RATE_EXCEEDED', `seconds ${t.seconds} > ceiling ${ceiling} (elapsed × ${r.maxPlaybackRate} + ${r.slackSeconds})`);
   }
 
-  // Free seconds first (always accepted), then whole paid seconds: charge what the balance can pay, leave
-  // the rest owed (settled by a later tick after a top-up).
+  // Free seconds first (they need no balance), then whole paid seconds.
   const freeNow = Math.max(0, Math.min(t.seconds, s.freeSeconds) - s.billedSeconds);
   const owedSeconds = t.seconds - s.billedSeconds - freeNow;
-  const paidSeconds = s.rate === 0 ? owedSeconds : Math.min(owedSeconds, Math.floor(balance / s.rate));
+  // The budget bounds what the session's signed seconds would bill in all, whether billed now or later.
+  const wouldBill = s.billedMicro + owedSeconds * s.rate;
+  if (s.budget !== null && wouldBill > s.budget) {
+    return refuse('BUDGET_EXCEEDED', `seconds ${t.seconds} would bill ${wouldBill} µALGO, past this session's budget of ${s.budget} µALGO`);
+  }
+  // Accept what the sliding ceiling allows now (free seconds count: it bounds seconds watched per second of
+  // wall time); signed seconds beyond it are billed by later ticks as it refills (like seconds owed after a
+  // 402). Of the paid ones, whole seconds the balance pays; the rest stays owed.
+  const tokens = rateTokensAt(s, r);
+  const allowed = Math.floor(tokens / 1000);
+  const freeAccepted = Math.min(freeNow, allowed);
+  const allowedPaid = Math.min(owedSeconds, allowed - freeAccepted);
+  const paidSeconds = s.rate === 0 ? allowedPaid : Math.min(allowedPaid, Math.floor(balance / s.rate));
   const charged = paidSeconds * s.rate;
-  const exhausted = paidSeconds < owedSeconds;
-  const billedSeconds = s.billedSeconds + freeNow + paidSeconds;
+  const exhausted = paidSeconds < allowedPaid;
+  const billedSeconds = s.billedSeconds + freeAccepted + paidSeconds;
   const billedMicro = s.billedMicro + charged;
 
   let settlement: TickWrites['settlement'];
@@ -175,7 +216,7 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       createdAt: r.now,
     };
   }
-  const idle = t.seconds === s.claimedSeconds && charged === 0 && (!settlement || settlement.seconds === 0);
+  const idle = t.seconds === s.claimedSeconds && freeAccepted + paidSeconds === 0 && (!settlement || settlement.seconds === 0);
   if (idle && ctx.ticks !== undefined && ctx.ticks >= 2 * s.claimedSeconds + IDLE_TICK_ALLOWANCE) {
     return refuse('IDLE_TICKS_EXCEEDED', `this session holds ${ctx.ticks} ticks; one that bills nothing more waits until a new second is signed`);
   }
@@ -201,7 +242,9 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       settledSeconds: settlement ? billedSeconds : s.settledSeconds,
       settledMicro: settlement ? billedMicro : s.settledMicro,
       status,
-      lastActivity: r.now,
+      // Never back (another process's clock behind this one's): the bucket must not refill the same time twice.
+      lastActivity: Math.max(r.now, s.lastActivity),
+      rateTokensMs: tokens - (freeAccepted + paidSeconds) * 1000,
     },
     ...(charged > 0 && { debit: { principal: s.principal, microAlgos: charged } }),
     ...(settlement && { settlement }),
@@ -219,6 +262,25 @@ function publicSettlement(s: NonNullable<TickWrites['settlement']>, id: number):
 /** The answer with the settlement id the store assigned (unchanged when there is no settlement). */
 export function answerWithSettlementId(answer: TickResponse, id: number | undefined): TickResponse {
   return answer.settlement && id !== undefined ? { ...answer, settlement: { ...answer.settlement, id } } : answer;
+}
+
+/**
+ * A session is live while it is not settled (no final tick since its last one), its delegation has not
+ * expired, its key is not revoked, and it started or ticked within `liveWindowMs`: a viewer holds at most
+ * `maxSessions` of them (TOO_MANY_SESSIONS). A crashed tab's session stops counting after the window.
+ */
+export function decideSessionLimit(live: number, maxSessions: number): { ok: true } | { ok: false; code: 'TOO_MANY_SESSIONS'; message: string } {
+  if (live >= maxSessions) {
+    return { ok: false, code: 'TOO_MANY_SESSIONS', message: `this viewer already has ${live} live sessions (at most ${maxSessions}); pause one, or wait for it to end` };
+  }
+  return { ok: true };
+}
+
+/** What a store needs to count a viewer's live sessions at start (see decideSessionLimit). */
+export interface SessionLimit {
+  maxSessions: number;
+  now: number;
+  liveWindowMs: number;
 }
 
 /**

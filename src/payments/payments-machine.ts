@@ -23,7 +23,16 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
   if (stale) return [prev, []];
   switch (ev.type) {
     case 'configure':
-      if (sameConfig(s.config, ev.config)) break;
+      if (sameConfig(s.config, ev.config)) {
+        // Back to the configuration in force while a change waited for the settlement: the change is off,
+        // and what its meter session credited meanwhile is this one's.
+        if (s.nextConfig !== undefined) {
+          delete s.nextConfig;
+          s.owed += s.owedNext;
+          s.owedNext = 0;
+        }
+        break;
+      }
       // Settle the open session at the old price before moving on: its seconds were watched under it.
       if (canSign(s) && (s.owed > 0 || s.signingKind === 'tick' || (s.head.seq > 0 && !s.lastFinal))) {
         s.nextConfig = ev.config;
@@ -37,7 +46,13 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
       s.lock = 'none';
       s.signer = ev.signer;
+      s.startRefused = false;
       if (s.store.status === 'elsewhere') setStatus(s, 'idle');
+      // A key revoked by signing out (here or in another tab) is the old key's refusal, not the new one's.
+      if (s.store.status === 'error' && s.store.error?.code === 'PAYMENT_KEY_REVOKED') {
+        setStatus(s, 'idle');
+        delete s.store.error;
+      }
       break;
     case 'credit': {
       // Cumulative per meter session: a new session (new src, price or preview) counts from zero again.
@@ -66,6 +81,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       pagehide(s, fx);
       break;
     case 'retry':
+      s.startRefused = false;
       fx.push({ type: 'kick-outbox' });
       if (s.startWaiting) {
         s.startWaiting = false;
@@ -101,7 +117,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       elsewhere(s, fx, 'This video is now playing in another tab.');
       break;
     case 'loaded':
-      if (ev.record) openSession(s, ev.record, fx);
+      if (ev.record) openSession(s, ev.record, fx, ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
       else {
         s.phase = 'starting';
         if (s.store.status !== 'grace' && s.store.status !== 'paused-unreachable') setStatus(s, 'starting');
@@ -112,7 +128,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.startAttempt = 0;
       s.failingSince = null;
       s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
-      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, freeSeconds: ev.freeSeconds ?? 0, acked: null, signed: { ...ZERO }, pending: null }, fx);
+      // Opened with the budget it was signed with: if the configuration moved on meanwhile, it is reopened.
+      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, freeSeconds: ev.freeSeconds ?? 0, acked: null, signed: { ...ZERO }, pending: null }, fx,
+        ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
       break;
     case 'start-failed':
       s.phase = 'closed';
@@ -122,7 +140,10 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
         s.startWaiting = true;
         unreachable(s, fx, s.failingSince, ev.error, now);
         fx.push({ type: 'set-timer', name: 'start-retry', ms: 0, attempt: s.startAttempt });
-      } else halt(s, fx, ev.error, ev.ledger);
+      } else {
+        s.startRefused = true;
+        halt(s, fx, ev.error, ev.ledger);
+      }
       break;
     case 'signed':
       signed(s, ev, fx);
@@ -158,6 +179,9 @@ function advance(s: MachineState, fx: Effect[]): void {
   // A new configuration waits only for a settlement that can still happen.
   if (s.nextConfig !== undefined && !canSign(s)) applyConfig(s, s.nextConfig, fx);
   if (!s.config || !s.signer || s.signingKind !== 'none' || s.lock === 'denied') return;
+  // Past the session's signed budget nothing is signed or started, not even a fresh session (that would
+  // be a new budget the viewer never gave): only a changed budget lifts it (applyConfig).
+  if (s.store.status === 'budget') return;
   const work = s.owed > 0 || s.wantFinal || s.unsent || s.sessionWanted;
   if (s.lock === 'none') {
     if (!work && !s.playing) return;
@@ -166,8 +190,13 @@ function advance(s: MachineState, fx: Effect[]): void {
     return;
   }
   if (s.lock !== 'held') return;
+  if (s.phase === 'open' && s.reopen) {
+    // Signed under the old budget: wait until the API has acknowledged all of it, then open anew.
+    if (s.head.seq > s.store.acknowledged.seq) return;
+    closeSession(s, fx, false);
+  }
   if (s.phase === 'closed') {
-    if (!work || s.startWaiting) return;
+    if (!work || s.startWaiting || s.startRefused) return;
     s.phase = 'loading';
     fx.push({ type: 'load-session', epoch: s.epoch });
     return;

@@ -10,8 +10,10 @@ import { atom, type WritableAtom } from 'nanostores';
  * - insufficient-funds: the server refused to bill further (402); playback paused
  * - elsewhere: another tab of this viewer is playing this video (Web Lock); this one is paused
  * - error: the server refused the session or a tick for good (expired sign-in, rejected signature…)
+ * - budget: the server refused a tick past the budget the session was started with (BUDGET_EXCEEDED);
+ *   a larger budget (the overlay's Continue, or the page's `budget`) opens a new session
  */
-export type PaymentStatus = 'idle' | 'starting' | 'active' | 'grace' | 'paused-unreachable' | 'insufficient-funds' | 'elsewhere' | 'error';
+export type PaymentStatus = 'idle' | 'starting' | 'active' | 'grace' | 'paused-unreachable' | 'insufficient-funds' | 'elsewhere' | 'error' | 'budget';
 
 export interface PaymentState {
   status: PaymentStatus;

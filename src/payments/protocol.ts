@@ -50,6 +50,8 @@ export interface SessionStartRequest extends SignedIdentity {
   api: string;
   contentId: string;
   rateMicroAlgos: number;
+  /** v3, signed: the most this session may bill in all (µALGO), or null for no budget (PROTOCOL.md §3). */
+  budgetMicroAlgos: number | null;
   requestTime: number;
   nonce: string;
 }
@@ -66,6 +68,8 @@ export interface SessionLimits {
   maxRateMicroAlgos: number;
   /** Unix ms after which the delegation chain expires and ticks are refused (SESSION_EXPIRED). */
   expiresAt: number;
+  /** Live sessions one viewer may hold at once; a start beyond is refused (TOO_MANY_SESSIONS). */
+  maxSessions?: number;
 }
 export interface SessionStartResponse {
   sessionId: string;
@@ -73,6 +77,8 @@ export interface SessionStartResponse {
   algorandAddress: string;
   contentId: string;
   rateMicroAlgos: number;
+  /** The signed budget the server holds this session to (null: none). */
+  budgetMicroAlgos?: number | null;
   balanceMicroAlgos: number;
   /** Server time at start, Unix ms (the rate ceiling counts from here). */
   startedAt: number;
@@ -94,6 +100,20 @@ export interface ContentPrice {
   /** Free seconds per viewer per title, counted by the server across sessions, reloads and tabs. */
   previewSeconds: number;
   media?: { src: string };
+}
+
+// ---- POST /streaming/session/revoke (sign-out)
+export interface RevokeRequest extends SignedIdentity {
+  /** The API this revocation is meant for, as signed (`apiIdentity`). */
+  api: string;
+  requestTime: number;
+  nonce: string;
+}
+export interface RevokeResponse {
+  revoked: true;
+  principal: string;
+  /** When the key was first revoked at this API, Unix ms (the same on a repeat). */
+  revokedAt: number;
 }
 
 // ---- PUT /streaming/session/extend and POST /streaming/session/pause
@@ -212,6 +232,10 @@ export const ERROR_CODES = [
   'WRONG_CONTENT', // 403: a key request signed with a session of another title
   'KEY_NOT_PAID', // 402: the key's media lies past what the viewer's sessions of the title paid for, plus the lead
   'INTERNAL', // 500
+  'BUDGET_EXCEEDED', // 409: the tick would bill past the budget signed at start (ledger unchanged)
+  'TOO_MANY_SESSIONS', // 429: the viewer already holds --max-sessions live sessions
+  'KEY_REVOKED', // 401: the session key was revoked (sign-out); sign in again
+  'DATABASE_UNAVAILABLE', // 503: the ledger's database cannot be reached (Retry-After)
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number] | AdErrorCode;
 
@@ -262,6 +286,10 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   WRONG_CONTENT: 403,
   KEY_NOT_PAID: 402,
   INTERNAL: 500,
+  BUDGET_EXCEEDED: 409,
+  TOO_MANY_SESSIONS: 429,
+  KEY_REVOKED: 401,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 export const API_PATHS = {
@@ -269,6 +297,7 @@ export const API_PATHS = {
   start: '/streaming/session/start',
   extend: '/streaming/session/extend',
   pause: '/streaming/session/pause',
+  revoke: '/streaming/session/revoke',
   analytics: '/streaming/session/analytics',
   devCredit: '/streaming/dev/credit',
   /** v3: `GET content + contentId` (public price). */

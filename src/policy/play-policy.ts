@@ -16,7 +16,8 @@ import type { PaymentStatus } from '../payments/payments-store.js';
  * - funds: the payment API refused to bill further (402)
  * - unreachable: the payment API has not answered for longer than the grace period
  * - payment-error: the payment API refused the session or a tick for good
- * - budget: the next second would pass the viewer's budget
+ * - budget: the next second would pass the viewer's budget, or the server refused one past the budget the
+ *   session was signed with (payment status `budget`)
  * - hidden: the tab is hidden and the page asked for `pause-when-hidden`
  */
 export type Blocker = 'config' | 'price' | 'elsewhere' | 'sign-in' | 'funds' | 'unreachable' | 'payment-error' | 'budget' | 'hidden';
@@ -49,7 +50,7 @@ export function blockersOf(i: PolicyInputs): Blocker[] {
     funds: i.paid && i.payment === 'insufficient-funds',
     unreachable: i.paid && i.payment === 'paused-unreachable',
     'payment-error': i.paid && i.payment === 'error',
-    budget: i.budgetReached,
+    budget: i.budgetReached || (i.paid && i.payment === 'budget'),
     hidden: i.hidden && i.pauseWhenHidden,
   };
   return BLOCKER_ORDER.filter((b) => on[b]);

@@ -52,7 +52,7 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok', previewSeconds 
       const freeSeconds = freeSecondsAtStart(previewSeconds, await store.previewUse(PRINCIPAL, String(body.contentId)));
       const balance = await openSession(
         store,
-        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000, freeSeconds, splits: null },
+        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, budget: (body.budgetMicroAlgos as number | null | undefined) ?? null, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000, freeSeconds, splits: null },
         ADDRESS,
       );
       return json(200, {
@@ -61,6 +61,8 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok', previewSeconds 
       });
     }
     if (mode === 'unreachable') throw new TypeError('Failed to fetch');
+    // Sign-out (protocol v3): the story's viewer signs out; nothing here checks a session key.
+    if (path === '/streaming/session/revoke') return json(200, { revoked: true, principal: PRINCIPAL, revokedAt: Date.now() });
     const tick = validateTick(body.tick);
     // No signature check in the page: the story's ticks are the element's own, signed by its session key.
     const input = { tick, tickHash: encoder.encode(canonicalTickJson(tick)), signature: encoder.encode(String(body.signature)) };

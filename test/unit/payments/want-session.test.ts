@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, step, type MachineEvent, type MachineState } from '../../../src/payments/payments-machine.js';
 
-const CONFIG = { api: 'https://pay.example', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30 };
+const CONFIG = { api: 'https://pay.example', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, budgetMicroAlgos: null };
 const run = (s: MachineState, ...events: MachineEvent[]) => {
   const types: string[] = [];
   for (const ev of events) {

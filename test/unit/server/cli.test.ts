@@ -92,6 +92,29 @@ describe('server/main.ts', () => {
     expect('err' in out && out.err).toContain('splits add up to 9000 bps');
   });
 
+  it('takes the live-session limit from SIPPAR_MAX_SESSIONS and --trust-proxy as a flag', async () => {
+    const catalog = catalogFile({ titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 0 }] });
+    const api = runApi(['--trust-proxy', '--client-rate', '1', '--catalog', catalog], { SIPPAR_MAX_SESSIONS: '1' });
+    try {
+      const r = await api.ready;
+      if (!('url' in r)) throw new Error(`API exited: ${r.err}`);
+      const v = await makeViewer();
+      // The per-client limit (1/s, burst 2) keys on the proxy's X-Forwarded-For entry: each "client" has its own.
+      const viaProxy = (client: string, body: unknown) =>
+        fetch(`${r.url}/streaming/session/start`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-forwarded-for': client } });
+      const start = () => signedStartRequest(v, { api: r.url, contentId: 'film-1', rateMicroAlgos: 0, requestTime: Date.now(), nonce: randomNonce() });
+      const first = await viaProxy('203.0.113.1', await start());
+      expect(((await first.json()) as any).limits.maxSessions).toBe(1);
+      const second = await viaProxy('203.0.113.1', await start());
+      expect([second.status, ((await second.json()) as any).error.code]).toEqual([429, 'TOO_MANY_SESSIONS']);
+      expect((await viaProxy('203.0.113.1', await start())).status).toBe(429);
+      expect(((await (await viaProxy('203.0.113.1', await start())).json()) as any).error.code).toBe('RATE_LIMITED');
+      expect(((await (await viaProxy('203.0.113.2', await start())).json()) as any).error.code).toBe('TOO_MANY_SESSIONS');
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('refuses to start on a fee that is not a whole number of basis points', async () => {
     const api = runApi(['--platform-fee-bps', '12.5']);
     const r = await api.ready;

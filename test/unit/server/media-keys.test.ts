@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomNonce } from '../../../src/payments/api-client.js';
+import { randomNonce, signedRevokeRequest } from '../../../src/payments/api-client.js';
 import { signKeyUrl } from '../../../src/payments/key-authoriser.js';
 import type { SessionStartResponse } from '../../../src/payments/protocol.js';
 import { toHex } from '../../../src/payments/tick.js';
@@ -151,6 +151,12 @@ describe('key request refusals: a JSON code each, nothing released', () => {
 
   it('unknown session → 404 NOT_FOUND', async () => {
     await refusedWith(await signed(0, { session: 'no-such-session' }), 404, 'NOT_FOUND');
+  });
+
+  it('a revoked session key (signed out) → 401 KEY_REVOKED, nothing released', async () => {
+    await h.api.revoke(await signedRevokeRequest(v, { api: h.url, requestTime: h.clock.now, nonce: randomNonce() }));
+    await refusedWith(await signed(0), 401, 'KEY_REVOKED');
+    expect(await held()).toBe(0);
   });
 
   it('a session of another title → 403 WRONG_CONTENT', async () => {

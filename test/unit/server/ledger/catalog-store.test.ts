@@ -40,7 +40,7 @@ describe.each(STORES)('the catalog on the $name store', (store) => {
       await l.credit('q', 'ADDR2', 100_000, 0);
       const splits = title('x', 100).splits;
       const open = (id: string, principal: string, contentId: string, freeSeconds: number) =>
-        openSession(l, { id, principal, contentId, rate: 100, sessionKey: new Uint8Array([1]), startHash: enc.encode(id), startedAt: 0, expiresAt: 1e15, freeSeconds, splits }, 'ADDR');
+        openSession(l, { id, principal, contentId, rate: 100, budget: null, sessionKey: new Uint8Array([1]), startHash: enc.encode(id), startedAt: 0, expiresAt: 1e15, freeSeconds, splits }, 'ADDR');
       await open('s1', 'p', 'x', 10);
       await open('s2', 'q', 'x', 10);
       await open('s3', 'p', 'y', 10);

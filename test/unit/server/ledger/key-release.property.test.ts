@@ -95,7 +95,7 @@ describe.each(STORES)('releaseKey on $name', (store) => {
           const media: MediaKey[] = keys.map((k) => ({ ...k, key: new Uint8Array(16).fill(k.index) }));
           await l.putMediaKeys('t', media);
           await l.ensureViewer(principal, 'ADDR', 0);
-          await l.createSession({ id: `s-${run}`, principal, contentId: 't', rate: 1, sessionKey: new Uint8Array(4), startHash: new Uint8Array([run, 1]), startedAt: 0, expiresAt: 1e13, freeSeconds: 0, splits: null });
+          await l.createSession({ id: `s-${run}`, principal, contentId: 't', rate: 1, budget: null, sessionKey: new Uint8Array(4), startHash: new Uint8Array([run, 1]), startedAt: 0, expiresAt: 1e13, freeSeconds: 0, splits: null });
           let billed = 0;
           for (const [r, asks] of rounds.entries()) {
             billed += bills[r] ?? 0;

@@ -21,8 +21,10 @@ beforeAll(async () => {
   const catalog = join(mkdtempSync(join(tmpdir(), 'sippar-catalog-')), 'catalog.json');
   writeFileSync(catalog, JSON.stringify({ titles: [0, 1].map((i) => ({ contentId: `film-${i}`, title: `Film ${i}`, rateMicroAlgos: 1_000 })) }));
   // The first applies the migrations; the second starts on the same database and finds them applied.
-  nodes = [await startApiProcess(['--db', db, '--dev', '--quiet', '--catalog', catalog])];
-  nodes.push(await startApiProcess(['--db', db, '--dev', '--quiet', '--catalog', catalog]));
+  // Six sessions of one viewer below: above the default limit of live sessions (3).
+  const args = ['--db', db, '--dev', '--quiet', '--max-sessions', '6', '--catalog', catalog];
+  nodes = [await startApiProcess(args)];
+  nodes.push(await startApiProcess(args));
 }, 90_000);
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()));
