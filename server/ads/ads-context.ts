@@ -7,6 +7,7 @@ import type { LedgerStorage } from '../ledger/storage.js';
 import type { AdCatalog } from './ad-settings.js';
 import type { AdsStore } from './ads-store.js';
 import type { StandingBid } from './auction.js';
+import { playlistCache, type FetchText } from './ad-playlist.js';
 
 export interface AdsOptions {
   now(): number;
@@ -37,12 +38,15 @@ export interface AdsContext {
   catalog: AdCatalog;
   sessions: AdSessions;
   bids: { all(): readonly StandingBid[]; changed(): void };
+  /** A title's CDN playlist text by URL (cached a minute). */
+  playlists(url: string): Promise<string>;
 }
 
-export function createAdsContext(o: AdsOptions, store: AdsStore, catalog: AdCatalog, sessions: AdSessions): AdsContext {
+export function createAdsContext(o: AdsOptions, store: AdsStore, catalog: AdCatalog, sessions: AdSessions, fetchText?: FetchText): AdsContext {
   let cached: StandingBid[] | undefined;
   return {
     o,
+    playlists: playlistCache(fetchText),
     store,
     catalog,
     sessions,

@@ -20,6 +20,8 @@ export const AD_PATHS = {
   withdrawBid: '/streaming/ads/bids/withdraw',
   /** GET, public: a title's ad metadata for agents (breaks, floor, targeting): what OpenRTB puts in a bid request. */
   title: '/streaming/ads/title',
+  /** GET, public: a title's HLS playlist with its breaks as interstitials (segments stay on the CDN). */
+  playlist: '/streaming/ads/playlist',
   /** GET, public: the HLS Interstitials asset list of one break (runs the auction once per session and break). */
   assetList: '/streaming/ads/asset-list',
   /** POST, signed by the viewer's session key: cumulative ad seconds watched in one break. */
@@ -34,6 +36,7 @@ export const AD_ERROR_CODES = [
   'AD_KEY_EXISTS', // 409: the public key is already registered
   'AD_BUDGET_EXCEEDED', // 402: the agent's balance or the bid's daily budget cannot pay what is asked
   'AD_BREAK_CLOSED', // 409: the break's hold was settled or expired; nothing more is charged
+  'AD_MEDIA_UNAVAILABLE', // 502: the title's playlist could not be read from its media origin
 ] as const;
 export type AdErrorCode = (typeof AD_ERROR_CODES)[number];
 
@@ -45,6 +48,7 @@ export const AD_ERROR_STATUS: Record<AdErrorCode, number> = {
   AD_KEY_EXISTS: 409,
   AD_BUDGET_EXCEEDED: 402,
   AD_BREAK_CLOSED: 409,
+  AD_MEDIA_UNAVAILABLE: 502,
 };
 
 /** Which titles a bid wants; every field given must match (lists: any overlap), absent fields match all. */
