@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'server-postgres',
           // The ads suites over HTTP too: the ads tables then live in the ledger's PostgreSQL database.
-          include: ['test/unit/server/*.test.ts', 'test/unit/server/ads/{ad-breaks,agent-requests,ad-playlist}.test.ts'],
+          include: ['test/unit/server/*.test.ts', 'test/unit/server/ads/{ad-breaks,agent-requests,ad-playlist,ad-analytics}.test.ts'],
           env: { SIPPAR_TEST_DB: 'postgres' },
         },
       },

@@ -3,13 +3,13 @@
  * auction audit (admin token). The admin credit carries an Idempotency-Key like every change of money.
  */
 import type { IncomingMessage } from 'node:http';
-import type { AdTitleResponse } from '../../src/payments/ad-protocol.js';
+import type { AdAnalytics, AdTitleAnalytics, AdTitleResponse } from '../../src/payments/ad-protocol.js';
 import { CONTENT_ID_PATTERN } from '../../src/payments/tick.js';
 import { ApiError } from '../errors.js';
 import type { Answer } from '../handlers/ticks.js';
 import { bearerMatches } from '../tokens.js';
 import type { AdsContext } from './ads-context.js';
-import type { AdsTx, Step } from './ads-store.js';
+import type { AdTitleTotals, AdsTx, Step } from './ads-store.js';
 import { MAX_BUDGET } from './agent-ops.js';
 import { authenticateAgent, idempotent, jsonBody, type AgentRequest } from './agent-requests.js';
 import { IDEMPOTENCY_KEY_PATTERN, contentDigest } from './agent-signature.js';
@@ -80,4 +80,38 @@ export async function adminAuctions(c: AdsContext, q: URLSearchParams, req: Inco
   if (contentId !== null && !CONTENT_ID_PATTERN.test(contentId)) throw new ApiError('BAD_REQUEST', 'bad contentId');
   const limit = Math.min(1000, Math.max(1, Number(q.get('limit') ?? 100) || 100));
   return { status: 200, body: { auctions: await c.store.auctions(contentId, limit) } };
+}
+
+const rate = (filled: number, auctions: number) => (auctions === 0 ? 0 : Math.round((filled / auctions) * 10_000) / 10_000);
+
+/** The platform's ad figures beside its content earnings (GET /streaming/session/analytics; pure over the per-title rows). */
+export function adAnalyticsOf(rows: readonly AdTitleTotals[]): AdAnalytics {
+  const titles: AdTitleAnalytics[] = rows.map((r) => ({ ...r, fillRate: rate(r.filled, r.auctions) }));
+  const sum = (k: 'auctions' | 'filled' | 'adRevenueMicroAlgos' | 'creatorMicroAlgos' | 'platformMicroAlgos' | 'viewerMicroAlgos' | 'chargedSeconds' | 'liveBreaks') =>
+    rows.reduce((n, r) => n + r[k], 0);
+  const priced = rows.filter((r) => r.filled > 0 && r.avgClearing !== null);
+  const filled = sum('filled');
+  const auctions = sum('auctions');
+  const weighted = priced.reduce((n, r) => n + r.avgClearing! * r.filled, 0);
+  return {
+    titles,
+    total: {
+      auctions,
+      filled,
+      fillRate: rate(filled, auctions),
+      adRevenueMicroAlgos: sum('adRevenueMicroAlgos'),
+      creatorMicroAlgos: sum('creatorMicroAlgos'),
+      platformMicroAlgos: sum('platformMicroAlgos'),
+      viewerMicroAlgos: sum('viewerMicroAlgos'),
+      chargedSeconds: sum('chargedSeconds'),
+      minClearing: priced.length ? Math.min(...priced.map((r) => r.minClearing!)) : null,
+      avgClearing: priced.length ? Math.round(weighted / priced.reduce((n, r) => n + r.filled, 0)) : null,
+      maxClearing: priced.length ? Math.max(...priced.map((r) => r.maxClearing!)) : null,
+      liveBreaks: sum('liveBreaks'),
+    },
+  };
+}
+
+export async function adAnalytics(c: AdsContext, contentId?: string): Promise<AdAnalytics> {
+  return adAnalyticsOf(await c.store.titleTotals(c.o.now(), contentId));
 }

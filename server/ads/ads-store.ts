@@ -6,6 +6,7 @@
  * can interleave with it (the ledger shares its file); a PostgreSQL step yields its query and is resumed
  * with the rows. Stores only load and store: the rules are in auction.ts and ad-charge-rules.ts.
  */
+import type { AdTitleAnalytics } from '../../src/payments/ad-protocol.js';
 import type { HoldState, Shares, Split } from './ad-charge-rules.js';
 import type { AuctionAudit, StandingBid } from './auction.js';
 
@@ -135,23 +136,8 @@ export interface AgentTitleRow {
   heldMicroAlgos: number;
 }
 
-/** The platform's ad figures per title (analytics). */
-export interface AdTitleTotals {
-  contentId: string;
-  auctions: number;
-  filled: number;
-  adRevenueMicroAlgos: number;
-  creatorMicroAlgos: number;
-  platformMicroAlgos: number;
-  viewerMicroAlgos: number;
-  chargedSeconds: number;
-  /** Clearing prices of the filled breaks, µALGO per second. */
-  minClearing: number | null;
-  avgClearing: number | null;
-  maxClearing: number | null;
-  /** Breaks served and not yet settled whose ad may be playing now. */
-  liveBreaks: number;
-}
+/** The platform's ad figures per title (analytics), before the fill rate is computed. */
+export type AdTitleTotals = Omit<AdTitleAnalytics, 'fillRate'>;
 
 export interface AdsReads {
   agentReport(agentId: string): Promise<{ credited: number; held: number; titles: AgentTitleRow[]; creatives: unknown[] }>;

@@ -105,3 +105,36 @@ export interface AdTickResponse {
   /** True once the break is settled (final tick, or hold expired): the rest of the hold went back. */
   closed: boolean;
 }
+
+// ---- GET /streaming/session/analytics (platform token): the ad figures beside content earnings
+/** One title's ads, from the auctions, holds and charges (µALGO; prices per second). */
+export interface AdTitleAnalytics {
+  contentId: string;
+  /** Breaks auctioned (asset lists answered for the first time). */
+  auctions: number;
+  /** Of those, breaks an agent won. */
+  filled: number;
+  /** filled / auctions, 0 when no auction (4 decimals). */
+  fillRate: number;
+  /** Charged to agents for ad seconds watched: creator + platform + viewer shares. */
+  adRevenueMicroAlgos: number;
+  creatorMicroAlgos: number;
+  platformMicroAlgos: number;
+  /** Credited to viewers (the split's viewer share). */
+  viewerMicroAlgos: number;
+  /** Ad seconds charged (watched). */
+  chargedSeconds: number;
+  /** Clearing prices of the filled breaks, µALGO per second; null without a filled break. */
+  minClearing: number | null;
+  avgClearing: number | null;
+  maxClearing: number | null;
+  /** Breaks served and unsettled whose ad may be playing now. */
+  liveBreaks: number;
+}
+
+export interface AdAnalytics {
+  /** Per title, by contentId. */
+  titles: AdTitleAnalytics[];
+  /** All titles together (avgClearing weighted by filled breaks). */
+  total: Omit<AdTitleAnalytics, 'contentId'>;
+}
