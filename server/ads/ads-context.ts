@@ -38,7 +38,7 @@ export interface AdsContext {
   catalog: AdCatalog;
   sessions: AdSessions;
   /** The standing bids, cached until the store's bid version moves (a change by any process). */
-  bids(s: AdsTx): Step<readonly StandingBid[]>;
+  bids(s: AdsTx, version?: string): Step<readonly StandingBid[]>;
   /** A title's CDN playlist text by URL (cached a minute). */
   playlists(url: string): Promise<string>;
 }
@@ -51,8 +51,8 @@ export function createAdsContext(o: AdsOptions, store: AdsStore, catalog: AdCata
     store,
     catalog,
     sessions,
-    *bids(s) {
-      const version = yield* s.bidsVersion();
+    *bids(s, known) {
+      const version = known ?? (yield* s.bidsVersion());
       if (cached?.version !== version) cached = { version, bids: yield* s.activeBids() };
       return cached.bids;
     },

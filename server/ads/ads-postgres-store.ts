@@ -43,8 +43,8 @@ export class PostgresAdsStore implements AdsStore {
     const onError = () => (broken = true);
     c.on('error', onError);
     try {
-      await c.query('BEGIN');
-      await c.query('SELECT pg_advisory_xact_lock($1)', [ADS_LOCK]);
+      // One round trip (simple protocol, two statements).
+      await c.query(`BEGIN; SELECT pg_advisory_xact_lock(${ADS_LOCK})`);
       const out = await runAsync(fn(new PostgresAdsTx(c)));
       await c.query('COMMIT');
       return out;

@@ -6,10 +6,11 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { Targeting } from '../../src/payments/ad-protocol.js';
 import type { HoldState, Shares, Split } from './ad-charge-rules.js';
-import type { AdChargeEvidence, AdsTx, AgentRow, AuctionRecord, CreativeRow, Step, StoredAnswer, StoredHold } from './ads-store.js';
+import type { AdChargeEvidence, AdsTx, AuctionInputs, AgentRow, AuctionRecord, CreativeRow, Step, StoredAnswer, StoredHold } from './ads-store.js';
 import type { StandingBid } from './auction.js';
 
 let savepoints = 0;
+type Pair = [string, number];
 
 export class PostgresAdsTx implements AdsTx {
   constructor(private readonly c: PoolClient) {}
@@ -105,16 +106,25 @@ export class PostgresAdsTx implements AdsTx {
       createdAt: x.created_at,
     }));
   }
-  *committedOn(day: number): Step<Map<string, number>> {
-    const r = yield* this.q('SELECT bid_id, committed FROM bid_spend WHERE day = $1', [day]);
-    return new Map(r.rows.map((x) => [x.bid_id as string, x.committed as number]));
-  }
-  *viewerWinsOn(viewer: string, day: number): Step<Map<string, number>> {
-    const r = yield* this.q('SELECT bid_id, wins FROM viewer_wins WHERE viewer = $1 AND day = $2', [viewer, day]);
-    return new Map(r.rows.map((x) => [x.bid_id as string, x.wins as number]));
-  }
-  *auctionAnswer(sessionId: string, contentId: string, breakIndex: number): Step<string | undefined> {
-    return (yield* this.one<{ answer: string }>('SELECT answer FROM auctions WHERE session_id = $1 AND content_id = $2 AND break_index = $3', [sessionId, contentId, breakIndex]))?.answer;
+  *auctionInputs(q: { sessionId: string; contentId: string; breakIndex: number; viewer: string; day: number }): Step<AuctionInputs> {
+    // One round trip: under load each one waits for the database's process to be scheduled.
+    const r = (yield* this.one<{ stored: string | null; open_holds: number; version: number; balances: Pair[]; committed: Pair[]; wins: Pair[] }>(
+      `SELECT (SELECT answer FROM auctions WHERE session_id = $1 AND content_id = $2 AND break_index = $3) AS stored,
+              (SELECT COUNT(*) FROM holds WHERE session_id = $1 AND NOT closed) AS open_holds,
+              (SELECT v FROM ad_bids_version) AS version,
+              (SELECT COALESCE(json_agg(json_build_array(id, balance)), '[]') FROM agents) AS balances,
+              (SELECT COALESCE(json_agg(json_build_array(bid_id, committed)), '[]') FROM bid_spend WHERE day = $5) AS committed,
+              (SELECT COALESCE(json_agg(json_build_array(bid_id, wins)), '[]') FROM viewer_wins WHERE viewer = $4 AND day = $5) AS wins`,
+      [q.sessionId, q.contentId, q.breakIndex, q.viewer, q.day],
+    ))!;
+    return {
+      ...(r.stored !== null && { stored: r.stored }),
+      openHolds: Number(r.open_holds),
+      bidsVersion: String(r.version),
+      balances: new Map(r.balances),
+      committed: new Map(r.committed),
+      wins: new Map(r.wins),
+    };
   }
   *recordAuction(a: AuctionRecord): Step<void> {
     yield* this.q(
@@ -125,15 +135,19 @@ export class PostgresAdsTx implements AdsTx {
     );
   }
   *placeHold(h: HoldState, x: { agentId: string; bidId: string; contentId: string; viewer: string; day: number; split: Split }): Step<boolean> {
-    if ((yield* this.q('UPDATE agents SET balance = balance - $1 WHERE id = $2 AND balance >= $1', [h.remaining, x.agentId])).rowCount !== 1) return false;
-    yield* this.q(
-      `INSERT INTO holds (auction_id, session_id, agent_id, bid_id, content_id, day, price, hold_seconds, creative_seconds, amount, remaining, split, served_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13)`,
-      [h.auctionId, h.sessionId, x.agentId, x.bidId, x.contentId, x.day, h.priceMicroAlgosPerSecond, h.holdSeconds, h.creativeSeconds, h.remaining, JSON.stringify(x.split), h.servedAt, h.expiresAt],
+    // One statement: the debit's guard decides, and the other writes happen only with its row (FROM debit).
+    const r = yield* this.one<{ n: number }>(
+      `WITH debit AS (UPDATE agents SET balance = balance - $10::bigint WHERE id = $3 AND balance >= $10::bigint RETURNING id),
+       hold AS (INSERT INTO holds (auction_id, session_id, agent_id, bid_id, content_id, day, price, hold_seconds, creative_seconds, amount, remaining, split, served_at, expires_at)
+                SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::bigint, $8::integer, $9::integer, $10::bigint, $10::bigint, $11::jsonb, $12::bigint, $13::bigint FROM debit RETURNING 1),
+       spend AS (INSERT INTO bid_spend (bid_id, day, committed) SELECT $4::text, $6::integer, $10::bigint FROM debit
+                 ON CONFLICT (bid_id, day) DO UPDATE SET committed = bid_spend.committed + excluded.committed RETURNING 1),
+       win AS (INSERT INTO viewer_wins (viewer, day, bid_id, wins) SELECT $14::text, $6::integer, $4::text, 1 FROM debit
+               ON CONFLICT (viewer, day, bid_id) DO UPDATE SET wins = viewer_wins.wins + 1 RETURNING 1)
+       SELECT COUNT(*) AS n FROM debit`,
+      [h.auctionId, h.sessionId, x.agentId, x.bidId, x.contentId, x.day, h.priceMicroAlgosPerSecond, h.holdSeconds, h.creativeSeconds, h.remaining, JSON.stringify(x.split), h.servedAt, h.expiresAt, x.viewer],
     );
-    yield* this.q('INSERT INTO bid_spend (bid_id, day, committed) VALUES ($1, $2, $3) ON CONFLICT (bid_id, day) DO UPDATE SET committed = bid_spend.committed + excluded.committed', [x.bidId, x.day, h.remaining]);
-    yield* this.q('INSERT INTO viewer_wins (viewer, day, bid_id, wins) VALUES ($1, $2, $3, 1) ON CONFLICT (viewer, day, bid_id) DO UPDATE SET wins = viewer_wins.wins + 1', [x.viewer, x.day, x.bidId]);
-    return true;
+    return Number(r!.n) === 1;
   }
   *hold(auctionId: string): Step<StoredHold | undefined> {
     const r = yield* this.one<Record<string, unknown>>('SELECT * FROM holds WHERE auction_id = $1', [auctionId]);
@@ -144,9 +158,6 @@ export class PostgresAdsTx implements AdsTx {
       charged: r.charged as number, seq: r.seq as number, adSeconds: r.ad_seconds as number, servedAt: r.served_at as number,
       expiresAt: r.expires_at as number, closed: r.closed as boolean, split: r.split as Split,
     };
-  }
-  *openHoldsOfSession(sessionId: string): Step<number> {
-    return Number((yield* this.one<{ n: string }>('SELECT COUNT(*) AS n FROM holds WHERE session_id = $1 AND NOT closed', [sessionId]))!.n);
   }
   *expiredHolds(now: number, limit: number): Step<string[]> {
     return (yield* this.q('SELECT auction_id FROM holds WHERE NOT closed AND expires_at <= $1 LIMIT $2', [now, limit])).rows.map((r) => r.auction_id as string);

@@ -9,7 +9,7 @@ import type { Targeting } from '../../src/payments/ad-protocol.js';
 import type { HoldState, Shares, Split } from './ad-charge-rules.js';
 import { ADS_SCHEMA, upgradeAdsSchema } from './ads-sqlite-schema.js';
 import { sqliteReads } from './ads-sqlite-reads.js';
-import { runSync, type AdChargeEvidence, type AdsReads, type AdsStore, type AdsTx, type AgentRow, type AuctionRecord, type CreativeRow, type Step, type StoredAnswer, type StoredHold } from './ads-store.js';
+import { runSync, type AdChargeEvidence, type AdsReads, type AdsStore, type AdsTx, type AgentRow, type AuctionInputs, type AuctionRecord, type CreativeRow, type Step, type StoredAnswer, type StoredHold } from './ads-store.js';
 import type { StandingBid } from './auction.js';
 
 const row = <T>(v: unknown) => v as T | undefined;
@@ -175,6 +175,17 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
   }
 
   // ---- auction inputs and records
+  *auctionInputs(q: { sessionId: string; contentId: string; breakIndex: number; viewer: string; day: number }): Step<AuctionInputs> {
+    const stored = yield* this.auctionAnswer(q.sessionId, q.contentId, q.breakIndex);
+    if (stored !== undefined) return { stored, openHolds: 0, bidsVersion: '', balances: new Map(), committed: new Map(), wins: new Map() };
+    return {
+      openHolds: (this.st('SELECT COUNT(*) AS n FROM holds WHERE session_id = ? AND closed = 0').get(q.sessionId) as { n: number }).n,
+      bidsVersion: yield* this.bidsVersion(),
+      balances: yield* this.balances(),
+      committed: yield* this.committedOn(q.day),
+      wins: yield* this.viewerWinsOn(q.viewer, q.day),
+    };
+  }
   *committedOn(day: number): Step<Map<string, number>> {
     return new Map(this.st('SELECT bid_id, committed FROM bid_spend WHERE day = ?').raw().all(day) as [string, number][]);
   }
@@ -209,9 +220,6 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
   *hold(auctionId: string): Step<StoredHold | undefined> {
     const r = row<Record<string, number | string>>(this.st('SELECT * FROM holds WHERE auction_id = ?').get(auctionId));
     return r && holdOf(r);
-  }
-  *openHoldsOfSession(sessionId: string): Step<number> {
-    return (this.st('SELECT COUNT(*) AS n FROM holds WHERE session_id = ? AND closed = 0').get(sessionId) as { n: number }).n;
   }
   *expiredHolds(now: number, limit: number): Step<string[]> {
     return (this.st('SELECT auction_id FROM holds WHERE closed = 0 AND expires_at <= ? LIMIT ?').raw().all(now, limit) as [string][]).map((r) => r[0]);

@@ -86,6 +86,20 @@ export interface AdChargeEvidence {
 
 export type StoredHold = HoldState & { agentId: string; bidId: string; contentId: string; day: number; split: Split };
 
+export interface AuctionInputs {
+  /** The answer already given to this (session, title, break), if any (then the other fields may be empty). */
+  stored?: string;
+  /** Unsettled holds of the session. */
+  openHolds: number;
+  bidsVersion: string;
+  /** Every agent's available balance. */
+  balances: ReadonlyMap<string, number>;
+  /** Committed today (charges + open holds) per bid. */
+  committed: ReadonlyMap<string, number>;
+  /** Breaks this viewer was shown today per bid. */
+  wins: ReadonlyMap<string, number>;
+}
+
 /** One transaction's reads and writes (only valid inside `AdsStore.tx`). */
 export interface AdsTx {
   /** Runs `fn` so that an error it throws undoes only its own writes (a savepoint). */
@@ -106,14 +120,12 @@ export interface AdsTx {
   /** Changes with every bid change committed by any process: the standing bids are cached against it. */
   bidsVersion(): Step<string>;
   activeBids(agentId?: string): Step<StandingBid[]>;
-  committedOn(day: number): Step<Map<string, number>>;
-  viewerWinsOn(viewer: string, day: number): Step<Map<string, number>>;
-  auctionAnswer(sessionId: string, contentId: string, breakIndex: number): Step<string | undefined>;
+  /** Everything an auction reads before deciding (one round trip on PostgreSQL). */
+  auctionInputs(q: { sessionId: string; contentId: string; breakIndex: number; viewer: string; day: number }): Step<AuctionInputs>;
   recordAuction(a: AuctionRecord): Step<void>;
   /** Moves `h.remaining` from the agent's balance into a new hold; false (nothing written) when the balance is short. */
   placeHold(h: HoldState, x: { agentId: string; bidId: string; contentId: string; viewer: string; day: number; split: Split }): Step<boolean>;
   hold(auctionId: string): Step<StoredHold | undefined>;
-  openHoldsOfSession(sessionId: string): Step<number>;
   expiredHolds(now: number, limit: number): Step<string[]>;
   chargeAnswer(auctionId: string, seq: number): Step<{ answer: string; tickHash: Uint8Array } | undefined>;
   /** Writes a hold's new state, gives `release` back to the agent and lowers the bid's committed spend by it. */

@@ -52,15 +52,12 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
 
   return c.store.tx(function* (s): Step<Answer> {
     yield* sweepExpiredHolds(s, now);
-    const stored = yield* s.auctionAnswer(sessionId, contentId, breakIndex);
+    const day = dayOf(now);
+    const { stored, openHolds, bidsVersion, balances, committed, wins } = yield* s.auctionInputs({ sessionId, contentId, breakIndex, viewer: session.principal, day });
     if (stored) return { status: 200, body: JSON.parse(stored) as unknown, headers: NO_STORE };
     // Not recorded: once the session settles a break, this one can still be auctioned.
-    if ((yield* s.openHoldsOfSession(sessionId)) >= MAX_OPEN_HOLDS_PER_SESSION) return { status: 200, body: { ASSETS: [] }, headers: NO_STORE };
-    const day = dayOf(now);
-    const bids = yield* c.bids(s);
-    const balances = yield* s.balances();
-    const committed = yield* s.committedOn(day);
-    const wins = yield* s.viewerWinsOn(session.principal, day);
+    if (openHolds >= MAX_OPEN_HOLDS_PER_SESSION) return { status: 200, body: { ASSETS: [] }, headers: NO_STORE };
+    const bids = yield* c.bids(s, bidsVersion);
     const state = new Map<string, BidState>();
     for (const b of bids) {
       state.set(b.bidId, { agentBalance: balances.get(b.agentId) ?? 0, committedToday: committed.get(b.bidId) ?? 0, viewerWinsToday: wins.get(b.bidId) ?? 0 });
