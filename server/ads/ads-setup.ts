@@ -16,7 +16,7 @@ import type { AdsStore } from './ads-store.js';
 
 export interface AdsServerOptions {
   catalog?: AdCatalog;
-  /** SQLite path or ':memory:' for the ads tables when the ledger is not SQLite. */
+  /** SQLite path or ':memory:' for the ads tables when the ledger is neither SQLite nor PostgreSQL (the in-memory one). */
   db?: string;
   /** Seconds after a break's maximum until its unsettled hold goes back to the agent (default 600). */
   holdGraceSeconds?: number;
