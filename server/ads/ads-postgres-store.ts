@@ -1,5 +1,5 @@
 /**
- * The ads tables in PostgreSQL (migration 007), for any number of API processes on one database. Every
+ * The ads tables in PostgreSQL (migrations 007 and 008), for any number of API processes on one database. Every
  * decide-and-write transaction first takes one transaction-scoped advisory lock, so ads decisions are
  * serialised across processes exactly as SQLite's single writer serialises them in one: an auction reads
  * balances, daily spend and frequency caps and places its hold with nothing changing in between, and an
@@ -22,7 +22,7 @@ const ADS_LOCK = 0x616473;
 export class PostgresAdsStore implements AdsStore {
   private readonly reads: AdsReads;
 
-  /** `pool`: the ledger's (same database and schema; migration 007 applied once `ready` resolves). */
+  /** `pool`: the ledger's (same database and schema; migrations 007 and 008 applied once `ready` resolves). */
   constructor(
     private readonly pool: Pool,
     private readonly ready: Promise<void>,

@@ -1,6 +1,6 @@
 /**
  * Builds the ads part of the API from the server's options: its tables go into the ledger's database —
- * its SQLite file (one writer per file) or its PostgreSQL database (migration 007, any number of API
+ * its SQLite file (one writer per file) or its PostgreSQL database (migrations 007–008, any number of API
  * processes) — else (the in-memory ledger) into `ads.db` (default in memory). The titles' ad settings come from
  * `ads.catalog` (the catalog store implements AdCatalog once merged; an empty catalog until then).
  */

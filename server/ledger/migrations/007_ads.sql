@@ -1,7 +1,8 @@
 -- The ads tables (issue #14), as in server/ads/ads-sqlite-schema.ts: money integer microAlgos, times Unix ms.
 -- Money is in three places only — agents.balance, holds.remaining, ad_charges.micro_algos — and their sum
--- per agent equals its agent_credits (docs/ADS.md §6). server/ads/ads-postgres-store.ts reads and writes
--- them, every decision under one transaction-scoped advisory lock (several API processes, one decider at a time).
+-- per agent equals its agent_credits (docs/ADS.md §6). The PostgreSQL adapter of server/ads/ads-store.ts
+-- (several API processes: lock the winner's agent row while placing a hold) is the next step; until then a
+-- PostgreSQL deployment keeps these tables empty and the ads in --ads-db.
 CREATE TABLE agents (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -130,16 +131,7 @@ CREATE TABLE ad_charges (
   signature BYTEA NOT NULL,
   answer TEXT NOT NULL,
   created_at BIGINT NOT NULL,
-  viewer TEXT NOT NULL DEFAULT '',
-  viewer_credited BOOLEAN NOT NULL DEFAULT false,
   PRIMARY KEY (auction_id, seq),
   CHECK (creator + platform + viewer_share = micro_algos)
 );
 CREATE INDEX ad_charges_content ON ad_charges(content_id);
-
--- Bumped by every bid change: each process caches the standing bids and reloads them when this moved.
-CREATE TABLE ad_bids_version (
-  one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
-  v BIGINT NOT NULL
-);
-INSERT INTO ad_bids_version (v) VALUES (0);
