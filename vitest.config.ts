@@ -14,7 +14,12 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'server-postgres', include: ['test/unit/server/*.test.ts'], env: { SIPPAR_TEST_DB: 'postgres' } },
+        test: {
+          name: 'server-postgres',
+          // The ads suites over HTTP too: the ads tables then live in the ledger's PostgreSQL database.
+          include: ['test/unit/server/*.test.ts', 'test/unit/server/ads/{ad-breaks,agent-requests,ad-playlist,ad-analytics}.test.ts'],
+          env: { SIPPAR_TEST_DB: 'postgres' },
+        },
       },
     ],
   },

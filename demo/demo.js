@@ -66,17 +66,48 @@ $('top-up').addEventListener('click', async () => {
   }
 });
 
+const percent = (rate) => (typeof rate === 'number' ? `${(rate * 100).toFixed(1)} %` : '—');
+const clearing = (a) => (a && a.avgClearing !== null ? `${a.minClearing}–${a.maxClearing} µALGO/s (avg ${a.avgClearing})` : '—');
+
+function cell(row, text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  row.append(td);
+}
+
+// The ad figures of the analytics answer (absent on a server without ads): text only, rows built node by node.
+function showAds(ads) {
+  const t = ads?.total;
+  $('ad-revenue').textContent = algo(t?.adRevenueMicroAlgos);
+  $('ad-platform').textContent = algo(t?.platformMicroAlgos);
+  $('ad-fill-rate').textContent = t ? `${percent(t.fillRate)} of ${t.auctions}` : '—';
+  $('ad-clearing').textContent = clearing(t);
+  $('ad-live-breaks').textContent = t ? String(t.liveBreaks) : '—';
+  const rows = (ads?.titles ?? []).map((a) => {
+    const tr = document.createElement('tr');
+    cell(tr, a.contentId);
+    cell(tr, `${a.filled} / ${a.auctions}`);
+    cell(tr, String(a.chargedSeconds));
+    cell(tr, algo(a.adRevenueMicroAlgos));
+    cell(tr, a.avgClearing === null ? '—' : String(a.avgClearing));
+    return tr;
+  });
+  $('ad-titles').replaceChildren(...rows);
+}
+
 async function refreshAnalytics() {
   try {
     const res = await fetch(`${API}/streaming/session/analytics`, { cache: 'no-store' });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const { totals } = await res.json();
+    const body = await res.json();
+    const { totals } = body;
     if (!totals) throw new Error('no totals');
     $('earnings').textContent = algo(totals.earningsMicroAlgos);
     $('billed').textContent = algo(totals.microAlgos);
     $('watch-time').textContent = String(totals.watchSeconds);
     $('live-sessions').textContent = String(totals.liveSessions);
     $('viewers').textContent = String(totals.viewers);
+    showAds(body.ads);
     $('analytics-status').textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
     $('analytics-status').textContent = `Payment API unreachable (${error instanceof Error ? error.message : String(error)})`;

@@ -4,7 +4,9 @@
 // auction; the latency is the client's, asset-list HTTP answer included. Target: p99 < 50 ms. Each break is
 // then settled with a final ad tick (untimed), as a player does when the ad ends.
 // Also the pure auction alone (runAuction over the same 1,000 bids, in this process).
-// Usage: node scripts/bench/auction.mjs [--agents 1000] [--sessions 200] [--breaks 5]
+// Usage: node scripts/bench/auction.mjs [--agents 1000] [--sessions 200] [--breaks 5] [--postgres]
+// --postgres: the API on a throwaway PostgreSQL cluster (durable settings), the ads in its database
+// (results in bench-results/auction-postgres.json).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
 import { percentile, round, startApiProcess } from './api-server-process.mjs';
 
-const { values } = parseArgs({ options: { agents: { type: 'string', default: '1000' }, sessions: { type: 'string', default: '200' }, breaks: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { agents: { type: 'string', default: '1000' }, sessions: { type: 'string', default: '200' }, breaks: { type: 'string', default: '5' }, postgres: { type: 'boolean', default: false } } });
 const AGENTS = Number(values.agents);
 const SESSIONS = Number(values.sessions);
 const BREAKS = Number(values.breaks);
@@ -54,7 +56,8 @@ function post(url, body) {
 const targetings = [{}, { categories: ['science'] }, { tags: ['fractals'], languages: ['en'] }, { ratings: ['G', 'PG'] }, { categories: ['sports'] }, { languages: ['fr'] }];
 const rnd = (n) => Math.floor(Math.random() * n);
 
-const server = await startApiProcess({ extraArgs: ['--ads-catalog', catalogPath] });
+const cluster = values.postgres ? await (await tsImport('../../test/support/postgres-cluster.ts', import.meta.url)).startCluster({ durable: true }) : undefined;
+const server = await startApiProcess({ ...(cluster && { db: `${cluster.url}?schema=bench` }), extraArgs: ['--ads-catalog', catalogPath] });
 const results = { date: new Date().toISOString(), loadavg_after: undefined, node: process.version, cpus: (await import('node:os')).cpus().length, loadavg_before: (await import('node:os')).loadavg(), agents: AGENTS, sessions: SESSIONS, breaks_per_session: BREAKS };
 try {
   const t0 = performance.now();
@@ -153,10 +156,13 @@ try {
 } finally {
   keepAlive.destroy();
   await server.stop();
+  cluster?.stop();
 }
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/auction.json', JSON.stringify(results, null, 2) + '\n');
-console.log('wrote bench-results/auction.json');
+results.store = cluster ? 'postgres' : 'sqlite';
+const out = cluster ? 'bench-results/auction-postgres.json' : 'bench-results/auction.json';
+writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`wrote ${out}`);
 if (results.asset_list.errors > 0 || results.asset_list.p99_ms >= TARGET_P99_MS) {
   console.error(`auction bench: ${results.asset_list.errors} errors, p99 ${results.asset_list.p99_ms} ms (target < ${TARGET_P99_MS} ms)`);
   process.exit(1);

@@ -17,6 +17,7 @@ import { adTitle, adminAuctions, adminCredit, agentReport } from './ads-reports.
 import { addCreative, devCredit, placeBid, registerAgent, withdrawBid } from './agent-ops.js';
 import type { AgentRequest } from './agent-requests.js';
 import { assetList } from './break-auction.js';
+import { adPlaylist } from './ad-playlist.js';
 
 const ads = new WeakMap<AppContext, AdsContext>();
 
@@ -61,6 +62,7 @@ export const AD_ROUTES: Readonly<Record<string, Route>> = {
   },
   [AD_PATHS.adminAuctions]: { method: 'GET', json: false, run: async (c, _b, q, req) => adminAuctions(adsOf(c), q, req) },
   [AD_PATHS.title]: { method: 'GET', json: false, run: (c, _b, q) => adTitle(adsOf(c), q) },
+  [AD_PATHS.playlist]: { method: 'GET', json: false, run: (c, _b, q) => adPlaylist(adsOf(c), q, c.baseUrl()) },
   [AD_PATHS.assetList]: { method: 'GET', json: false, run: (c, _b, q) => assetList(adsOf(c), q) },
   [AD_PATHS.adTick]: {
     method: 'POST',

@@ -29,31 +29,41 @@ export interface AdSettings {
 export interface AdCatalog {
   /** The ad settings of a title; undefined when it has none (no breaks). */
   adSettings(contentId: string): Promise<AdSettings | undefined>;
+  /** The title's public HLS playlist URL (the catalog's `media.src`): the API serves it with its breaks. */
+  mediaSrc?(contentId: string): Promise<string | undefined>;
 }
 
 export class MemoryAdCatalog implements AdCatalog {
   private readonly titles = new Map<string, AdSettings>();
-  constructor(entries: Iterable<[string, unknown]> = []) {
-    for (const [id, ads] of entries) this.set(id, ads);
+  private readonly media = new Map<string, string>();
+  constructor(entries: Iterable<[string, unknown, string?]> = []) {
+    for (const [id, ads, src] of entries) this.set(id, ads, src);
   }
-  set(contentId: string, ads: unknown): void {
+  set(contentId: string, ads: unknown, mediaSrc?: string): void {
     this.titles.set(contentId, parseAdSettings(ads));
+    if (mediaSrc === undefined) this.media.delete(contentId);
+    else this.media.set(contentId, mediaSrc);
   }
   delete(contentId: string): void {
     this.titles.delete(contentId);
+    this.media.delete(contentId);
   }
   async adSettings(contentId: string): Promise<AdSettings | undefined> {
     return this.titles.get(contentId);
   }
+  async mediaSrc(contentId: string): Promise<string | undefined> {
+    return this.media.get(contentId);
+  }
 }
 
-/** The catalog file's shape (`{titles:[{contentId, ads?}]}`): the titles that carry `ads`. */
+/** The catalog file's shape (`{titles:[{contentId, media?:{src}, ads?}]}`): the titles that carry `ads`. */
 export function adCatalogFromCatalogJson(json: unknown): MemoryAdCatalog {
   const titles = (json as { titles?: unknown })?.titles;
   if (!Array.isArray(titles)) throw new TypeError('catalog: titles must be an array');
-  const entries: [string, unknown][] = [];
-  for (const t of titles as Array<{ contentId?: unknown; ads?: unknown }>) {
-    if (t?.ads !== undefined && typeof t.contentId === 'string') entries.push([t.contentId, t.ads]);
+  const entries: [string, unknown, string?][] = [];
+  for (const t of titles as Array<{ contentId?: unknown; ads?: unknown; media?: { src?: unknown } }>) {
+    const src = typeof t?.media?.src === 'string' ? t.media.src : undefined;
+    if (t?.ads !== undefined && typeof t.contentId === 'string') entries.push([t.contentId, t.ads, src]);
   }
   return new MemoryAdCatalog(entries);
 }

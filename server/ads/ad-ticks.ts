@@ -13,6 +13,7 @@ import type { Answer } from '../handlers/ticks.js';
 import { parseSigningKey, verifySignature } from '../verify/keys.js';
 import { decideAdTick, expireHold, type HoldState } from './ad-charge-rules.js';
 import type { AdsContext } from './ads-context.js';
+import type { Step } from './ads-store.js';
 
 const stateOf = (h: HoldState): AdTickResponse => ({
   auctionId: h.auctionId,
@@ -49,11 +50,11 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
   // As for billing ticks: a key whose delegation expired speaks for no one (the hold goes back at expiry).
   if (session.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired');
 
-  return c.store.tx((): Answer => {
-    const h = c.store.hold(t.auctionId);
+  return c.store.tx(function* (s): Step<Answer> {
+    const h = yield* s.hold(t.auctionId);
     if (!h) throw new ApiError('NOT_FOUND', 'no ad was served under this auction');
     if (h.sessionId !== t.sessionId) throw new ApiError('NOT_SESSION_OWNER', 'this break was served to another session');
-    const stored = c.store.chargeAnswer(t.auctionId, t.seq);
+    const stored = yield* s.chargeAnswer(t.auctionId, t.seq);
     if (stored) {
       if (Buffer.compare(Buffer.from(stored.tickHash), tickHash) !== 0) throw new ApiError('SEQ_OUT_OF_ORDER', 'another ad tick was accepted under this seq');
       return { status: 200, body: JSON.parse(stored.answer) as unknown };
@@ -61,7 +62,7 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
     let hold: typeof h = h;
     const expired = expireHold(h, now);
     if (expired) {
-      c.store.updateHold(expired.hold, h, expired.release);
+      yield* s.updateHold(expired.hold, h, expired.release);
       hold = { ...h, ...expired.hold };
     }
     const d = decideAdTick(hold, t, now, h.split);
@@ -71,8 +72,10 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
       return { status: e.status, body: { ...e.body(), adLedger: stateOf(hold) } };
     }
     const answer = stateOf(d.hold);
-    c.store.updateHold(d.hold, h, d.release);
-    c.store.insertCharge(t.auctionId, t.seq, d.billableSeconds, d.charge, d.shares, d.release, {
+    yield* s.updateHold(d.hold, h, d.release);
+    // The viewer's share (a split naming the viewer) goes to the viewer's balance with the charge, exactly once.
+    const viewerCredited = d.shares.viewer > 0 && (yield* s.creditViewer(session.principal, d.shares.viewer, now));
+    yield* s.insertCharge(t.auctionId, t.seq, d.billableSeconds, d.charge, d.shares, d.release, {
       agentId: h.agentId,
       contentId: h.contentId,
       adSeconds: t.adSeconds,
@@ -81,6 +84,8 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
       tickHash,
       signature,
       answer: JSON.stringify(answer),
+      viewer: session.principal,
+      viewerCredited,
     }, now);
     return { status: 200, body: answer };
   });

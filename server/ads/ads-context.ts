@@ -1,12 +1,13 @@
 /**
  * What the ads handlers share: options, the store, the catalog's ad settings, the viewers' sessions (from
- * the payment ledger) and the standing bids, cached in memory between changes (every change goes through
- * this process, so the cache is never stale).
+ * the payment ledger) and the standing bids, cached in memory and reloaded when the store's bid version
+ * says another request (of this process or another) changed them.
  */
 import type { LedgerStorage } from '../ledger/storage.js';
 import type { AdCatalog } from './ad-settings.js';
-import type { AdsStore } from './ads-store.js';
+import type { AdsStore, AdsTx, Step } from './ads-store.js';
 import type { StandingBid } from './auction.js';
+import { playlistCache, type FetchText } from './ad-playlist.js';
 
 export interface AdsOptions {
   now(): number;
@@ -36,21 +37,24 @@ export interface AdsContext {
   store: AdsStore;
   catalog: AdCatalog;
   sessions: AdSessions;
-  bids: { all(): readonly StandingBid[]; changed(): void };
+  /** The standing bids, cached until the store's bid version moves (a change by any process). */
+  bids(s: AdsTx, version?: string): Step<readonly StandingBid[]>;
+  /** A title's CDN playlist text by URL (cached a minute). */
+  playlists(url: string): Promise<string>;
 }
 
-export function createAdsContext(o: AdsOptions, store: AdsStore, catalog: AdCatalog, sessions: AdSessions): AdsContext {
-  let cached: StandingBid[] | undefined;
+export function createAdsContext(o: AdsOptions, store: AdsStore, catalog: AdCatalog, sessions: AdSessions, fetchText?: FetchText): AdsContext {
+  let cached: { version: string; bids: StandingBid[] } | undefined;
   return {
     o,
+    playlists: playlistCache(fetchText),
     store,
     catalog,
     sessions,
-    bids: {
-      all: () => (cached ??= store.activeBids()),
-      changed: () => {
-        cached = undefined;
-      },
+    *bids(s, known) {
+      const version = known ?? (yield* s.bidsVersion());
+      if (cached?.version !== version) cached = { version, bids: yield* s.activeBids() };
+      return cached.bids;
     },
   };
 }

@@ -135,8 +135,17 @@ CREATE TABLE IF NOT EXISTS ad_charges (
   signature BLOB NOT NULL,
   answer TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  viewer TEXT NOT NULL DEFAULT '',
+  viewer_credited INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (auction_id, seq),
   CHECK (creator + platform + viewer_share = micro_algos)
 );
 CREATE INDEX IF NOT EXISTS ad_charges_content ON ad_charges(content_id);
 `;
+
+/** Columns added after the first ads schema: a database made before them gets them (CREATE … IF NOT EXISTS does not). */
+export function upgradeAdsSchema(db: { prepare(sql: string): { all(): unknown[] }; exec(sql: string): unknown }): void {
+  const cols = new Set((db.prepare('PRAGMA table_info(ad_charges)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!cols.has('viewer')) db.exec("ALTER TABLE ad_charges ADD COLUMN viewer TEXT NOT NULL DEFAULT ''");
+  if (!cols.has('viewer_credited')) db.exec('ALTER TABLE ad_charges ADD COLUMN viewer_credited INTEGER NOT NULL DEFAULT 0');
+}

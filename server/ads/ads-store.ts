@@ -1,14 +1,40 @@
 /**
- * The ads tables behind synchronous calls (better-sqlite3): every agent request, auction and ad tick runs
- * load → decide → write inside one `tx`, with no await in between, so two requests never interleave their
- * decisions. `:memory:` is the in-memory store (tests, benches, a ledger on PostgreSQL until migration 007
- * has its adapter). Only loads and stores: the rules are in auction.ts and ad-charge-rules.ts.
+ * What the ads handlers need from a database, for SQLite (ads-sqlite-store.ts: one process, synchronous)
+ * and PostgreSQL (ads-postgres-store.ts: any number of API processes). The handlers' decide-and-write code
+ * is written once, as generator functions over `AdsTx` steps: a SQLite step returns at once and never
+ * yields, so a SQLite transaction runs synchronously from BEGIN to COMMIT and nothing else in the process
+ * can interleave with it (the ledger shares its file); a PostgreSQL step yields its query and is resumed
+ * with the rows. Stores only load and store: the rules are in auction.ts and ad-charge-rules.ts.
  */
-import Database from 'better-sqlite3';
-import type { Targeting } from '../../src/payments/ad-protocol.js';
+import type { AdTitleAnalytics } from '../../src/payments/ad-protocol.js';
 import type { HoldState, Shares, Split } from './ad-charge-rules.js';
-import { ADS_SCHEMA } from './ads-sqlite-schema.js';
 import type { AuctionAudit, StandingBid } from './auction.js';
+
+/** A step of a transaction: yields pending queries (PostgreSQL only), returns T. */
+export type Step<T> = Generator<Promise<unknown>, T, unknown>;
+
+/** Runs steps that never yield (SQLite) synchronously. */
+export function runSync<T>(g: Step<T>): T {
+  const r = g.next();
+  if (!r.done) throw new Error('a synchronous store step yielded');
+  return r.value;
+}
+
+/** Runs steps that yield queries: each yielded promise's value (or error) is sent back into the generator. */
+export async function runAsync<T>(g: Step<T>): Promise<T> {
+  let r = g.next();
+  while (!r.done) {
+    let value: unknown;
+    try {
+      value = await r.value;
+    } catch (e) {
+      r = g.throw(e);
+      continue;
+    }
+    r = g.next(value);
+  }
+  return r.value;
+}
 
 export interface StoredAnswer {
   requestHash: string;
@@ -52,217 +78,90 @@ export interface AdChargeEvidence {
   tickHash: Uint8Array;
   signature: Uint8Array;
   answer: string;
+  /** The viewer whose session signed the tick (credited `viewer` share when the split names the viewer). */
+  viewer: string;
+  /** The viewer's share was added to the viewer's ledger balance in this transaction. */
+  viewerCredited: boolean;
 }
 
-const row = <T>(v: unknown) => v as T | undefined;
+export type StoredHold = HoldState & { agentId: string; bidId: string; contentId: string; day: number; split: Split };
 
-export class AdsStore {
-  readonly db: Database.Database;
-  private readonly own: boolean;
-  /**
-   * agents.balance by agent, kept in step by the methods that change it and dropped whenever a transaction
-   * rolls back: every auction reads every bidder's balance, and a thousand-row read was its largest cost.
-   */
-  private balanceMirror: Map<string, number> | undefined;
+export interface AuctionInputs {
+  /** The answer already given to this (session, title, break), if any (then the other fields may be empty). */
+  stored?: string;
+  /** Unsettled holds of the session. */
+  openHolds: number;
+  bidsVersion: string;
+  /** Every agent's available balance. */
+  balances: ReadonlyMap<string, number>;
+  /** Committed today (charges + open holds) per bid. */
+  committed: ReadonlyMap<string, number>;
+  /** Breaks this viewer was shown today per bid. */
+  wins: ReadonlyMap<string, number>;
+}
 
-  /** `db`: the ledger's open database (shared, one writer per file) or a path / ':memory:' of its own. */
-  constructor(db: Database.Database | string) {
-    this.own = typeof db === 'string';
-    this.db = typeof db === 'string' ? new Database(db) : db;
-    if (this.own) this.db.pragma('journal_mode = WAL');
-    this.db.exec(ADS_SCHEMA);
-  }
-
-  tx<T>(fn: () => T): T {
-    try {
-      return this.db.transaction(fn)();
-    } catch (e) {
-      this.balanceMirror = undefined;
-      throw e;
-    }
-  }
-
-  private readonly statements = new Map<string, Database.Statement>();
-  /** Prepared once per SQL text: preparing costs more than running most of these statements. */
-  private st(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-    return s;
-  }
-
-  private moved(agentId: string, delta: number): void {
-    const m = this.balanceMirror;
-    if (m) m.set(agentId, (m.get(agentId) ?? 0) + delta);
-  }
-
-  close(): void {
-    if (this.own) this.db.close();
-  }
-
-  // ---- agents, keys, credits
-  keyOwner(keyId: string): { agentId: string; publicKey: Uint8Array } | undefined {
-    const r = row<{ agent_id: string; public_key: Buffer }>(this.st('SELECT agent_id, public_key FROM agent_keys WHERE key_id = ?').get(keyId));
-    return r && { agentId: r.agent_id, publicKey: new Uint8Array(r.public_key) };
-  }
-  insertAgent(id: string, name: string, keyId: string, publicKey: Uint8Array, now: number): void {
-    this.st('INSERT INTO agents (id, name, created_at) VALUES (?, ?, ?)').run(id, name, now);
-    this.st('INSERT INTO agent_keys (key_id, agent_id, public_key, created_at) VALUES (?, ?, ?, ?)').run(keyId, id, Buffer.from(publicKey), now);
-    this.moved(id, 0);
-  }
-  agent(id: string): AgentRow | undefined {
-    return row<AgentRow>(this.st('SELECT id, name, balance FROM agents WHERE id = ?').get(id));
-  }
-  credit(agentId: string, micro: number, source: string, now: number): number {
-    this.st('INSERT INTO agent_credits (agent_id, micro_algos, source, created_at) VALUES (?, ?, ?, ?)').run(agentId, micro, source, now);
-    this.st('UPDATE agents SET balance = balance + ? WHERE id = ?').run(micro, agentId);
-    this.moved(agentId, micro);
-    return this.agent(agentId)!.balance;
-  }
-  /** Every agent's available balance (a live view: read it inside the transaction that decides). */
-  balances(): ReadonlyMap<string, number> {
-    return (this.balanceMirror ??= new Map(this.st('SELECT id, balance FROM agents').raw().all() as [string, number][]));
-  }
-
-  // ---- replay and idempotency
-  /** Records the nonce; false when this key already used it (within its life). */
-  useNonce(keyId: string, nonce: string, expiresAt: number, now: number): boolean {
-    this.st('DELETE FROM ad_nonces WHERE expires_at < ?').run(now);
-    return this.st('INSERT OR IGNORE INTO ad_nonces (key_id, nonce, expires_at) VALUES (?, ?, ?)').run(keyId, nonce, expiresAt).changes === 1;
-  }
-  storedAnswer(scope: string, key: string): StoredAnswer | undefined {
-    const r = row<{ request_hash: string; status: number; body: string }>(
-      this.st('SELECT request_hash, status, body FROM ad_idempotency WHERE scope = ? AND idem_key = ?').get(scope, key),
-    );
-    return r && { requestHash: r.request_hash, status: r.status, body: r.body };
-  }
-  storeAnswer(scope: string, key: string, a: StoredAnswer, now: number): void {
-    this.st('INSERT INTO ad_idempotency (scope, idem_key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(scope, key, a.requestHash, a.status, a.body, now);
-  }
-
-  // ---- creatives and bids
-  insertCreative(c: CreativeRow, now: number): void {
-    this.st('INSERT INTO creatives (id, agent_id, uri, duration_seconds, name, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(c.id, c.agentId, c.uri, c.durationSeconds, c.name, now);
-  }
-  creative(id: string): CreativeRow | undefined {
-    return row<CreativeRow>(this.st('SELECT id, agent_id AS agentId, uri, duration_seconds AS durationSeconds, name FROM creatives WHERE id = ?').get(id));
-  }
-  bidOwner(id: string): { agentId: string; createdAt: number; active: boolean } | undefined {
-    const r = row<{ agent_id: string; created_at: number; active: number }>(this.st('SELECT agent_id, created_at, active FROM bids WHERE id = ?').get(id));
-    return r && { agentId: r.agent_id, createdAt: r.created_at, active: r.active === 1 };
-  }
-  upsertBid(b: StandingBid, now: number): void {
-    this.st(
-      `INSERT INTO bids (id, agent_id, creative_id, price, max_seconds, daily_budget, targeting, frequency_cap, active, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET creative_id = excluded.creative_id, price = excluded.price, max_seconds = excluded.max_seconds,
-         daily_budget = excluded.daily_budget, targeting = excluded.targeting, frequency_cap = excluded.frequency_cap, active = 1, updated_at = excluded.updated_at`,
-    ).run(b.bidId, b.agentId, b.creativeId, b.microAlgosPerSecond, b.maxSecondsPerBreak, b.dailyBudgetMicroAlgos, JSON.stringify(b.targeting), b.frequencyCapPerViewerPerDay, b.createdAt, now);
-  }
-  withdrawBid(id: string, now: number): void {
-    this.st('UPDATE bids SET active = 0, updated_at = ? WHERE id = ?').run(now, id);
-  }
-  activeBids(agentId?: string): StandingBid[] {
-    const sql = `SELECT b.id, b.agent_id, b.creative_id, c.duration_seconds, b.price, b.max_seconds, b.daily_budget, b.targeting, b.frequency_cap, b.created_at
-                 FROM bids b JOIN creatives c ON c.id = b.creative_id WHERE b.active = 1 ${agentId ? 'AND b.agent_id = ?' : ''} ORDER BY b.id`;
-    const rows = this.st(sql).raw().all(...(agentId ? [agentId] : [])) as [string, string, string, number, number, number, number, string, number, number][];
-    return rows.map((r) => ({
-      bidId: r[0],
-      agentId: r[1],
-      creativeId: r[2],
-      creativeSeconds: r[3],
-      microAlgosPerSecond: r[4],
-      maxSecondsPerBreak: r[5],
-      dailyBudgetMicroAlgos: r[6],
-      targeting: JSON.parse(r[7]) as Targeting,
-      frequencyCapPerViewerPerDay: r[8],
-      createdAt: r[9],
-    }));
-  }
-
-  // ---- auction inputs and records
-  committedOn(day: number): Map<string, number> {
-    return new Map(this.st('SELECT bid_id, committed FROM bid_spend WHERE day = ?').raw().all(day) as [string, number][]);
-  }
-  viewerWinsOn(viewer: string, day: number): Map<string, number> {
-    return new Map(this.st('SELECT bid_id, wins FROM viewer_wins WHERE viewer = ? AND day = ?').raw().all(viewer, day) as [string, number][]);
-  }
-  auctionAnswer(sessionId: string, contentId: string, breakIndex: number): string | undefined {
-    const r = row<{ answer: string }>(this.st('SELECT answer FROM auctions WHERE session_id = ? AND content_id = ? AND break_index = ?').get(sessionId, contentId, breakIndex));
-    return r?.answer;
-  }
-  recordAuction(a: AuctionRecord): void {
-    this.st(
-      `INSERT INTO auctions (id, session_id, content_id, break_index, viewer, floor, entries, winner_bid_id, winner_agent_id, creative_id, clearing_price, hold_seconds, answer, served_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(a.id, a.sessionId, a.contentId, a.breakIndex, a.viewer, a.floor, JSON.stringify(a.entries), a.winner?.bidId ?? null, a.winner?.agentId ?? null,
-        a.winner?.creativeId ?? null, a.winner?.clearing ?? null, a.winner?.holdSeconds ?? null, a.answer, a.servedAt);
-  }
+/** One transaction's reads and writes (only valid inside `AdsStore.tx`). */
+export interface AdsTx {
+  /** Runs `fn` so that an error it throws undoes only its own writes (a savepoint). */
+  savepoint<T>(fn: (s: AdsTx) => Step<T>): Step<T>;
+  agent(id: string): Step<AgentRow | undefined>;
+  insertAgent(id: string, name: string, keyId: string, publicKey: Uint8Array, now: number): Step<void>;
+  keyRegistered(keyId: string): Step<boolean>;
+  credit(agentId: string, micro: number, source: string, now: number): Step<number>;
+  /** Every agent's available balance. */
+  balances(): Step<ReadonlyMap<string, number>>;
+  storedAnswer(scope: string, key: string): Step<StoredAnswer | undefined>;
+  storeAnswer(scope: string, key: string, a: StoredAnswer, now: number): Step<void>;
+  insertCreative(c: CreativeRow, now: number): Step<void>;
+  creative(id: string): Step<CreativeRow | undefined>;
+  bidOwner(id: string): Step<{ agentId: string; createdAt: number; active: boolean } | undefined>;
+  upsertBid(b: StandingBid, now: number): Step<void>;
+  withdrawBid(id: string, now: number): Step<void>;
+  /** Changes with every bid change committed by any process: the standing bids are cached against it. */
+  bidsVersion(): Step<string>;
+  activeBids(agentId?: string): Step<StandingBid[]>;
+  /** Everything an auction reads before deciding (one round trip on PostgreSQL). */
+  auctionInputs(q: { sessionId: string; contentId: string; breakIndex: number; viewer: string; day: number }): Step<AuctionInputs>;
+  recordAuction(a: AuctionRecord): Step<void>;
   /** Moves `h.remaining` from the agent's balance into a new hold; false (nothing written) when the balance is short. */
-  placeHold(h: HoldState, x: { agentId: string; bidId: string; contentId: string; viewer: string; day: number; split: Split }): boolean {
-    if (this.st('UPDATE agents SET balance = balance - ? WHERE id = ? AND balance >= ?').run(h.remaining, x.agentId, h.remaining).changes !== 1) return false;
-    this.moved(x.agentId, -h.remaining);
-    this.st(
-      `INSERT INTO holds (auction_id, session_id, agent_id, bid_id, content_id, day, price, hold_seconds, creative_seconds, amount, remaining, split, served_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(h.auctionId, h.sessionId, x.agentId, x.bidId, x.contentId, x.day, h.priceMicroAlgosPerSecond, h.holdSeconds, h.creativeSeconds, h.remaining, h.remaining, JSON.stringify(x.split), h.servedAt, h.expiresAt);
-    this.st('INSERT INTO bid_spend (bid_id, day, committed) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET committed = committed + excluded.committed').run(x.bidId, x.day, h.remaining);
-    this.st('INSERT INTO viewer_wins (viewer, day, bid_id, wins) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET wins = wins + 1').run(x.viewer, x.day, x.bidId);
-    return true;
-  }
-
-  // ---- holds and charges
-  hold(auctionId: string): (HoldState & { agentId: string; bidId: string; contentId: string; day: number; split: Split }) | undefined {
-    const r = row<Record<string, number | string>>(this.st('SELECT * FROM holds WHERE auction_id = ?').get(auctionId));
-    return r && holdOf(r);
-  }
-  openHoldsOfSession(sessionId: string): number {
-    return (this.st('SELECT COUNT(*) AS n FROM holds WHERE session_id = ? AND closed = 0').get(sessionId) as { n: number }).n;
-  }
-  expiredHolds(now: number, limit = 100): string[] {
-    return (this.st('SELECT auction_id FROM holds WHERE closed = 0 AND expires_at <= ? LIMIT ?').raw().all(now, limit) as [string][]).map((r) => r[0]);
-  }
-  chargeAnswer(auctionId: string, seq: number): { answer: string; tickHash: Uint8Array } | undefined {
-    const r = row<{ answer: string; tick_hash: Buffer }>(this.st('SELECT answer, tick_hash FROM ad_charges WHERE auction_id = ? AND seq = ?').get(auctionId, seq));
-    return r && { answer: r.answer, tickHash: new Uint8Array(r.tick_hash) };
-  }
+  placeHold(h: HoldState, x: { agentId: string; bidId: string; contentId: string; viewer: string; day: number; split: Split }): Step<boolean>;
+  hold(auctionId: string): Step<StoredHold | undefined>;
+  expiredHolds(now: number, limit: number): Step<string[]>;
+  chargeAnswer(auctionId: string, seq: number): Step<{ answer: string; tickHash: Uint8Array } | undefined>;
   /** Writes a hold's new state, gives `release` back to the agent and lowers the bid's committed spend by it. */
-  updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number): void {
-    this.st('UPDATE holds SET remaining = ?, charged_seconds = ?, charged = ?, seq = ?, ad_seconds = ?, closed = ? WHERE auction_id = ?')
-      .run(h.remaining, h.chargedSeconds, h.charged, h.seq, h.adSeconds, h.closed ? 1 : 0, h.auctionId);
-    if (release > 0) {
-      this.st('UPDATE agents SET balance = balance + ? WHERE id = ?').run(release, x.agentId);
-      this.moved(x.agentId, release);
-      this.st('UPDATE bid_spend SET committed = committed - ? WHERE bid_id = ? AND day = ?').run(release, x.bidId, x.day);
-    }
-  }
-  insertCharge(auctionId: string, seq: number, chargedSeconds: number, micro: number, s: Shares, release: number, e: AdChargeEvidence, now: number): void {
-    this.st(
-      `INSERT INTO ad_charges (auction_id, seq, agent_id, content_id, ad_seconds, charged_seconds, micro_algos, creator, platform, viewer_share, released, final, client_time, tick_hash, signature, answer, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(auctionId, seq, e.agentId, e.contentId, e.adSeconds, chargedSeconds, micro, s.creator, s.platform, s.viewer, release, e.final ? 1 : 0, e.clientTime,
-        Buffer.from(e.tickHash), Buffer.from(e.signature), e.answer, now);
-  }
+  updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number): Step<void>;
+  insertCharge(auctionId: string, seq: number, chargedSeconds: number, micro: number, s: Shares, release: number, e: AdChargeEvidence, now: number): Step<void>;
+  /**
+   * Adds the viewer's share of a charge to the viewer's balance in the payment ledger, in this same
+   * transaction (exactly once with the charge); false when the ads tables are not in the ledger's database.
+   */
+  creditViewer(principal: string, micro: number, now: number): Step<boolean>;
 }
 
-export function holdOf(r: Record<string, number | string>) {
-  return {
-    auctionId: r.auction_id as string,
-    sessionId: r.session_id as string,
-    agentId: r.agent_id as string,
-    bidId: r.bid_id as string,
-    contentId: r.content_id as string,
-    day: r.day as number,
-    priceMicroAlgosPerSecond: r.price as number,
-    holdSeconds: r.hold_seconds as number,
-    creativeSeconds: r.creative_seconds as number,
-    remaining: r.remaining as number,
-    chargedSeconds: r.charged_seconds as number,
-    charged: r.charged as number,
-    seq: r.seq as number,
-    adSeconds: r.ad_seconds as number,
-    servedAt: r.served_at as number,
-    expiresAt: r.expires_at as number,
-    closed: r.closed === 1,
-    split: JSON.parse(r.split as string) as Split,
-  };
+/** An agent's results per title (its report). */
+export interface AgentTitleRow {
+  contentId: string;
+  wins: number;
+  losses: number;
+  chargedSeconds: number;
+  spentMicroAlgos: number;
+  heldMicroAlgos: number;
+}
+
+/** The platform's ad figures per title (analytics), before the fill rate is computed. */
+export type AdTitleTotals = Omit<AdTitleAnalytics, 'fillRate'>;
+
+export interface AdsReads {
+  agentReport(agentId: string): Promise<{ credited: number; held: number; titles: AgentTitleRow[]; creatives: unknown[] }>;
+  auctions(contentId: string | null, limit: number): Promise<Array<Record<string, unknown>>>;
+  titleTotals(now: number, contentId?: string): Promise<AdTitleTotals[]>;
+}
+
+export interface AdsStore extends AdsReads {
+  /** Runs `fn` as one transaction, serialised with every other ads transaction (of any process). */
+  tx<T>(fn: (s: AdsTx) => Step<T>): Promise<T>;
+  keyOwner(keyId: string): Promise<{ agentId: string; publicKey: Uint8Array } | undefined>;
+  /** Records the nonce; false when this key already used it (within its life). */
+  useNonce(keyId: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * What a signed agent may do: register its key, be credited (development mode), register creatives,
- * place, replace and withdraw standing bids. Each change is a synchronous function run by `idempotent`
+ * place, replace and withdraw standing bids. Each change is a transaction step run by `idempotent`
  * (agent-requests.ts): it validates everything first and writes last, so a refusal writes nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { CONTENT_ID_PATTERN, fromHex, isUint } from '../../src/payments/tick.js'
 import { ApiError } from '../errors.js';
 import type { Answer } from '../handlers/ticks.js';
 import type { AdsContext } from './ads-context.js';
+import type { AdsTx, Step } from './ads-store.js';
 import { authenticateAgent, idempotent, jsonBody, type AgentRequest } from './agent-requests.js';
 import { keyIdOf } from './agent-signature.js';
 import type { StandingBid } from './auction.js';
@@ -40,9 +41,9 @@ export async function registerAgent(c: AdsContext, req: AgentRequest): Promise<A
   if (der.length === 0 || der.length > 200) throw new ApiError('BAD_REQUEST', 'publicKey must be hex DER SPKI');
   const a = await authenticateAgent(c, req, der);
   const name = b.name;
-  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, () => {
-    if (c.store.keyOwner(a.keyId) || c.store.agent(a.agentId)) throw new ApiError('AD_KEY_EXISTS', 'this key is already registered');
-    c.store.insertAgent(a.agentId, name, a.keyId, der, c.o.now());
+  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, function* (s: AdsTx): Step<Answer> {
+    if ((yield* s.keyRegistered(a.keyId)) || (yield* s.agent(a.agentId))) throw new ApiError('AD_KEY_EXISTS', 'this key is already registered');
+    yield* s.insertAgent(a.agentId, name, a.keyId, der, c.o.now());
     return ok({ agentId: a.agentId, keyId: keyIdOf(der), name, balanceMicroAlgos: 0 }, 201);
   });
 }
@@ -51,9 +52,9 @@ export async function registerAgent(c: AdsContext, req: AgentRequest): Promise<A
 export async function devCredit(c: AdsContext, req: AgentRequest): Promise<Answer> {
   if (!c.o.dev) throw new ApiError('DEV_ONLY', 'dev endpoints exist only in development mode');
   const a = await authenticateAgent(c, req);
-  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, () => {
+  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, function* (s: AdsTx): Step<Answer> {
     const micro = int(jsonBody(req.body).microAlgos, 'microAlgos', 1, MAX_BUDGET);
-    return ok({ agentId: a.agentId, balanceMicroAlgos: c.store.credit(a.agentId, micro, 'dev', c.o.now()) });
+    return ok({ agentId: a.agentId, balanceMicroAlgos: yield* s.credit(a.agentId, micro, 'dev', c.o.now()) });
   });
 }
 
@@ -72,14 +73,14 @@ function httpUri(v: unknown): string {
 /** POST /streaming/ads/creatives `{uri, durationSeconds, name?}`: an HLS creative (packaged elsewhere). */
 export async function addCreative(c: AdsContext, req: AgentRequest): Promise<Answer> {
   const a = await authenticateAgent(c, req);
-  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, () => {
+  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, function* (s: AdsTx): Step<Answer> {
     const b = jsonBody(req.body);
     const uri = httpUri(b.uri);
     const durationSeconds = int(b.durationSeconds, 'durationSeconds', 1, MAX_AD_SECONDS);
     const name = b.name === undefined ? '' : String(b.name);
     if (name !== '' && !NAME.test(name)) throw new ApiError('BAD_REQUEST', 'name must be 1–64 letters, digits or punctuation');
     const creative = { id: newId('crt'), agentId: a.agentId, uri, durationSeconds, name };
-    c.store.insertCreative(creative, c.o.now());
+    yield* s.insertCreative(creative, c.o.now());
     return ok({ creativeId: creative.id, uri, durationSeconds, name }, 201);
   });
 }
@@ -103,16 +104,16 @@ export function parseTargeting(v: unknown): Targeting {
 /** POST /streaming/ads/bids: a new standing bid, or (with `bidId`) a replacement of one of the agent's. */
 export async function placeBid(c: AdsContext, req: AgentRequest): Promise<Answer> {
   const a = await authenticateAgent(c, req);
-  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, () => {
+  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, function* (s: AdsTx): Step<Answer> {
     const b = jsonBody(req.body);
     const now = c.o.now();
     let createdAt = now;
     if (b.bidId !== undefined) {
-      const prev = typeof b.bidId === 'string' ? c.store.bidOwner(b.bidId) : undefined;
+      const prev = typeof b.bidId === 'string' ? yield* s.bidOwner(b.bidId) : undefined;
       if (!prev || prev.agentId !== a.agentId) throw new ApiError('NOT_FOUND', 'no such bid of this agent');
       createdAt = prev.createdAt;
     }
-    const creative = typeof b.creativeId === 'string' ? c.store.creative(b.creativeId) : undefined;
+    const creative = typeof b.creativeId === 'string' ? yield* s.creative(b.creativeId) : undefined;
     if (!creative || creative.agentId !== a.agentId) throw new ApiError('NOT_FOUND', 'no such creative of this agent');
     const bid: StandingBid = {
       bidId: (b.bidId as string | undefined) ?? newId('bid'),
@@ -129,11 +130,10 @@ export async function placeBid(c: AdsContext, req: AgentRequest): Promise<Answer
     if (bid.creativeSeconds > bid.maxSecondsPerBreak) throw new ApiError('BAD_REQUEST', 'the creative is longer than maxSecondsPerBreak');
     // The least a win can hold is the creative's seconds at the bid's price: a bid that cannot pay that can never win.
     const least = bid.microAlgosPerSecond * bid.creativeSeconds;
-    const balance = c.store.agent(a.agentId)!.balance;
+    const balance = (yield* s.agent(a.agentId))!.balance;
     if (balance < least) throw new ApiError('AD_BUDGET_EXCEEDED', `one break at this price needs ${least} µALGO; the balance is ${balance}`);
     if (bid.dailyBudgetMicroAlgos < least) throw new ApiError('AD_BUDGET_EXCEEDED', `one break at this price needs ${least} µALGO, above the daily budget`);
-    c.store.upsertBid(bid, now);
-    c.bids.changed();
+    yield* s.upsertBid(bid, now);
     const { agentId: _agent, ...shown } = bid;
     return ok(shown, b.bidId === undefined ? 201 : 200);
   });
@@ -142,12 +142,11 @@ export async function placeBid(c: AdsContext, req: AgentRequest): Promise<Answer
 /** POST /streaming/ads/bids/withdraw `{bidId}`: the bid takes part in no further auction (open holds stay). */
 export async function withdrawBid(c: AdsContext, req: AgentRequest): Promise<Answer> {
   const a = await authenticateAgent(c, req);
-  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, () => {
+  return idempotent(c, a.agentId, a.idempotencyKey, a.requestHash, function* (s: AdsTx): Step<Answer> {
     const b = jsonBody(req.body);
-    const prev = typeof b.bidId === 'string' ? c.store.bidOwner(b.bidId) : undefined;
+    const prev = typeof b.bidId === 'string' ? yield* s.bidOwner(b.bidId) : undefined;
     if (!prev || prev.agentId !== a.agentId) throw new ApiError('NOT_FOUND', 'no such bid of this agent');
-    c.store.withdrawBid(b.bidId as string, c.o.now());
-    c.bids.changed();
+    yield* s.withdrawBid(b.bidId as string, c.o.now());
     return ok({ bidId: b.bidId, active: false });
   });
 }

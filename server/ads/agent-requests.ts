@@ -11,6 +11,7 @@ import { ApiError } from '../errors.js';
 import type { Answer } from '../handlers/ticks.js';
 import { parseSigningKey, verifySignature } from '../verify/keys.js';
 import type { AdsContext } from './ads-context.js';
+import type { AdsTx, Step } from './ads-store.js';
 import { contentDigest, keyIdOf, parseSignatureHeaders, signatureBase } from './agent-signature.js';
 
 export interface AgentRequest {
@@ -49,7 +50,7 @@ export async function authenticateAgent(c: AdsContext, req: AgentRequest, regist
     der = registering;
     agentId = agentIdOf(h.keyId);
   } else {
-    const owner = c.store.keyOwner(h.keyId);
+    const owner = await c.store.keyOwner(h.keyId);
     if (!owner) throw new ApiError('AD_UNKNOWN_KEY', 'no agent has this keyid');
     der = owner.publicKey;
     agentId = owner.agentId;
@@ -63,7 +64,7 @@ export async function authenticateAgent(c: AdsContext, req: AgentRequest, regist
   const base = Buffer.from(signatureBase(req.method, req.path, h.contentDigest, h.idempotencyKey, h.params), 'utf8');
   if (!(await verifySignature(key, base, h.signature))) throw new ApiError('BAD_SIGNATURE', 'the signature does not verify with the agent key');
   // Kept a little longer than `created` is accepted, so a nonce cannot come back once forgotten.
-  if (!c.store.useNonce(h.keyId, h.nonce, h.created * 1000 + 2 * c.o.maxClockSkewMs, now)) throw new ApiError('REPLAYED', 'this nonce was already used; sign each request anew');
+  if (!(await c.store.useNonce(h.keyId, h.nonce, h.created * 1000 + 2 * c.o.maxClockSkewMs, now))) throw new ApiError('REPLAYED', 'this nonce was already used; sign each request anew');
   const requestHash = createHash('sha256').update(`${req.method} ${req.path} ${h.contentDigest}`).digest('base64url');
   return { agentId, keyId: h.keyId, idempotencyKey: h.idempotencyKey, requestHash };
 }
@@ -72,24 +73,24 @@ const answerOf = (e: ApiError): Answer => ({ status: e.status, body: e.body() })
 
 /**
  * Runs `change` once per (scope, idempotency key), in one transaction with storing its answer. `change`
- * is synchronous and writes only after deciding; an ApiError it throws rolls its writes back (savepoint)
- * and is stored as the answer.
+ * writes only after deciding; an ApiError it throws rolls its writes back (savepoint) and is stored as the
+ * answer.
  */
-export function idempotent(c: AdsContext, scope: string, idempotencyKey: string, requestHash: string, change: () => Answer): Answer {
-  return c.store.tx(() => {
-    const stored = c.store.storedAnswer(scope, idempotencyKey);
+export function idempotent(c: AdsContext, scope: string, idempotencyKey: string, requestHash: string, change: (s: AdsTx) => Step<Answer>): Promise<Answer> {
+  return c.store.tx(function* (s): Step<Answer> {
+    const stored = yield* s.storedAnswer(scope, idempotencyKey);
     if (stored) {
       if (stored.requestHash !== requestHash) throw new ApiError('AD_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for another request');
       return { status: stored.status, body: JSON.parse(stored.body) as unknown, headers: { 'idempotent-replayed': 'true' } };
     }
     let answer: Answer;
     try {
-      answer = c.store.tx(change);
+      answer = yield* s.savepoint(change);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       answer = answerOf(e);
     }
-    c.store.storeAnswer(scope, idempotencyKey, { requestHash, status: answer.status, body: JSON.stringify(answer.body) }, c.o.now());
+    yield* s.storeAnswer(scope, idempotencyKey, { requestHash, status: answer.status, body: JSON.stringify(answer.body) }, c.o.now());
     return answer;
   });
 }

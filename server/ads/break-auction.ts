@@ -12,6 +12,7 @@ import type { Answer } from '../handlers/ticks.js';
 import { expireHold, type HoldState } from './ad-charge-rules.js';
 import { resolveBreak } from './ad-settings.js';
 import { dayOf, type AdsContext } from './ads-context.js';
+import type { AdsTx, Step } from './ads-store.js';
 import { newId } from './agent-ops.js';
 import { auditOf, runAuction, type BidState } from './auction.js';
 
@@ -24,11 +25,11 @@ const NO_STORE = { 'cache-control': 'no-store' };
 export const MAX_OPEN_HOLDS_PER_SESSION = 3;
 
 /** Gives back every expired hold (a few per call: the sweep rides on the traffic). */
-export function sweepExpiredHolds(c: AdsContext, now: number): void {
-  for (const id of c.store.expiredHolds(now, 20)) {
-    const h = c.store.hold(id)!;
+export function* sweepExpiredHolds(s: AdsTx, now: number): Step<void> {
+  for (const id of yield* s.expiredHolds(now, 20)) {
+    const h = (yield* s.hold(id))!;
     const out = expireHold(h, now);
-    if (out) c.store.updateHold(out.hold, h, out.release);
+    if (out) yield* s.updateHold(out.hold, h, out.release);
   }
 }
 
@@ -49,17 +50,14 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
   const now = c.o.now();
   if (session.expiresAt <= now) throw new ApiError('SESSION_EXPIRED', 'the session has expired');
 
-  return c.store.tx(() => {
-    sweepExpiredHolds(c, now);
-    const stored = c.store.auctionAnswer(sessionId, contentId, breakIndex);
+  return c.store.tx(function* (s): Step<Answer> {
+    yield* sweepExpiredHolds(s, now);
+    const day = dayOf(now);
+    const { stored, openHolds, bidsVersion, balances, committed, wins } = yield* s.auctionInputs({ sessionId, contentId, breakIndex, viewer: session.principal, day });
     if (stored) return { status: 200, body: JSON.parse(stored) as unknown, headers: NO_STORE };
     // Not recorded: once the session settles a break, this one can still be auctioned.
-    if (c.store.openHoldsOfSession(sessionId) >= MAX_OPEN_HOLDS_PER_SESSION) return { status: 200, body: { ASSETS: [] }, headers: NO_STORE };
-    const day = dayOf(now);
-    const bids = c.bids.all();
-    const balances = c.store.balances();
-    const committed = c.store.committedOn(day);
-    const wins = c.store.viewerWinsOn(session.principal, day);
+    if (openHolds >= MAX_OPEN_HOLDS_PER_SESSION) return { status: 200, body: { ASSETS: [] }, headers: NO_STORE };
+    const bids = yield* c.bids(s, bidsVersion);
     const state = new Map<string, BidState>();
     for (const b of bids) {
       state.set(b.bidId, { agentBalance: balances.get(b.agentId) ?? 0, committedToday: committed.get(b.bidId) ?? 0, viewerWinsToday: wins.get(b.bidId) ?? 0 });
@@ -69,8 +67,8 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
     const w = result.winner;
     let body: AssetListResponse = { ASSETS: [] };
     if (w) {
-      const creative = c.store.creative(w.bid.creativeId)!;
-      const advertiser = c.store.agent(w.bid.agentId)!.name;
+      const creative = (yield* s.creative(w.bid.creativeId))!;
+      const advertiser = (yield* s.agent(w.bid.agentId))!.name;
       const hold: HoldState = {
         auctionId: id,
         sessionId,
@@ -86,17 +84,17 @@ export async function assetList(c: AdsContext, q: URLSearchParams): Promise<Answ
         expiresAt: now + (w.holdSeconds + c.o.holdGraceSeconds) * 1000,
         closed: false,
       };
-      c.store.recordAuction({
+      yield* s.recordAuction({
         id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: auditOf(result), servedAt: now,
         winner: { bidId: w.bid.bidId, agentId: w.bid.agentId, creativeId: creative.id, clearing: w.clearingMicroAlgosPerSecond, holdSeconds: w.holdSeconds },
         answer: JSON.stringify((body = { ASSETS: [{ URI: creative.uri, DURATION: creative.durationSeconds, 'X-SIPPAR-AUCTION': id, 'X-SIPPAR-ADVERTISER': advertiser }] })),
       });
       // The auction checked the balance in this same transaction: the hold cannot fail here.
-      if (!c.store.placeHold(hold, { agentId: w.bid.agentId, bidId: w.bid.bidId, contentId, viewer: session.principal, day, split: settings.split })) {
+      if (!(yield* s.placeHold(hold, { agentId: w.bid.agentId, bidId: w.bid.bidId, contentId, viewer: session.principal, day, split: settings.split }))) {
         throw new Error('hold refused after an auction that saw the balance');
       }
     } else {
-      c.store.recordAuction({ id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: auditOf(result), servedAt: now, answer: JSON.stringify(body) });
+      yield* s.recordAuction({ id, sessionId, contentId, breakIndex, viewer: session.principal, floor: settings.floorMicroAlgosPerSecond, entries: auditOf(result), servedAt: now, answer: JSON.stringify(body) });
     }
     return { status: 200, body, headers: NO_STORE };
   });

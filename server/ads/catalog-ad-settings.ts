@@ -12,5 +12,8 @@ export function catalogAdSettings(ledger: Pick<LedgerStorage, 'title'>): AdCatal
       const ads = (await ledger.title(contentId))?.ads;
       return ads === undefined || ads === null ? undefined : parseAdSettings(ads);
     },
+    async mediaSrc(contentId): Promise<string | undefined> {
+      return (await ledger.title(contentId))?.media?.src;
+    },
   };
 }

@@ -42,7 +42,8 @@ export const PACING = { tolerance: 0.2, down: 0.8, up: 1.25 } as const;
 export function paceBid(p: PacingInput): PacingDecision {
   if (p.valueMicroAlgosPerSecond < p.floorMicroAlgosPerSecond) return { bidMicroAlgosPerSecond: 0, reason: 'value-below-floor' };
   if (p.budgetLeftMicroAlgos < Math.max(1, p.leastBreakMicroAlgos)) return { bidMicroAlgosPerSecond: 0, reason: 'budget-spent' };
-  const clamp = (x: number) => Math.min(p.valueMicroAlgosPerSecond, Math.max(p.floorMicroAlgosPerSecond, Math.round(x)));
+  // At least 1 µALGO/s: a bid of 0 means "withdraw" (and the API refuses a price of 0), even under a 0 floor.
+  const clamp = (x: number) => Math.min(p.valueMicroAlgosPerSecond, Math.max(p.floorMicroAlgosPerSecond, 1, Math.round(x)));
   const current = clamp(p.currentBidMicroAlgosPerSecond);
   const targetRate = p.budgetLeftMicroAlgos / Math.max(1, p.secondsLeftInDay);
   const observedRate = p.spentLastIntervalMicroAlgos / Math.max(1, p.intervalSeconds);

@@ -8,6 +8,8 @@ import { ApiError } from '../errors.js';
 import { obj } from '../http-io.js';
 import { bearerMatches } from '../tokens.js';
 import type { AppContext } from './context.js';
+import { adsOf } from '../ads/ad-routes.js';
+import { adAnalytics } from '../ads/ads-reports.js';
 
 const LIVE_WINDOW_MS = 30_000;
 
@@ -25,7 +27,7 @@ export async function analytics(c: AppContext, query: URLSearchParams, req: Inco
   }
   const contentId = query.get('contentId') ?? undefined;
   if (contentId !== undefined && !CONTENT_ID_PATTERN.test(contentId)) throw new ApiError('BAD_REQUEST', 'bad contentId');
-  return { totals: await ledger.totals(o.now(), LIVE_WINDOW_MS, contentId) };
+  return { totals: await ledger.totals(o.now(), LIVE_WINDOW_MS, contentId), ads: await adAnalytics(adsOf(c), contentId) };
 }
 
 /** Development mode: anyone (the demo's "add funds"). Otherwise only with the admin token, when one is set. */

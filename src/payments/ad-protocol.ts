@@ -20,6 +20,8 @@ export const AD_PATHS = {
   withdrawBid: '/streaming/ads/bids/withdraw',
   /** GET, public: a title's ad metadata for agents (breaks, floor, targeting): what OpenRTB puts in a bid request. */
   title: '/streaming/ads/title',
+  /** GET, public: a title's HLS playlist with its breaks as interstitials (segments stay on the CDN). */
+  playlist: '/streaming/ads/playlist',
   /** GET, public: the HLS Interstitials asset list of one break (runs the auction once per session and break). */
   assetList: '/streaming/ads/asset-list',
   /** POST, signed by the viewer's session key: cumulative ad seconds watched in one break. */
@@ -34,6 +36,7 @@ export const AD_ERROR_CODES = [
   'AD_KEY_EXISTS', // 409: the public key is already registered
   'AD_BUDGET_EXCEEDED', // 402: the agent's balance or the bid's daily budget cannot pay what is asked
   'AD_BREAK_CLOSED', // 409: the break's hold was settled or expired; nothing more is charged
+  'AD_MEDIA_UNAVAILABLE', // 502: the title's playlist could not be read from its media origin
 ] as const;
 export type AdErrorCode = (typeof AD_ERROR_CODES)[number];
 
@@ -45,6 +48,7 @@ export const AD_ERROR_STATUS: Record<AdErrorCode, number> = {
   AD_KEY_EXISTS: 409,
   AD_BUDGET_EXCEEDED: 402,
   AD_BREAK_CLOSED: 409,
+  AD_MEDIA_UNAVAILABLE: 502,
 };
 
 /** Which titles a bid wants; every field given must match (lists: any overlap), absent fields match all. */
@@ -100,4 +104,37 @@ export interface AdTickResponse {
   chargedMicroAlgos: number;
   /** True once the break is settled (final tick, or hold expired): the rest of the hold went back. */
   closed: boolean;
+}
+
+// ---- GET /streaming/session/analytics (platform token): the ad figures beside content earnings
+/** One title's ads, from the auctions, holds and charges (µALGO; prices per second). */
+export interface AdTitleAnalytics {
+  contentId: string;
+  /** Breaks auctioned (asset lists answered for the first time). */
+  auctions: number;
+  /** Of those, breaks an agent won. */
+  filled: number;
+  /** filled / auctions, 0 when no auction (4 decimals). */
+  fillRate: number;
+  /** Charged to agents for ad seconds watched: creator + platform + viewer shares. */
+  adRevenueMicroAlgos: number;
+  creatorMicroAlgos: number;
+  platformMicroAlgos: number;
+  /** Credited to viewers (the split's viewer share). */
+  viewerMicroAlgos: number;
+  /** Ad seconds charged (watched). */
+  chargedSeconds: number;
+  /** Clearing prices of the filled breaks, µALGO per second; null without a filled break. */
+  minClearing: number | null;
+  avgClearing: number | null;
+  maxClearing: number | null;
+  /** Breaks served and unsettled whose ad may be playing now. */
+  liveBreaks: number;
+}
+
+export interface AdAnalytics {
+  /** Per title, by contentId. */
+  titles: AdTitleAnalytics[];
+  /** All titles together (avgClearing weighted by filled breaks). */
+  total: Omit<AdTitleAnalytics, 'contentId'>;
 }

@@ -3,7 +3,7 @@
  * client (api-client.ts) and the reference server. Types only plus constants: browser-safe.
  */
 import type { Tick } from './tick.js';
-import { AD_ERROR_STATUS, type AdErrorCode } from './ad-protocol.js';
+import { AD_ERROR_STATUS, type AdAnalytics, type AdErrorCode } from './ad-protocol.js';
 
 export type { Tick } from './tick.js';
 
@@ -184,7 +184,8 @@ export interface TotalsAnalytics {
   /** The platform's fee out of settled microAlgos (platformFeeBps of each settlement). */
   earningsMicroAlgos: number;
 }
-export type AnalyticsResponse = { session: SessionAnalytics } | { totals: TotalsAnalytics };
+/** `ads`: the ad figures (docs/ADS.md §Dashboards), present on servers that run ads. */
+export type AnalyticsResponse = { session: SessionAnalytics } | { totals: TotalsAnalytics; ads?: AdAnalytics };
 
 // ---- POST /streaming/dev/credit (development mode only)
 export interface DevCreditRequest {

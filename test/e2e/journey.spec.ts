@@ -31,6 +31,10 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
   // The element came from the classic script tag, not from a module the page imported itself.
   expect(await page.evaluate(() => [...document.scripts].some((s) => s.src.endsWith('/dist/sippar-player.iife.js') && !s.type))).toBe(true);
   await expect(page.getByTestId('live-sessions')).toHaveText('0');
+  // The ad figures beside content earnings: none yet (the demo's titles have no breaks), shown as zeros, no title row.
+  await expect(page.getByTestId('ad-revenue')).toHaveText('0.000000');
+  await expect(page.getByTestId('ad-fill-rate')).toHaveText('0.0 % of 0');
+  await expect(page.getByTestId('ad-titles').locator('tbody tr')).toHaveCount(0);
 
   // The free preview: 5 s without signing in, then the sign-in dialog over the paused picture.
   await startPreview(page);

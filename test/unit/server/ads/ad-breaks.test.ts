@@ -34,9 +34,9 @@ describe('ad breaks', () => {
     expect(await balanceOf(low)).toMatchObject({ balanceMicroAlgos: 1_000_000, heldMicroAlgos: 0 });
 
     // hls.js fetches the list again on a seek: same answer, no second auction or hold.
-    const before = h.snapshot();
+    const before = await h.snapshot();
     expect((await h.assetList(sessionId)).body).toEqual(list.body);
-    expect(h.snapshot()).toBe(before);
+    expect(await h.snapshot()).toBe(before);
 
     const audit = await fetch(`${h.url}${AD_PATHS.adminAuctions}?contentId=film-1`, { headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => r.json());
     const rec = audit.auctions.find((x: { auctionId: string }) => x.auctionId === asset['X-SIPPAR-AUCTION']);
@@ -64,23 +64,27 @@ describe('ad breaks', () => {
     expect(closed.status).toBe(409);
     expect(closed.body.error.code).toBe('AD_BREAK_CLOSED');
 
-    const split = h.db.prepare('SELECT SUM(creator) c, SUM(platform) p, SUM(viewer_share) v, SUM(micro_algos) m FROM ad_charges WHERE auction_id = ?').get(auctionId);
+    const [split] = await h.rows('SELECT SUM(creator) c, SUM(platform) p, SUM(viewer_share) v, SUM(micro_algos) m FROM ad_charges WHERE auction_id = ?', auctionId);
     expect(split).toEqual({ c: 3150, p: 900, v: 450, m: 4500 });
+    // The split names the viewer (1000 bps): its 450 µALGO went to the viewer's balance with each charge (10 % of 1500, 900, 2100), once.
+    expect(await h.rows('SELECT balance FROM viewers WHERE principal = ?', viewer.principal)).toEqual([{ balance: 1_000_000 + 450 }]);
+    expect(await h.rows('SELECT micro_algos FROM credits WHERE principal = ? ORDER BY id', viewer.principal)).toEqual([1_000_000, 150, 90, 210].map((micro_algos) => ({ micro_algos })));
+    expect(await h.rows('SELECT COUNT(*) n FROM ad_charges WHERE auction_id = ? AND viewer_share > 0 AND NOT viewer_credited', auctionId)).toEqual([{ n: 0 }]);
     const report = (await high.client.request<{ titles: unknown[] }>('GET', AD_PATHS.agent)).body;
     expect(report.titles).toEqual([{ contentId: 'film-1', wins: 1, chargedSeconds: 15, spentMicroAlgos: 4500, heldMicroAlgos: 0, losses: 0 }]);
-    expect((await low.client.request<{ titles: unknown[] }>('GET', AD_PATHS.agent)).body.titles).toEqual([{ contentId: 'film-1', wins: 0, losses: 1 }]);
+    expect((await low.client.request<{ titles: unknown[] }>('GET', AD_PATHS.agent)).body.titles).toEqual([{ contentId: 'film-1', wins: 0, losses: 1, chargedSeconds: 0, spentMicroAlgos: 0, heldMicroAlgos: 0 }]);
   });
 
   it('refuses ad ticks not signed by the session the break was served to', async () => {
     const a = await h.viewerSession();
     const b = await h.viewerSession();
     const auctionId = (await h.assetList(a.sessionId)).body.ASSETS[0]['X-SIPPAR-AUCTION'];
-    const before = h.snapshot();
+    const before = await h.snapshot();
     const forged = await h.adTick(await makeViewer(), { sessionId: a.sessionId, auctionId, seq: 1, adSeconds: 1, clientTime: 0 });
     expect(forged.body.error.code).toBe('BAD_SIGNATURE');
     const foreign = await h.adTick(b.viewer, { sessionId: b.sessionId, auctionId, seq: 1, adSeconds: 1, clientTime: 0 });
     expect(foreign.body.error.code).toBe('NOT_SESSION_OWNER');
-    expect(h.snapshot()).toBe(before);
+    expect(await h.snapshot()).toBe(before);
   });
 
   it('gives an unsettled hold back after the break could have ended, and charges nothing after that', async () => {
@@ -92,7 +96,7 @@ describe('ad breaks', () => {
     await h.assetList((await h.viewerSession()).sessionId); // any auction sweeps expired holds
     const late = await h.adTick(viewer, { sessionId, auctionId, seq: 1, adSeconds: 10, clientTime: 0 });
     expect(late.body.error.code).toBe('AD_BREAK_CLOSED');
-    for (const m of moneyPerAgent(h.db)) expect(m.credited).toBe(m.balance + m.held + m.charged);
+    for (const m of await moneyPerAgent(h)) expect(m.credited).toBe(m.balance + m.held + m.charged);
   });
 
   it('holds at most three unsettled breaks per session; a settled one makes room again', async () => {
@@ -100,9 +104,9 @@ describe('ad breaks', () => {
     const { viewer, sessionId } = await h.viewerSession('film-many');
     const ids: string[] = [];
     for (let k = 0; k < 3; k++) ids.push((await h.assetList(sessionId, k, 'film-many')).body.ASSETS[0]['X-SIPPAR-AUCTION']);
-    const before = h.snapshot();
+    const before = await h.snapshot();
     expect((await h.assetList(sessionId, 3, 'film-many')).body).toEqual({ ASSETS: [] });
-    expect(h.snapshot()).toBe(before);
+    expect(await h.snapshot()).toBe(before);
     const settled = await h.adTick(viewer, { sessionId, auctionId: ids[0]!, seq: 1, adSeconds: 0, clientTime: 0, final: true });
     expect(settled.body.closed).toBe(true);
     expect((await h.assetList(sessionId, 3, 'film-many')).body.ASSETS).toHaveLength(1);
@@ -133,8 +137,8 @@ describe('ad breaks', () => {
     expect(other.error.code).toBe('NOT_SESSION_OWNER');
   });
 
-  it('keeps every agent’s money whole: credited = balance + held + charged', () => {
-    const rows = moneyPerAgent(h.db);
+  it('keeps every agent’s money whole: credited = balance + held + charged', async () => {
+    const rows = await moneyPerAgent(h);
     expect(rows.length).toBeGreaterThanOrEqual(3);
     for (const m of rows) expect(m.credited).toBe(m.balance + m.held + m.charged);
   });

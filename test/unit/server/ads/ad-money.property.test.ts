@@ -4,17 +4,44 @@
 // rule of one ad tick is checked on its own first.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adTickSigningBytes, type AdTick } from '../../../../src/payments/ad-tick.js';
 import { toHex } from '../../../../src/payments/tick.js';
 import { decideAdTick, splitCharge, type HoldState } from '../../../../server/ads/ad-charge-rules.js';
 import { adTick } from '../../../../server/ads/ad-ticks.js';
 import { MemoryAdCatalog } from '../../../../server/ads/ad-settings.js';
 import { createAdsContext, type AdSession } from '../../../../server/ads/ads-context.js';
-import { AdsStore } from '../../../../server/ads/ads-store.js';
+import type { AdsStore } from '../../../../server/ads/ads-store.js';
+import { PostgresAdsStore } from '../../../../server/ads/ads-postgres-store.js';
+import { SqliteAdsStore } from '../../../../server/ads/ads-sqlite-store.js';
 import { assetList } from '../../../../server/ads/break-auction.js';
 import { ApiError } from '../../../../server/errors.js';
-import { moneyPerAgent } from './ads-harness.js';
+import { postgresStore } from '../../../support/postgres-store.js';
+import type { PostgresLedgerStorage } from '../../../../server/ledger/postgres-storage.js';
+import { MONEY_PER_AGENT } from './ads-harness.js';
+
+/** A store under test and how to read its tables (the same SQL on SQLite and PostgreSQL). */
+interface Under {
+  store: AdsStore;
+  rows<T>(sql: string): Promise<T[]>;
+  done(): Promise<void>;
+}
+
+const sqlite = async (): Promise<Under> => {
+  const store = new SqliteAdsStore(':memory:');
+  return { store, rows: async (sql) => store.db.prepare(sql).all() as never, done: () => store.close() };
+};
+
+let pg: PostgresLedgerStorage | undefined;
+const ADS_TABLES = 'agents, agent_keys, agent_credits, ad_nonces, ad_idempotency, creatives, bids, auctions, holds, bid_spend, viewer_wins, ad_charges';
+const postgres = async (): Promise<Under> => {
+  pg ??= await postgresStore(2);
+  await pg.pool.query(`TRUNCATE ${ADS_TABLES}`);
+  const store = new PostgresAdsStore(pg.pool, pg.ready);
+  // SUM and COUNT come back as text from PostgreSQL.
+  const rows = async <T>(sql: string) => (await pg!.pool.query(sql)).rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v]))) as T[];
+  return { store, rows, done: async () => {} };
+};
 
 const hold = (o: Partial<HoldState> = {}): HoldState => ({
   auctionId: 'a', sessionId: 's', priceMicroAlgosPerSecond: 300, holdSeconds: 30, creativeSeconds: 15, remaining: 9000,
@@ -71,33 +98,37 @@ describe('decideAdTick', () => {
 });
 
 describe('ads money across agents, holds and charges', () => {
+  // Weighted toward breaks, waits and ticks, so that every run is likely to charge and release.
   const op = fc.oneof(
-    fc.record({ kind: fc.constant('credit' as const), agent: fc.nat(3), micro: fc.integer({ min: 1, max: 50_000 }) }),
-    fc.record({ kind: fc.constant('break' as const), breakIndex: fc.nat(2) }),
-    fc.record({ kind: fc.constant('tick' as const), which: fc.nat(), adSeconds: fc.nat(40), seqStep: fc.nat(2), final: fc.boolean() }),
-    fc.record({ kind: fc.constant('wait' as const), ms: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 400_000 })) }),
+    { arbitrary: fc.record({ kind: fc.constant('credit' as const), agent: fc.nat(3), micro: fc.integer({ min: 1, max: 50_000 }) }), weight: 1 },
+    { arbitrary: fc.record({ kind: fc.constant('break' as const), breakIndex: fc.nat(2) }), weight: 2 },
+    { arbitrary: fc.record({ kind: fc.constant('tick' as const), which: fc.nat(), adSeconds: fc.nat(40), seqStep: fc.nat(2), final: fc.boolean() }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 400_000 })) }), weight: 2 },
   );
 
-  it('property: credited = balance + open holds + charges, for every agent, after every step', async () => {
+
+  async function property(make: () => Promise<Under>, numRuns: number) {
     let charged = 0;
     let released = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), fc.array(fc.integer({ min: 50, max: 2000 }), { minLength: 4, maxLength: 4 }), async (ops, prices) => {
         let now = 1_700_000_000_000;
-        const store = new AdsStore(':memory:');
+        const { store, rows, done } = await make();
         const sessions = new Map<string, AdSession & { sign(b: Uint8Array): Uint8Array }>();
         const catalog = new MemoryAdCatalog([['t', { breaks: [{ atSeconds: 0, maxSeconds: 30 }, { atSeconds: 60, maxSeconds: 10 }, { atSeconds: 90, maxSeconds: 20 }], floorMicroAlgosPerSecond: 60 }]]);
         const c = createAdsContext({ now: () => now, dev: true, maxClockSkewMs: 300_000, maxBodyBytes: 16_384, holdGraceSeconds: 60 }, store, catalog, { session: async (id) => sessions.get(id) });
-        prices.forEach((price, i) => {
-          store.insertAgent(`agt${i}`, `Agent ${i}`, `k${i}`, new Uint8Array(1), now);
-          if (i % 2 === 0) store.credit(`agt${i}`, 30_000, 'test', now);
-          store.insertCreative({ id: `c${i}`, agentId: `agt${i}`, uri: 'https://x/a.m3u8', durationSeconds: 5 + i * 3, name: '' }, now);
-          store.upsertBid({ bidId: `b${i}`, agentId: `agt${i}`, creativeId: `c${i}`, creativeSeconds: 5 + i * 3, microAlgosPerSecond: price, maxSecondsPerBreak: 30, dailyBudgetMicroAlgos: 200_000, targeting: {}, frequencyCapPerViewerPerDay: i === 0 ? 1 : 0, createdAt: i }, now);
+        await store.tx(function* (s) {
+          for (const [i, price] of prices.entries()) {
+            yield* s.insertAgent(`agt${i}`, `Agent ${i}`, `k${i}`, new Uint8Array(1), now);
+            if (i % 2 === 0) yield* s.credit(`agt${i}`, 100_000, 'test', now);
+            yield* s.insertCreative({ id: `c${i}`, agentId: `agt${i}`, uri: 'https://x/a.m3u8', durationSeconds: 5 + i * 3, name: '' }, now);
+            yield* s.upsertBid({ bidId: `b${i}`, agentId: `agt${i}`, creativeId: `c${i}`, creativeSeconds: 5 + i * 3, microAlgosPerSecond: price, maxSecondsPerBreak: 30, dailyBudgetMicroAlgos: 200_000, targeting: {}, frequencyCapPerViewerPerDay: i === 0 ? 1 : 0, createdAt: i }, now);
+          }
         });
         const served: Array<{ sessionId: string; auctionId: string; seq: number }> = [];
         let n = 0;
         for (const o of ops) {
-          if (o.kind === 'credit') store.credit(`agt${o.agent}`, o.micro, 'test', now);
+          if (o.kind === 'credit') await store.tx((s) => s.credit(`agt${o.agent}`, o.micro, 'test', now));
           else if (o.kind === 'wait') now += o.ms;
           else if (o.kind === 'break') {
             const id = `s${n++}`;
@@ -115,20 +146,30 @@ describe('ads money across agents, holds and charges', () => {
               if (!(e instanceof ApiError)) throw e;
             });
           }
-          for (const m of moneyPerAgent(store.db)) expect(m.credited).toBe(m.balance + m.held + m.charged);
-          // The store's in-memory view of balances (what auctions read) agrees with the table.
-          expect(new Map(store.balances())).toEqual(new Map(store.db.prepare('SELECT id, balance FROM agents').raw().all() as [string, number][]));
-          const bad = store.db.prepare('SELECT COUNT(*) AS n FROM ad_charges WHERE creator + platform + viewer_share != micro_algos OR micro_algos < 0').get() as { n: number };
-          expect(bad.n).toBe(0);
+          for (const m of await rows<{ credited: number; balance: number; held: number; charged: number }>(MONEY_PER_AGENT)) expect(m.credited).toBe(m.balance + m.held + m.charged);
+          // The SQLite store's in-memory view of balances (what auctions read) agrees with the table.
+          if (store instanceof SqliteAdsStore) {
+            const mirror = await store.tx((s) => s.balances());
+            expect(new Map(mirror)).toEqual(new Map(store.db.prepare('SELECT id, balance FROM agents').raw().all() as [string, number][]));
+          }
+          const [bad] = await rows<{ n: number }>('SELECT COUNT(*) AS n FROM ad_charges WHERE creator + platform + viewer_share != micro_algos OR micro_algos < 0');
+          expect(bad!.n).toBe(0);
         }
-        charged += (store.db.prepare('SELECT COUNT(*) AS n FROM ad_charges WHERE micro_algos > 0').get() as { n: number }).n;
-        released += (store.db.prepare('SELECT COUNT(*) AS n FROM holds WHERE closed = 1').get() as { n: number }).n;
-        store.close();
+        charged += (await rows<{ n: number }>('SELECT COUNT(*) AS n FROM ad_charges WHERE micro_algos > 0'))[0]!.n;
+        released += (await rows<{ n: number }>('SELECT COUNT(*) AS n FROM holds WHERE closed'))[0]!.n;
+        await done();
       }),
-      { numRuns: 40 },
+      { numRuns },
     );
     // The sequences did reach the money paths, not only refusals and empty breaks.
     expect(charged).toBeGreaterThan(0);
     expect(released).toBeGreaterThan(0);
-  });
+  }
+
+  it('property (SQLite): credited = balance + open holds + charges, for every agent, after every step', () => property(sqlite, 40));
+
+  // The same sequences through the PostgreSQL store on the run's cluster.
+  it('property (PostgreSQL): the same, through the PostgreSQL store', () => property(postgres, 40), 120_000);
 });
+
+afterAll(() => pg?.close());

@@ -1,5 +1,6 @@
 /** A server with ad breaks in its catalog, funded agents with standing bids, and viewers' sessions. */
 import type Database from 'better-sqlite3';
+import type { Pool } from 'pg';
 import { AD_PATHS, type BidRequest } from '../../../../src/payments/ad-protocol.js';
 import { signedAdTickRequest, type AdTick } from '../../../../src/payments/ad-tick.js';
 import { agentClient, makeAgentKey, type AgentClient } from '../../../../server/ads/agent-client.js';
@@ -16,14 +17,17 @@ export const FILM_ADS = {
 };
 
 export interface AdsHarness extends Harness {
+  /** The ledger's SQLite database (SQLite runs only; PostgreSQL runs read through `rows`). */
   db: Database.Database;
+  /** Rows of a query on the ads tables, `?` placeholders, on whichever database the server runs (numbers as numbers). */
+  rows<T = Record<string, unknown>>(sql: string, ...args: unknown[]): Promise<T[]>;
   catalog: MemoryAdCatalog;
   agent(name: string, opts?: { kind?: 'ed25519' | 'p256'; fund?: number; price?: number; creativeSeconds?: number; bid?: Partial<BidRequest> }): Promise<Agent>;
   viewerSession(contentId?: string): Promise<{ viewer: Viewer; sessionId: string }>;
   assetList(sessionId: string, breakIndex?: number, contentId?: string): Promise<{ status: number; body: any }>;
   adTick(viewer: Viewer, tick: AdTick): Promise<{ status: number; body: any }>;
   /** Every row that holds money or a decision (not nonces or stored answers). */
-  snapshot(): string;
+  snapshot(): Promise<string>;
 }
 
 export interface Agent {
@@ -37,9 +41,17 @@ export async function startAdsHarness(): Promise<AdsHarness> {
   const catalog = new MemoryAdCatalog([['film-1', FILM_ADS]]);
   const h = await startHarness({ adminToken: ADMIN, ads: { catalog } });
   const db = (h.server.ledger as unknown as { db: Database.Database }).db;
+  const pool = (h.server.ledger as unknown as { pool?: Pool }).pool;
+  const rows = async <T>(sql: string, ...args: unknown[]): Promise<T[]> => {
+    if (!pool) return db.prepare(sql).all(...args) as T[];
+    let n = 0;
+    const r = await pool.query(sql.replace(/\?/g, () => `$${++n}`), args);
+    return r.rows.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v]))) as T[];
+  };
   const self: AdsHarness = {
     ...h,
     db,
+    rows,
     catalog,
     async agent(name, o = {}) {
       const client = agentClient(h.url, makeAgentKey(o.kind), () => h.clock.now);
@@ -77,9 +89,9 @@ export async function startAdsHarness(): Promise<AdsHarness> {
       const res = await fetch(h.url + AD_PATHS.adTick, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: await res.json() };
     },
-    snapshot() {
-      const q = (sql: string) => JSON.stringify(db.prepare(sql).all());
-      return [
+    async snapshot() {
+      const q = async (sql: string) => JSON.stringify(await rows(sql));
+      return (await Promise.all([
         q('SELECT id, name, balance FROM agents ORDER BY id'),
         q('SELECT key_id, agent_id FROM agent_keys ORDER BY key_id'),
         q('SELECT agent_id, micro_algos FROM agent_credits ORDER BY id'),
@@ -88,21 +100,20 @@ export async function startAdsHarness(): Promise<AdsHarness> {
         q('SELECT * FROM auctions ORDER BY id'),
         q('SELECT * FROM holds ORDER BY auction_id'),
         q('SELECT auction_id, seq, micro_algos FROM ad_charges ORDER BY auction_id, seq'),
-      ].join('\n');
+      ])).join('\n');
     },
   };
   return self;
 }
 
-/** Σ credits = Σ balances + Σ open holds + Σ charges, per agent: no money made or lost. */
-export function moneyPerAgent(db: Database.Database): Array<{ id: string; credited: number; balance: number; held: number; charged: number }> {
-  return db
-    .prepare(
-      `SELECT a.id, a.balance,
+/** Per agent: credits, balance, open holds, charges (the same SQL on SQLite and PostgreSQL). */
+export const MONEY_PER_AGENT = `SELECT a.id, a.balance,
         (SELECT COALESCE(SUM(micro_algos), 0) FROM agent_credits c WHERE c.agent_id = a.id) AS credited,
         (SELECT COALESCE(SUM(remaining), 0) FROM holds h WHERE h.agent_id = a.id) AS held,
         (SELECT COALESCE(SUM(micro_algos), 0) FROM ad_charges x WHERE x.agent_id = a.id) AS charged
-       FROM agents a ORDER BY a.id`,
-    )
-    .all() as Array<{ id: string; credited: number; balance: number; held: number; charged: number }>;
+       FROM agents a ORDER BY a.id`;
+
+/** Σ credits = Σ balances + Σ open holds + Σ charges, per agent: no money made or lost. */
+export function moneyPerAgent(h: AdsHarness): Promise<Array<{ id: string; credited: number; balance: number; held: number; charged: number }>> {
+  return h.rows(MONEY_PER_AGENT);
 }

@@ -26,5 +26,9 @@ describe('migration 007 (ads)', () => {
       );
     await expect(charge(69)).rejects.toThrow(/check/i);
     await charge(70);
+    // 008: the viewer's credit beside each charge, and the bid version every process caches the bids against.
+    expect((await q('SELECT name FROM schema_migrations WHERE version = 8')).rows).toEqual([{ name: '008_ads_postgres.sql' }]);
+    expect((await q(`SELECT viewer, viewer_credited FROM ad_charges WHERE auction_id = 'auc_1'`)).rows).toEqual([{ viewer: '', viewer_credited: false }]);
+    expect((await q('SELECT v FROM ad_bids_version')).rows).toEqual([{ v: 0 }]);
   });
 });

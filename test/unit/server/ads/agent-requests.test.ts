@@ -17,11 +17,11 @@ afterAll(() => h.close());
 
 /** Sends `run`'s request and checks its refusal, and that no money or decision changed. */
 async function refusedUnchanged(run: () => Promise<{ status: number; body: unknown }>, code: string, status: number) {
-  const before = h.snapshot();
+  const before = await h.snapshot();
   const res = await run();
   expect(res.status).toBe(status);
   expect((res.body as { error: { code: string } }).error.code).toBe(code);
-  expect(h.snapshot()).toBe(before);
+  expect(await h.snapshot()).toBe(before);
 }
 
 const creativeBody = { uri: 'https://cdn.example/acme/2.m3u8', durationSeconds: 10 };
@@ -87,12 +87,12 @@ describe('signed agent requests', () => {
   it('answers a retry (new signature, same Idempotency-Key) with the first answer, once', async () => {
     const idempotencyKey = 'retry-creative-0001';
     const first = await a.client.request('POST', AD_PATHS.creatives, creativeBody, { idempotencyKey });
-    const before = h.snapshot();
+    const before = await h.snapshot();
     const again = await a.client.request('POST', AD_PATHS.creatives, creativeBody, { idempotencyKey });
     expect(again.status).toBe(first.status);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(h.snapshot()).toBe(before);
+    expect(await h.snapshot()).toBe(before);
     await refusedUnchanged(() => a.client.request('POST', AD_PATHS.creatives, { ...creativeBody, durationSeconds: 9 }, { idempotencyKey }), 'AD_IDEMPOTENCY_CONFLICT', 422);
   });
 

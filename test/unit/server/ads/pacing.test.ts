@@ -37,6 +37,8 @@ describe('paceBid', () => {
     expect(paceBid({ ...base, spentLastIntervalMicroAlgos: 0, winsLastInterval: 10 }).reason).toBe('on-pace');
     expect(paceBid({ ...base, budgetLeftMicroAlgos: 1499 })).toEqual({ bidMicroAlgosPerSecond: 0, reason: 'budget-spent' });
     expect(paceBid({ ...base, valueMicroAlgosPerSecond: 99 })).toEqual({ bidMicroAlgosPerSecond: 0, reason: 'value-below-floor' });
+    // Under a 0 floor a bid shaded down stays a bid (1 µALGO/s), never the 0 that means "withdraw".
+    expect(paceBid({ ...base, floorMicroAlgosPerSecond: 0, currentBidMicroAlgosPerSecond: 1, spentLastIntervalMicroAlgos: 200_000 })).toEqual({ bidMicroAlgosPerSecond: 1, reason: 'too-fast' });
   });
 
   it('property: a bid stays within [floor, value], or the agent withdraws', () => {
