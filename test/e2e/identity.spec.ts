@@ -273,6 +273,16 @@ test('the free preview plays without sign-in; the dialog appears and playback ho
   expect(held.time).toBeLessThan(2);
   await signIn(page);
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
+  // Past the preview a signed-in viewer pays: with the payment API here, the viewer has the funds for it (a
+  // session opens at sign-in, and one started without a balance is refused INSUFFICIENT_FUNDS).
+  if (api) {
+    const principal = (await authState(page)).principal!;
+    const r = await fetch(`${api.url}/streaming/dev/credit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ principal, microAlgos: 1_000_000 }) });
+    expect(r.status).toBe(200);
+    // A start refused for want of funds waits for the viewer: the overlay's retry is their "I topped up".
+    const retry = page.locator('sippar-player').getByRole('button', { name: /try again|retry/i });
+    if (await retry.count()) await retry.first().click();
+  }
   await page.evaluate(() => document.querySelector('sippar-player')!.shadowRoot!.querySelector('video')!.play());
   await expect.poll(async () => (await video()).time, { timeout: 10_000 }).toBeGreaterThan(held.time + 0.5);
 });
