@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { ssrSafeLit } from './scripts/build/ssr-safe-lit.js';
 import { preloadList } from './scripts/preload-list.mjs';
+import { HLS_SOURCE, hlsLightFromSource } from './scripts/build/hls-light-from-source.js';
 
 // Two library builds for platforms:
 //  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
@@ -17,7 +18,9 @@ export default defineConfig(({ mode }) => {
       ...(loader ? { __SIPPAR_PRELOAD__: JSON.stringify(preloadList()) } : {}),
     },
     // Importing the built package in Node (SSR) must not throw: see scripts/build/ssr-safe-lit.ts.
-    plugins: [ssrSafeLit()],
+    // hls.js light compiled from its published sources for ES2022: see scripts/build/hls-light-from-source.ts.
+    plugins: [ssrSafeLit(), hlsLightFromSource()],
+    oxc: { exclude: [/\.js$/, HLS_SOURCE] },
     build: {
       target: 'es2022',
       outDir: 'dist',

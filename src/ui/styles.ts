@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 /**
  * Base styles (host, picture, overlays), in the initial script; the control bar's own styles load
@@ -27,6 +27,7 @@ export const styles = css`
     background: rgb(0 0 0 / 0.7);
   }
   .overlay.quiet { background: none; pointer-events: none; }
+  .overlay[hidden] { display: none; }
   .overlay p { margin: 0; max-width: 36em; }
   .error button {
     font: inherit; border: 0; border-radius: 4px; padding: 6px 16px; cursor: pointer;

@@ -1,0 +1,102 @@
+// hls.js light, built from the TypeScript sources hls.js publishes in its npm package (`src/`), with
+// the switches and module substitutions of its own light build (its build-config.js: every optional
+// feature off, the optional controllers replaced by an empty module). The code is hls.js's, unedited;
+// only the compilation differs. Its dist files are compiled by Babel for old browsers (optional chaining
+// and class fields lowered, helpers inlined); compiled for ES2022, like the rest of this bundle, the same
+// code is about 3 KB gzip smaller, which the first-frame budget needs (docs: bench size step).
+//
+// Class fields keep the semantics of the dist files: Babel's output assigns every declared field,
+// `undefined` when it has no initialiser, after super(); ES2022 fields with useDefineForClassFields do the
+// same, and `tsc` finds no field in hls.js that would shadow an accessor (TS2610/2611), the one case
+// where define and assign differ. This project's tsconfig (useDefineForClassFields: false, for Lit's
+// decorators) is therefore not applied to hls.js's sources.
+//
+// Only the production build uses it (vite.config.ts); tests, Storybook and the dev server import the
+// dist file through `hls.js/light` as before. The full build (subtitles) stays hls.js's dist file.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseSync, transformSync } from 'rolldown/utils';
+import type { Plugin } from 'vite';
+
+const require = createRequire(import.meta.url);
+const pkgDir = dirname(require.resolve('hls.js/package.json'));
+const SRC = join(pkgDir, 'src');
+const VERSION = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version as string;
+
+/** Off in hls.js's light build; the same names as its define-plugin.d.ts. */
+const FEATURES = ['ALT_AUDIO', 'EME_DRM', 'SUBTITLES', 'CMCD', 'CONTENT_STEERING', 'VARIABLE_SUBSTITUTION',
+  'M2TS_ADVANCED_CODECS', 'MEDIA_CAPABILITIES', 'INTERSTITIALS', 'IFRAMES'];
+const DEFINE: Record<string, string> = {
+  __VERSION__: JSON.stringify(VERSION),
+  ...Object.fromEntries(FEATURES.map((f) => [`__USE_${f}__`, 'false'])),
+};
+/** Modules the light build replaces by src/empty.js (relative to src/, without extension). */
+const EMPTY = new Set([
+  'controller/eme-controller', 'utils/mediakeys-helper', 'controller/cmcd-controller',
+  'utils/cues', 'controller/timeline-controller', 'controller/subtitle-track-controller',
+  'controller/subtitle-stream-controller', 'controller/audio-track-controller',
+  'controller/audio-stream-controller', 'utils/variable-substitution', 'demux/audio/ac3-demuxer',
+  'utils/mediacapabilities-helper', 'demux/video/hevc-video-parser', 'controller/interstitials-controller',
+  'controller/iframe-controller',
+  // As in its ES builds: the worker is a separate file there; here `enableWorker: false` (hls-session.ts).
+  'demux/transmuxer-worker',
+]);
+
+const inSrc = (id: string) => id.startsWith(SRC + '/');
+/** The chunk's name in dist/chunks (scripts/preload-list.mjs looks for it). */
+const ENTRY = join(SRC, 'hls.light.js'); // virtual: the name gives the chunk its name
+const EMPTY_PREFIX = '\0hls-empty:';
+
+/**
+ * What the light build's empty module stands for: every value the replaced module exports, undefined,
+ * as an ES module (src/empty.js is CommonJS, which would bring a CommonJS interop helper along).
+ */
+function emptyModule(file: string): string {
+  const names = new Set<string>();
+  const { program } = parseSync(file, readFileSync(file, 'utf8'), { lang: 'ts' });
+  for (const node of program.body as any[]) {
+    if (node.type === 'ExportDefaultDeclaration') names.add('default');
+    if (node.type !== 'ExportNamedDeclaration' || node.exportKind === 'type') continue;
+    const d = node.declaration;
+    if (d?.type === 'VariableDeclaration') for (const v of d.declarations) names.add(v.id.name);
+    else if (d && /^(Function|Class)Declaration$|^TSEnumDeclaration$/.test(d.type) && !d.declare) names.add(d.id.name);
+    for (const s of node.specifiers ?? []) if (s.exportKind !== 'type') names.add(s.exported.name);
+  }
+  const out = [...names].filter((n) => n !== 'default').map((n) => `export const ${n} = undefined;`);
+  return [...out, 'export default undefined;'].join('\n');
+}
+
+export function hlsLightFromSource(): Plugin {
+  return {
+    name: 'sippar:hls-light-from-source',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id === 'hls.js/light') return ENTRY;
+      if (!importer || !inSrc(importer) || !id.startsWith('.')) return null;
+      const target = resolve(dirname(importer), id).replace(/\.(ts|js)$/, '');
+      return EMPTY.has(target.slice(SRC.length + 1)) ? EMPTY_PREFIX + target + '.ts' : null;
+    },
+    load(id) {
+      // The element reads only the default export (the Hls class, with its statics: DefaultConfig, Events…).
+      if (id === ENTRY) return `export { default } from ${JSON.stringify(join(SRC, 'exports-default.ts'))};`;
+      if (id.startsWith(EMPTY_PREFIX)) return emptyModule(id.slice(EMPTY_PREFIX.length));
+      return null;
+    },
+    transform(code, id) {
+      if (!inSrc(id) || !id.endsWith('.ts')) return null;
+      const out = transformSync(id, code, {
+        lang: 'ts',
+        target: 'es2022',
+        sourcemap: true,
+        define: DEFINE,
+        tsconfig: { compilerOptions: { useDefineForClassFields: true, target: 'es2022' } },
+      });
+      if (out.errors.length) throw new Error(`hls.js ${id}: ${out.errors.map((e) => e.message).join('; ')}`);
+      return { code: out.code, map: out.map };
+    },
+  };
+}
+
+/** Vite's own TypeScript transform must leave these files to the plugin (it would apply this project's tsconfig). */
+export const HLS_SOURCE = new RegExp(`^${SRC.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`);
