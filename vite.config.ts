@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import { ssrSafeLit } from './scripts/build/ssr-safe-lit.js';
 import { preloadList } from './scripts/preload-list.mjs';
-import { HLS_SOURCE, hlsLightFromSource } from './scripts/build/hls-light-from-source.js';
+import { hlsLightFromSource } from './scripts/build/hls-light-from-source.js';
 
 // Two library builds for platforms:
 //  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
@@ -20,7 +20,6 @@ export default defineConfig(({ mode }) => {
     // Importing the built package in Node (SSR) must not throw: see scripts/build/ssr-safe-lit.ts.
     // hls.js light compiled from its published sources for ES2022: see scripts/build/hls-light-from-source.ts.
     plugins: [ssrSafeLit(), hlsLightFromSource()],
-    oxc: { exclude: [/\.js$/, HLS_SOURCE] },
     build: {
       target: 'es2022',
       outDir: 'dist',
@@ -35,6 +34,7 @@ export default defineConfig(({ mode }) => {
         ? { entry: 'src/loader.ts', formats: ['iife'], name: 'SipparPlayerLoader', fileName: () => 'sippar-player.iife.js' }
         : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'sippar-player.js' },
       rollupOptions: {
+        preserveEntrySignatures: 'allow-extension',
         // Vite leaves ES library output unminified (whitespace, names); rolldown's own minifier
         // halves the gzip size of the bundle and of the hls.js chunks.
         output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },

@@ -6,7 +6,7 @@
 //  - on a paid player, the paid-video chunk (commerce.ts: identity, meter, payments): when the viewer
 //    can need it (commerce-timing.ts), on a play request, or when the page awaits `updateComplete`.
 import type { Commerce, CommerceHost } from './commerce.js';
-import { whenCommerceNeeded, type CommerceTiming } from './commerce-timing.js';
+import type { CommerceTiming } from './commerce-timing.js';
 
 type Chrome = typeof import('./ui/chrome.js');
 type PartsHost = CommerceHost & { readonly autoplay: boolean };
@@ -17,18 +17,25 @@ export class PlayerParts {
   private commerceLoading?: Promise<void>;
   private chromeLoading?: Promise<void>;
   private timing?: CommerceTiming;
+  private waiting = false;
 
   constructor(private readonly host: PartsHost) {}
 
   /** Arms the paid chunk's triggers (autoplay, the viewer reaching for the player, a stored sign-in). */
   awaitCommerceNeed(): void {
-    if (this.commerceLoading || this.timing || !this.host.isConnected) return;
-    const timing = (this.timing = whenCommerceNeeded(this.host));
-    void timing.needed.then(() => { if (this.timing === timing) void this.loadCommerce(); });
+    if (this.commerceLoading || this.waiting || !this.host.isConnected) return;
+    this.waiting = true;
+    // A chunk of a few hundred bytes, which only a paid player fetches.
+    void import('./commerce-timing.js').then(({ whenCommerceNeeded }) => {
+      if (!this.waiting || this.commerceLoading) return;
+      const timing = (this.timing = whenCommerceNeeded(this.host));
+      void timing.needed.then(() => { if (this.timing === timing) void this.loadCommerce(); });
+    });
   }
 
   /** The element left the page before anyone reached for it: a reconnect arms the triggers again. */
   stopWaiting(): void {
+    this.waiting = false;
     this.timing?.cancel();
     this.timing = undefined;
   }

@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { rolldown, type Plugin as RolldownPlugin } from 'rolldown';
 import { parseSync, transformSync } from 'rolldown/utils';
 import type { Plugin } from 'vite';
 
@@ -67,36 +68,53 @@ function emptyModule(file: string): string {
   return [...out, 'export default undefined;'].join('\n');
 }
 
+/** hls.js's sources, compiled and substituted as its light build does. */
+const lightSources: RolldownPlugin = {
+  name: 'sippar:hls-light-sources',
+  resolveId(id, importer) {
+    if (!importer || !inSrc(importer) || !id.startsWith('.')) return null;
+    const target = resolve(dirname(importer), id).replace(/\.(ts|js)$/, '');
+    return EMPTY.has(target.slice(SRC.length + 1)) ? EMPTY_PREFIX + target + '.ts' : null;
+  },
+  load(id) {
+    return id.startsWith(EMPTY_PREFIX) ? { code: emptyModule(id.slice(EMPTY_PREFIX.length)), moduleType: 'js' } : null;
+  },
+  transform(code, id) {
+    if (!inSrc(id) || !id.endsWith('.ts')) return null;
+    const out = transformSync(id, code, {
+      lang: 'ts',
+      target: 'es2022',
+      sourcemap: true,
+      define: DEFINE,
+      tsconfig: { compilerOptions: { useDefineForClassFields: true, target: 'es2022' } },
+    });
+    if (out.errors.length) throw new Error(`hls.js ${id}: ${out.errors.map((e) => e.message).join('; ')}`);
+    return { code: out.code, map: out.map, moduleType: 'js' };
+  },
+};
+
+/**
+ * `hls.js/light` becomes one ES module, bundled on its own first: its CommonJS dependencies
+ * (eventemitter3, url-toolkit) then carry their interop helpers inside it, instead of sharing a runtime
+ * chunk with the paid chunk's libraries that the first frame would have to fetch as well.
+ */
 export function hlsLightFromSource(): Plugin {
   return {
     name: 'sippar:hls-light-from-source',
     enforce: 'pre',
-    resolveId(id, importer) {
-      if (id === 'hls.js/light') return ENTRY;
-      if (!importer || !inSrc(importer) || !id.startsWith('.')) return null;
-      const target = resolve(dirname(importer), id).replace(/\.(ts|js)$/, '');
-      return EMPTY.has(target.slice(SRC.length + 1)) ? EMPTY_PREFIX + target + '.ts' : null;
+    resolveId(id) {
+      return id === 'hls.js/light' ? ENTRY : null;
     },
-    load(id) {
+    async load(id) {
+      if (id !== ENTRY) return null;
       // The element reads only the default export (the Hls class, with its statics: DefaultConfig, Events…).
-      if (id === ENTRY) return `export { default } from ${JSON.stringify(join(SRC, 'exports-default.ts'))};`;
-      if (id.startsWith(EMPTY_PREFIX)) return emptyModule(id.slice(EMPTY_PREFIX.length));
-      return null;
-    },
-    transform(code, id) {
-      if (!inSrc(id) || !id.endsWith('.ts')) return null;
-      const out = transformSync(id, code, {
-        lang: 'ts',
-        target: 'es2022',
-        sourcemap: true,
-        define: DEFINE,
-        tsconfig: { compilerOptions: { useDefineForClassFields: true, target: 'es2022' } },
-      });
-      if (out.errors.length) throw new Error(`hls.js ${id}: ${out.errors.map((e) => e.message).join('; ')}`);
-      return { code: out.code, map: out.map };
+      const bundle = await rolldown({ input: join(SRC, 'exports-default.ts'), plugins: [lightSources], tsconfig: false, platform: 'browser', logLevel: 'warn' });
+      try {
+        const { output } = await bundle.generate({ format: 'es', sourcemap: true });
+        return { code: output[0].code, map: output[0].map };
+      } finally {
+        await bundle.close();
+      }
     },
   };
 }
-
-/** Vite's own TypeScript transform must leave these files to the plugin (it would apply this project's tsconfig). */
-export const HLS_SOURCE = new RegExp(`^${SRC.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`);
