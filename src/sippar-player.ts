@@ -133,12 +133,8 @@ export class SipparPlayer extends ReactiveElement {
     pauseWhenHidden: { type: Boolean, attribute: 'pause-when-hidden' },
   };
 
-  src = '';
-  poster = '';
-  autoplay = false;
-  muted = false;
-  loop = false;
-  preload = 'metadata';
+  src = ''; poster = ''; preload = 'metadata';
+  autoplay = false; muted = false; loop = false;
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
   rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */
@@ -164,9 +160,7 @@ export class SipparPlayer extends ReactiveElement {
   /** The region landmark's name: the page's aria-label, aria-labelledby or title, else "Video player". */
   private readonly landmark = new LandmarkLabel(this);
 
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, ...LANDMARK_ATTRIBUTES];
-  }
+  static override get observedAttributes(): string[] { return [...super.observedAttributes, ...LANDMARK_ATTRIBUTES]; }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
@@ -241,12 +235,8 @@ export class SipparPlayer extends ReactiveElement {
     if (changed.has('rate') && isPaid(this.rate)) this.parts.awaitCommerceNeed();
   }
 
-  /**
-   * Also waits for the chunks this player has started to load, so that what they bring is in place after it:
-   * the chrome (overlays, controls) once requested, and on a paid player the paid-video chunk, which awaiting
-   * `updateComplete` asks for (the page wants `meter`, `identity` or `payments`); otherwise that chunk loads when
-   * the viewer can need it (commerce-timing.ts).
-   */
+  /** Also waits for the chunks requested so far (player-parts.ts); on a paid player it asks for the paid chunk,
+   *  as the page wants `meter`, `identity` or `payments` (else that loads when the viewer can need it). */
   protected override async getUpdateComplete(): Promise<boolean> {
     if (isPaid(this.rate)) void this.parts.loadCommerce();
     let done = await super.getUpdateComplete();
@@ -257,11 +247,16 @@ export class SipparPlayer extends ReactiveElement {
     return done;
   }
 
+  /** The first render in a task of its own: with the module's evaluation and the upgrade, it was a long task at 4× CPU. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated) return super.scheduleUpdate();
+    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
+  }
+
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const state = { muted: this.muted, autoplay: this.autoplay, loop: this.loop, preload: this.preload, poster: this.poster };
-    // Made in the first update, before controllers' hostUpdated runs (it precedes firstUpdated), so
-    // playback and the meter attach on the very first update instead of waiting for another one.
+    // Made before controllers' hostUpdated runs, so playback and the meter attach on the very first update.
     if (this.shell) this.shell.sync(state);
     else this.shell = new Shell(this.renderRoot as ShadowRoot, state, () => (this.paused ? this.play().catch(() => undefined) : this.pause()));
     const { status, waiting } = this.playback;
@@ -285,8 +280,7 @@ export class SipparPlayer extends ReactiveElement {
   }
 
   private async ready(): Promise<HTMLVideoElement> {
-    // Not updateComplete, which would ask for a paid player's chunk.
-    while (!this.video) await super.getUpdateComplete();
+    while (!this.video) await super.getUpdateComplete(); // not updateComplete, which asks for the paid chunk
     return this.video;
   }
 
