@@ -2,14 +2,15 @@
 // the switches and module substitutions of its own light build (its build-config.js: every optional
 // feature off, the optional controllers replaced by an empty module). The code is hls.js's, unedited;
 // only the compilation differs. Its dist files are compiled by Babel for old browsers (optional chaining
-// and class fields lowered, helpers inlined); compiled for ES2022, like the rest of this bundle, the same
-// code is about 3 KB gzip smaller, which the first-frame budget needs (docs: bench size step).
+// and class fields lowered, helpers inlined, enums as objects); compiled here for ES2022 like the rest of
+// this bundle, with enum members inlined across modules, the same code is 111.7 -> 106.8 KB gzip, which
+// the first-frame budget needs (bench: size.mjs).
 //
 // Class fields keep the semantics of the dist files: Babel's output assigns every declared field,
-// `undefined` when it has no initialiser, after super(); ES2022 fields with useDefineForClassFields do the
-// same, and `tsc` finds no field in hls.js that would shadow an accessor (TS2610/2611), the one case
-// where define and assign differ. This project's tsconfig (useDefineForClassFields: false, for Lit's
-// decorators) is therefore not applied to hls.js's sources.
+// `undefined` when it has no initialiser, after super(); native ES2022 fields (TypeScript's
+// useDefineForClassFields, the default without a tsconfig) do the same, and `tsc` finds no field in
+// hls.js that would shadow an accessor (TS2610/2611), the one case where define and assign differ.
+// This project's tsconfig (useDefineForClassFields: false, for Lit) is therefore not applied to them.
 //
 // Only the production build uses it (vite.config.ts); tests, Storybook and the dev server import the
 // dist file through `hls.js/light` as before. The full build (subtitles) stays hls.js's dist file.
@@ -17,7 +18,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { rolldown, type Plugin as RolldownPlugin } from 'rolldown';
-import { parseSync, transformSync } from 'rolldown/utils';
+import { parseSync } from 'rolldown/utils';
 import type { Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
@@ -68,7 +69,7 @@ function emptyModule(file: string): string {
   return [...out, 'export default undefined;'].join('\n');
 }
 
-/** hls.js's sources, compiled and substituted as its light build does. */
+/** hls.js's sources, substituted as its light build does (the bundler compiles them: `transform` below). */
 const lightSources: RolldownPlugin = {
   name: 'sippar:hls-light-sources',
   resolveId(id, importer) {
@@ -78,18 +79,6 @@ const lightSources: RolldownPlugin = {
   },
   load(id) {
     return id.startsWith(EMPTY_PREFIX) ? { code: emptyModule(id.slice(EMPTY_PREFIX.length)), moduleType: 'js' } : null;
-  },
-  transform(code, id) {
-    if (!inSrc(id) || !id.endsWith('.ts')) return null;
-    const out = transformSync(id, code, {
-      lang: 'ts',
-      target: 'es2022',
-      sourcemap: true,
-      define: DEFINE,
-      tsconfig: { compilerOptions: { useDefineForClassFields: true, target: 'es2022' } },
-    });
-    if (out.errors.length) throw new Error(`hls.js ${id}: ${out.errors.map((e) => e.message).join('; ')}`);
-    return { code: out.code, map: out.map, moduleType: 'js' };
   },
 };
 
@@ -102,19 +91,24 @@ export function hlsLightFromSource(): Plugin {
   return {
     name: 'sippar:hls-light-from-source',
     enforce: 'pre',
-    resolveId(id) {
-      return id === 'hls.js/light' ? ENTRY : null;
+    // Filters keep the bundler from calling into JavaScript for every other module.
+    resolveId: {
+      filter: { id: /^hls\.js\/light$/ },
+      handler: () => ENTRY,
     },
-    async load(id) {
-      if (id !== ENTRY) return null;
-      // The element reads only the default export (the Hls class, with its statics: DefaultConfig, Events…).
-      const bundle = await rolldown({ input: join(SRC, 'exports-default.ts'), plugins: [lightSources], tsconfig: false, platform: 'browser', logLevel: 'warn' });
-      try {
-        const { output } = await bundle.generate({ format: 'es', sourcemap: true });
-        return { code: output[0].code, map: output[0].map };
-      } finally {
-        await bundle.close();
-      }
+    load: {
+      filter: { id: new RegExp(`^${ENTRY.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) },
+      async handler() {
+        // The element reads only the default export (the Hls class, with its statics: DefaultConfig, Events…).
+        const bundle = await rolldown({ input: join(SRC, 'exports-default.ts'), plugins: [lightSources], tsconfig: false, platform: 'browser', logLevel: 'warn',
+          transform: { target: 'es2022', define: DEFINE } });
+        try {
+          const { output } = await bundle.generate({ format: 'es', sourcemap: true });
+          return { code: output[0].code, map: output[0].map };
+        } finally {
+          await bundle.close();
+        }
+      },
     },
   };
 }

@@ -96,4 +96,20 @@ describe('a paid player', () => {
     await waitFor(() => opened.length > 0, 'window.open called');
     equal(opened.join(), 'true', 'window.open called once, with the click\'s user activation');
   });
+
+  it('loads at once, without any interaction, when a stored sign-in is there to restore', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const db = indexedDB.open('auth-client-db');
+      db.onsuccess = () => { db.result.close(); resolve(); };
+      db.onerror = () => reject(db.error);
+    });
+    try {
+      const el = document.createElement('sippar-player');
+      for (const [k, v] of Object.entries({ src: '/media/basic.mp4', rate: '0.001', muted: '', 'identity-provider': 'http://localhost:9/' })) el.setAttribute(k, v);
+      document.body.append(el);
+      await waitFor(() => el.identity !== undefined, 'paid chunk loaded for a returning viewer');
+    } finally {
+      await dropStoredSession();
+    }
+  });
 });
