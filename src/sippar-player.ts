@@ -247,12 +247,6 @@ export class SipparPlayer extends ReactiveElement {
     return done;
   }
 
-  /** The first render in a task of its own: with the module's evaluation and the upgrade, it was a long task at 4× CPU. */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (this.hasUpdated) return super.scheduleUpdate();
-    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
-  }
-
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const state = { muted: this.muted, autoplay: this.autoplay, loop: this.loop, preload: this.preload, poster: this.poster };

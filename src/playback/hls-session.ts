@@ -2,7 +2,7 @@ import type Hls from 'hls.js';
 import type { SipparErrorCode } from '../errors.js';
 import { codeForHlsError } from './hls-errors.js';
 import { handoverLoader } from './handover-loader.js';
-import { offer, type Prefetched } from './prefetch.js';
+import { offer, type Prefetched } from './prefetch-store.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
 import { playbackDebug } from './debug.js';
