@@ -34,13 +34,11 @@ export function handoverLoader(Default: LoaderClass): LoaderClass {
       const waiting = context.rangeEnd ? undefined : takePrefetched(context.url);
       if (!waiting) return this.fallBack(context, config, callbacks);
       this.own.loading.start = performance.now();
-      // Each answer in a task of its own, as hls.js's own loader delivers them: the init and first segments
-      // arrive together, and parsing both in one go was a long task on a slow phone (bench long-tasks.mjs).
-      void waiting.then((hit) => setTimeout(() => {
+      void waiting.then((hit) => {
         if (this.done) return;
         if (!hit || hit.status < 200 || hit.status >= 300) return this.fallBack(context, config, callbacks);
         this.answer(hit, context, callbacks);
-      }));
+      });
     }
 
     private answer(hit: Prefetched, context: LoaderContext, callbacks: LoaderCallbacks<LoaderContext>): void {
