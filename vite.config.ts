@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { ssrSafeLit } from './scripts/build/ssr-safe-lit.js';
 import { preloadList } from './scripts/preload-list.mjs';
+import { hlsLightFromSource } from './scripts/build/hls-light-from-source.js';
 
 // Two library builds for platforms:
 //  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
@@ -17,7 +18,8 @@ export default defineConfig(({ mode }) => {
       ...(loader ? { __SIPPAR_PRELOAD__: JSON.stringify(preloadList()) } : {}),
     },
     // Importing the built package in Node (SSR) must not throw: see scripts/build/ssr-safe-lit.ts.
-    plugins: [ssrSafeLit()],
+    // hls.js light compiled from its published sources for ES2022: see scripts/build/hls-light-from-source.ts.
+    plugins: [ssrSafeLit(), hlsLightFromSource()],
     build: {
       target: 'es2022',
       outDir: 'dist',
@@ -32,6 +34,7 @@ export default defineConfig(({ mode }) => {
         ? { entry: 'src/loader.ts', formats: ['iife'], name: 'SipparPlayerLoader', fileName: () => 'sippar-player.iife.js' }
         : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'sippar-player.js' },
       rollupOptions: {
+        preserveEntrySignatures: 'allow-extension',
         // Vite leaves ES library output unminified (whitespace, names); rolldown's own minifier
         // halves the gzip size of the bundle and of the hls.js chunks.
         output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },

@@ -16,8 +16,11 @@ function showBalance(micro) {
 
 // The element's own stores (nanostores atoms), once the script tag has defined it: who is signed in
 // with what balance (identity), and what this session has cost so far (meter).
-// `updateComplete` also waits for the paid-video chunk, which brings these stores.
-customElements.whenDefined('sippar-player').then(() => paid.updateComplete).then(() => {
+// They come with the paid-video chunk, which loads when the viewer reaches for the player (or a stored
+// sign-in is restored); its identity announces itself with a first `sippar-auth-state`, sent while the
+// chunk is being set up: `updateComplete` then resolves once it is in place. (Awaited earlier, with the
+// page, it would ask for the chunk at once.)
+paid.addEventListener('sippar-auth-state', () => paid.updateComplete.then(() => {
   paid.identity?.controller?.state?.subscribe((s) => {
     principal = s.status === 'signed-in' ? s.principal : undefined;
     $('viewer-principal').textContent = principal ?? (s.status === 'signing-in' ? 'signing in…' : 'signed out');
@@ -31,7 +34,7 @@ customElements.whenDefined('sippar-player').then(() => paid.updateComplete).then
     $('session-cost').textContent = algo(m.totalMicroAlgos);
     $('session-seconds').textContent = String(m.billedSeconds);
   });
-});
+}), { once: true });
 
 paid.addEventListener('sippar-payment-state', (event) => {
   if (event.detail?.status === 'insufficient-funds') say('Out of funds: top up, then press “I topped up, continue”.');

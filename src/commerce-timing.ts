@@ -7,7 +7,7 @@
  *   it is loaded, still opens the identity window synchronously in its own click;
  * - when a stored Internet Identity session exists (@dfinity/auth-client keeps it in IndexedDB), so a
  *   returning viewer is restored and shown signed in without doing anything.
- * Not wired by default: see the element's `willUpdate` (the lead's composition of commerce.ts).
+ * Wired by player-parts.ts; a play request and awaiting `updateComplete` load the chunk too.
  */
 const REACHING = ['pointerenter', 'pointerdown', 'focusin', 'keydown', 'play'] as const;
 /** The IndexedDB database @dfinity/auth-client stores its session key and delegation in. */

@@ -1,12 +1,14 @@
 // The classic-script entry (`<script src=".../sippar-player.iife.js">`): imports the ES module that
 // sits beside it. A classic bundle cannot split chunks, so this keeps hls.js and the auth client lazy.
 // Placed in <head>, it also gets the first frame going before the module runs: it preloads the
-// module's chunks at once, reserves the players' boxes, and, as the parser meets each player,
-// preloads its manifest (the element's fetch takes the preloaded response) and hls.js, so they
-// download in parallel with the module instead of after it.
+// module at once, reserves the players' boxes, and, as the parser meets each player, requests what
+// the element would request first (its manifest, and for a free player that buffers the init and first
+// segments, prefetch.ts) and preloads hls.js, so they download in parallel with the module instead of
+// after it. The element finds those responses in prefetch.ts's page-wide store: nothing is fetched twice.
 import { isLazy } from './lazy-load.js';
 import { isHlsUrl, parseSrc } from './playback/engine.js';
-import { loadDepth } from './playback/preload-policy.js';
+import { loadDepth, prefetchSegments } from './playback/preload-policy.js';
+import { prefetchStream } from './playback/prefetch.js';
 import { reserveBoxes } from './ui/reserve-box.js';
 
 /** Paths relative to the loader, filled in at build time (vite.config.ts): the module with its static imports, and hls.js light with the session chunk. */
@@ -15,15 +17,12 @@ declare const __SIPPAR_PRELOAD__: { module: string[]; hls: string[] };
 const script = document.currentScript as HTMLScriptElement | null;
 const base = script?.src || document.baseURI;
 
-function hint(rel: 'modulepreload' | 'preload', href: string): void {
+function modulePreload(path: string): void {
   const link = document.createElement('link');
-  link.rel = rel;
-  link.href = href;
-  // What fetch(url, { credentials: 'same-origin' }) asks for, so it takes this response (prefetch.ts).
-  if (rel === 'preload') { link.as = 'fetch'; link.crossOrigin = 'anonymous'; }
+  link.rel = 'modulepreload';
+  link.href = new URL(path, base).href;
   document.head.append(link);
 }
-const modulePreload = (path: string) => hint('modulepreload', new URL(path, base).href);
 
 const preload = __SIPPAR_PRELOAD__;
 preload.module.forEach(modulePreload);
@@ -39,7 +38,8 @@ function start(el: Element): void {
   seen.add(el);
   const depth = loadDepth(el.getAttribute('preload'), el.hasAttribute('autoplay'));
   if (depth === 'none') return;
-  hint('preload', url.href);
+  // As the element will (playback-controller.ts): segments only for a free player that buffers.
+  void prefetchStream(url.href, prefetchSegments(depth, el.getAttribute('rate')) ? 'segments' : 'manifest');
   if (depth !== 'buffer' || hlsHinted) return;
   hlsHinted = true;
   preload.hls.forEach(modulePreload);

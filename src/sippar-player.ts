@@ -1,13 +1,12 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import { PlaybackController } from './playback/playback-controller.js';
 import { loadLocale, messagesFor, pageLocale } from './i18n/locale.js';
-import { renderStatusOverlay } from './ui/overlays.js';
 import { LANDMARK_ATTRIBUTES, LandmarkLabel } from './landmark.js';
 import { styles } from './ui/styles.js';
+import { Shell } from './ui/shell.js';
 import { controlsWanted } from './ui/chrome-timing.js';
 import { isPaid } from './config/is-paid.js';
-import type { Commerce } from './commerce.js';
+import { PlayerParts } from './player-parts.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
 import type { PaymentsController, PaymentServices } from './payments/payments-controller.js';
@@ -124,23 +123,26 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @cssprop [--sippar-payment-background] - Payment overlay background colour (402, unreachable, another tab).
  * @cssprop [--sippar-payment-color] - Payment overlay text colour.
  */
-export class SipparPlayer extends LitElement {
+export class SipparPlayer extends ReactiveElement {
   static override styles = styles;
 
-  @property() src = '';
-  @property() poster = '';
-  @property({ type: Boolean }) autoplay = false;
-  @property({ type: Boolean }) muted = false;
-  @property({ type: Boolean }) loop = false;
-  @property() preload = 'metadata';
+  // Declared here rather than with decorators: the decorator helpers would sit in the first script.
+  static override properties = {
+    src: {}, poster: {}, autoplay: { type: Boolean }, muted: { type: Boolean }, loop: { type: Boolean }, preload: {},
+    rate: { reflect: true }, budget: {}, previewSeconds: { attribute: 'preview-seconds', reflect: true },
+    pauseWhenHidden: { type: Boolean, attribute: 'pause-when-hidden' },
+  };
+
+  src = ''; poster = ''; preload = 'metadata';
+  autoplay = false; muted = false; loop = false;
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
-  @property({ reflect: true }) rate: string | null = null;
+  rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */
-  @property() budget: string | null = null;
+  budget: string | null = null;
   /** Free seconds before billing starts. */
-  @property({ attribute: 'preview-seconds', reflect: true }) previewSeconds: string | null = null;
+  previewSeconds: string | null = null;
   /** Pause while the tab is hidden (a playing hidden tab is otherwise still billed). */
-  @property({ type: Boolean, attribute: 'pause-when-hidden' }) pauseWhenHidden = false;
+  pauseWhenHidden = false;
 
   /**
    * Playback: engine, hls.js, recovery, teardown. Other concerns add their controllers beside it.
@@ -150,18 +152,15 @@ export class SipparPlayer extends LitElement {
   protected readonly playback = new PlaybackController(this);
   /** Replaceable payment services (Storybook, tests): `player.services = { api, auth, store, locks }`. See PaymentServices. */
   services: PaymentServices = {};
-  /** Identity, meter and payments: loaded with the first `rate` above zero (see commerce.ts). */
-  private commerce?: Commerce;
-  private commerceLoading?: Promise<void>;
-  private video: HTMLVideoElement | null = null;
-  private chrome: typeof import('./ui/chrome.js') | undefined;
+  /** The chunks loaded after the first script: the chrome, and a paid player's identity, meter and payments (player-parts.ts). */
+  private readonly parts = new PlayerParts(this);
+  /** The <video>, slot and spinner, in plain DOM (ui/shell.ts); the rest is drawn by the chrome chunk. */
+  private shell?: Shell;
 
   /** The region landmark's name: the page's aria-label, aria-labelledby or title, else "Video player". */
   private readonly landmark = new LandmarkLabel(this);
 
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, ...LANDMARK_ATTRIBUTES];
-  }
+  static override get observedAttributes(): string[] { return [...super.observedAttributes, ...LANDMARK_ATTRIBUTES]; }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
@@ -176,21 +175,22 @@ export class SipparPlayer extends LitElement {
     this.addEventListener('fullscreenchange', () => this.requestUpdate());
   }
 
-  /** Identity: Internet Identity sign-in for paid videos. Undefined on a free video and until `updateComplete`. */
-  get identity(): IdentityGate | undefined { return this.commerce?.identity; }
+  /** Identity: Internet Identity sign-in for paid videos. Undefined on a free video and until the paid chunk has loaded (see `updateComplete`). */
+  get identity(): IdentityGate | undefined { return this.parts.commerce?.identity; }
   /** Metering: per-second billing of watched content; `meter.store` is a nanostores atom. Paid videos only. */
-  get meter(): MeterController | undefined { return this.commerce?.meter; }
+  get meter(): MeterController | undefined { return this.parts.commerce?.meter; }
   /** Payments: signs each tick, keeps it in an IndexedDB outbox, sends it; `payments.store` is a nanostores atom. Paid videos only. */
-  get payments(): PaymentsController | undefined { return this.commerce?.payments; }
+  get payments(): PaymentsController | undefined { return this.parts.commerce?.payments; }
 
   /**
    * What stops a paid video from playing now, most important first (empty: nothing): `config`, `elsewhere`,
    * `sign-in`, `funds`, `unreachable`, `payment-error`, `budget`, `hidden`. Decided by one play policy.
    */
-  get blockers(): readonly string[] { return this.commerce?.blockers.get() ?? []; }
+  get blockers(): readonly string[] { return this.parts.commerce?.blockers.get() ?? []; }
 
   /** The inner <video>, for controllers that observe playback (e.g. the meter). Null before first render. */
   get media(): HTMLVideoElement | null { return this.video; }
+  private get video(): HTMLVideoElement | null { return this.shell?.video ?? null; }
   /** The page's language, which picks the UI strings. */
   get locale(): string { return pageLocale(this); }
 
@@ -206,11 +206,13 @@ export class SipparPlayer extends LitElement {
 
   /** A request, like the controls' and the keys': on a paid video the play policy may refuse it (sign-in, budget…). */
   async play(): Promise<void> {
-    if (this.commerceLoading) await this.commerceLoading;
-    if (this.commerce) return this.commerce.requestPlay();
+    // A play request is the viewer reaching for the player: a paid one needs its chunk to decide.
+    if (isPaid(this.rate)) await this.parts.loadCommerce();
+    const { commerce } = this.parts;
+    if (commerce) return commerce.requestPlay();
     return (await this.ready()).play();
   }
-  pause(): void { if (this.commerce) this.commerce.requestPause(); else this.video?.pause(); }
+  pause(): void { if (this.parts.commerce) this.parts.commerce.requestPause(); else this.video?.pause(); }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -221,73 +223,64 @@ export class SipparPlayer extends LitElement {
       this.landmark.sync(messagesFor(this.locale).player);
       this.requestUpdate();
     });
+    if (isPaid(this.rate)) this.parts.awaitCommerceNeed();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.parts.stopWaiting();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     // A price, or none but a payment API and a title: then the platform's catalog prices it (protocol v3).
-    if ((changed.has('rate') && isPaid(this.rate)) || (!this.commerceLoading && this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id'))) this.loadCommerce();
+    if ((changed.has('rate') && isPaid(this.rate)) || (this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id'))) this.parts.awaitCommerceNeed();
   }
 
-  /** Also waits for the paid-video chunk when `rate` asks for it, so `meter`, `identity` and `payments` exist after it. */
+  /** Also waits for the chunks requested so far (player-parts.ts); on a paid player it asks for the paid chunk,
+   *  as the page wants `meter`, `identity` or `payments` (else that loads when the viewer can need it). */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    if (!this.commerceLoading) return done;
-    await this.commerceLoading;
-    return super.getUpdateComplete();
-  }
-
-  private loadCommerce(): void {
-    this.commerceLoading ??= import('./commerce.js').then(({ Commerce }) => {
-      this.commerce = new Commerce(this);
-      this.requestUpdate();
-    });
+    if (isPaid(this.rate)) void this.parts.loadCommerce();
+    let done = await super.getUpdateComplete();
+    for (let wait = this.parts.pending(); wait; wait = this.parts.pending()) {
+      await wait;
+      done = await super.getUpdateComplete();
+    }
+    return done;
   }
 
   protected override update(changed: PropertyValues): void {
     super.update(changed);
-    // Known before controllers' hostUpdated runs (it precedes firstUpdated), so playback and the
-    // meter attach on the very first update instead of waiting for another render.
-    this.video ??= this.renderRoot.querySelector('video');
+    const state = { muted: this.muted, autoplay: this.autoplay, loop: this.loop, preload: this.preload, poster: this.poster };
+    // Made before controllers' hostUpdated runs, so playback and the meter attach on the very first update.
+    if (this.shell) this.shell.sync(state);
+    else this.shell = new Shell(this.renderRoot as ShadowRoot, state, () => (this.paused ? this.play().catch(() => undefined) : this.pause()));
+    const { status, waiting } = this.playback;
+    const m = messagesFor(this.locale);
+    // An overlay with something to say brings the chrome at once; the loading spinner does not need it.
+    if (status === 'error' || status === 'reconnecting' || this.playback.activeNotice) this.parts.loadChrome();
+    const { chrome } = this.parts;
+    this.shell.spin(!chrome && (status === 'loading' || waiting), m.loading);
+    if (chrome) chrome.renderChrome(this, this.shell.video, this.playback, m, this.locale, this.renderCommerce());
   }
 
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
     // Controls load after the first render (after the first frame when the player starts on its own): see ui/chrome-timing.ts.
-    void controlsWanted(this).then(() => import('./ui/chrome.js')).then((chrome) => {
-      const root = this.renderRoot as ShadowRoot;
-      const sheet = chrome.controlsStyles.styleSheet;
-      if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      this.chrome = chrome;
-      this.requestUpdate();
-    });
-  }
-
-  override render() {
-    const m = messagesFor(this.locale);
-    const video = this.video;
-    return html`
-      <video part="video" playsinline .muted=${this.muted} ?autoplay=${this.autoplay} ?loop=${this.loop}
-        preload=${this.preload} poster=${this.poster || nothing}
-        @click=${() => (this.paused ? this.play().catch(() => undefined) : this.pause())}></video>
-      <slot></slot>
-      ${renderStatusOverlay(this.playback, m)}
-      ${this.renderCommerce()}
-      ${video && this.chrome ? this.chrome.renderControls(this, video, m, this.locale) : nothing}
-    `;
+    void controlsWanted(this).then(() => this.parts.loadChrome());
   }
 
   /** The seam for selling video by the second: the paid-video chunk's overlays (commerce.ts), once it is loaded. */
   protected renderCommerce(): unknown {
-    return this.commerce ? this.commerce.render() : nothing;
+    return this.parts.commerce?.render() ?? null;
   }
 
   private async ready(): Promise<HTMLVideoElement> {
-    if (!this.video) await this.updateComplete;
-    return this.video!;
+    while (!this.video) await super.getUpdateComplete(); // not updateComplete, which asks for the paid chunk
+    return this.video;
   }
 
   private readonly onKeydown = (event: KeyboardEvent): void => {
-    if (this.video && this.chrome?.handleKey(event, this, this.video)) event.preventDefault();
+    if (this.video && this.parts.chrome?.handleKey(event, this, this.video)) event.preventDefault();
   };
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gzip (-9) sizes of what a page downloads: the initial script (classic loader + ES module) and
 // each lazy chunk in dist/chunks. Budget: initial ≤ 12 KB; the JS before a free HLS video's first
-// frame (initial + what the loader preloads for it: hls.js light, the session and prefetch chunks)
+// frame (initial + what the loader preloads for it: hls.js light and the session chunk)
 // ≤ 120 KB. Run `npm run build` first.
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';

@@ -2,22 +2,8 @@
 import { catalogs, type PlayerMessageKey } from './messages.js';
 
 const fr: Record<PlayerMessageKey, string> = {
-  play: 'Lecture',
-  pause: 'Pause',
-  mute: 'Couper le son',
-  unmute: 'Rétablir le son',
-  volume: 'Volume',
-  seek: 'Position',
-  speed: 'Vitesse de lecture',
-  captionsOn: 'Afficher les sous-titres',
-  captionsOff: 'Masquer les sous-titres',
-  fullscreen: 'Plein écran',
-  exitFullscreen: 'Quitter le plein écran',
-  pip: 'Image dans l’image',
   player: 'Lecteur vidéo',
   loading: 'Chargement…',
-  reconnecting: 'Reconnexion…',
-  retry: 'Réessayer',
   SRC_MISSING: 'Aucune source vidéo n’a été indiquée.',
   SRC_INVALID: 'L’adresse de la vidéo n’est pas valide.',
   MANIFEST_NOT_FOUND: 'Cette vidéo est introuvable.',

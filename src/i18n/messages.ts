@@ -5,22 +5,8 @@ import type { PaidMessageKey } from './paid-messages.js';
 import type { ChromeMessageKey } from './chrome-messages.js';
 
 const en = {
-  play: 'Play',
-  pause: 'Pause',
-  mute: 'Mute',
-  unmute: 'Unmute',
-  volume: 'Volume',
-  seek: 'Seek',
-  speed: 'Playback speed',
-  captionsOn: 'Show captions',
-  captionsOff: 'Hide captions',
-  fullscreen: 'Full screen',
-  exitFullscreen: 'Exit full screen',
-  pip: 'Picture in picture',
   player: 'Video player',
   loading: 'Loading…',
-  reconnecting: 'Reconnecting…',
-  retry: 'Retry',
   SRC_MISSING: 'No video source was given.',
   SRC_INVALID: 'The video address is not valid.',
   MANIFEST_NOT_FOUND: 'This video could not be found.',

@@ -1,5 +1,5 @@
 import type { HlsConfig, Loader, LoaderCallbacks, LoaderConfiguration, LoaderContext, LoaderStats } from 'hls.js';
-import { takePrefetched, type Prefetched } from './prefetch.js';
+import { takePrefetched, type Prefetched } from './prefetch-store.js';
 
 type LoaderClass = new (config: HlsConfig) => Loader<LoaderContext>;
 

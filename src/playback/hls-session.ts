@@ -4,7 +4,7 @@ import { codeForHlsError } from './hls-errors.js';
 import { handoverLoader } from './handover-loader.js';
 import type { MediaWithKeys } from './key-authoriser.js';
 import { keyAuthorisingLoader } from './key-loader.js';
-import { offer, type Prefetched } from './prefetch.js';
+import { offer, type Prefetched } from './prefetch-store.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
 import { playbackDebug } from './debug.js';

@@ -1,6 +1,7 @@
 import type Hls from 'hls.js';
 import type { HlsSession } from './hls-session.js';
-import type { Prefetched, PrefetchDepth } from './prefetch.js';
+import { store, type Prefetched } from './prefetch-store.js';
+import type { PrefetchDepth } from './prefetch.js';
 
 export interface HlsParts {
   /** The manifest's HTTP status (0: no answer; hls.js will try again and report). */
@@ -27,7 +28,10 @@ export async function loadHlsParts(manifest: Promise<Prefetched | undefined>): P
   return { status, engine: { Session: mod.HlsSession, Hls } };
 }
 
-/** The prefetcher is a chunk of its own (shared with the hls.js session): the first script stays small. */
+/**
+ * The prefetcher is a chunk of its own: the first script stays small. Behind the classic loader, which
+ * made the same requests while the page was parsing (loader.ts), it is not needed at all.
+ */
 export function prefetch(url: string, depth: PrefetchDepth): Promise<Prefetched | undefined> {
-  return import('./prefetch.js').then((p) => p.prefetchStream(url, depth));
+  return store().get(url) ?? import('./prefetch.js').then((p) => p.prefetchStream(url, depth));
 }

@@ -4,7 +4,7 @@ import { SipparError, type SipparErrorCode } from '../errors.js';
 import { MEDIA_EVENTS, type SipparErrorDetail } from '../events.js';
 import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
-import type { Prefetched } from './prefetch.js';
+import type { Prefetched } from './prefetch-store.js';
 import { loadHlsParts, prefetch } from './hls-start.js';
 import { loadDepth, prefetchSegments } from './preload-policy.js';
 import { Timers } from './timers.js';

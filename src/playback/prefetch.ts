@@ -2,32 +2,15 @@
  * Starts the requests the first frame needs while hls.js is still downloading: the manifest, and
  * for a player that buffers, the first variant's playlist, its init segment and first segment.
  * Each response waits in a page-wide store keyed by URL until the hls.js loader (handover-loader.ts)
- * takes it, once. The classic loader and the element share the store through a global symbol, so
- * a request the loader started while the page was parsing is never made twice.
+ * takes it, once (prefetch-store.ts).
  */
-export interface Prefetched {
-  status: number;
-  /** The URL after redirects (hls.js resolves relative URIs against it). */
-  url: string;
-  body: ArrayBuffer;
-  /** performance.now() when the request started, its first byte and its end: hls.js's load stats. */
-  start: number;
-  first: number;
-  end: number;
-}
+import { store, type Prefetched } from './prefetch-store.js';
 
+export { offer, takePrefetched, type Prefetched } from './prefetch-store.js';
 export type PrefetchDepth = 'manifest' | 'segments';
 
-const KEY = Symbol.for('sippar-player.prefetch');
 /** An unclaimed response is dropped after this long, so a player that never asks leaks nothing. */
 const KEEP_MS = 30_000;
-
-type Store = Map<string, Promise<Prefetched | undefined>>;
-
-function store(): Store {
-  const g = globalThis as unknown as Record<symbol, Store | undefined>;
-  return (g[KEY] ??= new Map());
-}
 
 /** Requests `url` once; a second call for the same URL while it waits returns the same promise. */
 export function prefetch(url: string): Promise<Prefetched | undefined> {
@@ -43,14 +26,6 @@ export function prefetch(url: string): Promise<Prefetched | undefined> {
     s.set(url, entry);
     setTimeout(() => { if (s.get(url) === entry) s.delete(url); }, KEEP_MS);
   }
-  return entry;
-}
-
-/** The waiting response for `url`, removed from the store (a response is handed over once). */
-export function takePrefetched(url: string): Promise<Prefetched | undefined> | undefined {
-  const s = store();
-  const entry = s.get(url);
-  s.delete(url);
   return entry;
 }
 
@@ -90,9 +65,4 @@ function firstUriAfter(text: string, tag: string): string | undefined {
   const at = lines.findIndex((l) => l.startsWith(tag));
   if (at < 0) return undefined;
   return lines.slice(at + 1).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
-}
-
-/** Puts a response back for the next taker: a player that fetched its manifest early offers it to hls.js when it starts. */
-export function offer(url: string, entry: Promise<Prefetched | undefined>): void {
-  store().set(url, entry);
 }

@@ -12,6 +12,13 @@ import { css } from 'lit';
  * - On a short player the sign-in dialog's text clears the counter's row at the top.
  */
 export const controlsStyles = css`
+  .error button {
+    font: inherit; border: 0; border-radius: 4px; padding: 6px 16px; cursor: pointer;
+    background: var(--sippar-accent, #4af); color: #000;
+  }
+  .error button:focus-visible { outline: 2px solid #fff; outline-offset: 2px; }
+  .notice { justify-content: flex-start; }
+  .notice p { background: rgb(0 0 0 / 0.75); padding: 6px 10px; border-radius: 4px; }
   .controls {
     position: absolute; left: 0; right: 0; bottom: 0; padding: 4px 8px;
     background: var(--sippar-controls-bg, linear-gradient(transparent, rgb(0 0 0 / 0.75)));

@@ -1,6 +1,6 @@
 import { html, svg, nothing } from 'lit';
 import type { Messages } from '../i18n/messages.js';
-import { formatTime } from '../i18n/locale.js';
+import { formatTime } from '../i18n/format-time.js';
 import { icons } from './icons.js';
 import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay, type PlayTarget } from './actions.js';
 import { controlsActivity } from './controls-activity.js';

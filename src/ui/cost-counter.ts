@@ -2,7 +2,8 @@
 // speaks on pause, end and budget changes only: a screen reader must not read a number every second.
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { MeterSnapshot } from '../metering/meter-store.js';
-import { formatTime, t } from '../i18n/locale.js';
+import { t } from '../i18n/locale.js';
+import { formatTime } from '../i18n/format-time.js';
 import { fill } from '../i18n/paid-messages.js';
 import type { FiatHint } from '../config/player-config.js';
 import { formatAmount, formatFiat } from './amounts.js';

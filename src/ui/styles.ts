@@ -1,8 +1,8 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 /**
- * Base styles (host, picture, overlays), in the initial script; the control bar's own styles load
- * with it (controls-styles.ts). Themable through custom properties (--sippar-accent, --sippar-controls-bg, --sippar-controls-fg,
+ * Base styles (host, picture, overlay box, spinner), in the initial script; the control bar's and the
+ * error and notice overlays' own rules load with the chrome (controls-styles.ts). Themable through custom properties (--sippar-accent, --sippar-controls-bg, --sippar-controls-fg,
  * --sippar-font, --sippar-radius) and ::part. Shipped as a constructed stylesheet, so a strict
  * CSP (style-src 'self') accepts it.
  */
@@ -27,14 +27,8 @@ export const styles = css`
     background: rgb(0 0 0 / 0.7);
   }
   .overlay.quiet { background: none; pointer-events: none; }
+  .overlay[hidden] { display: none; }
   .overlay p { margin: 0; max-width: 36em; }
-  .error button {
-    font: inherit; border: 0; border-radius: 4px; padding: 6px 16px; cursor: pointer;
-    background: var(--sippar-accent, #4af); color: #000;
-  }
-  .error button:focus-visible { outline: 2px solid #fff; outline-offset: 2px; }
-  .notice { justify-content: flex-start; }
-  .notice p { background: rgb(0 0 0 / 0.75); padding: 6px 10px; border-radius: 4px; }
   .spinner {
     width: 36px; height: 36px; border-radius: 50%;
     border: 3px solid rgb(255 255 255 / 0.3); border-top-color: var(--sippar-accent, #4af);

@@ -1,7 +1,8 @@
 // When a paid player's chunk and identity client load: not with the page, but when the viewer can
 // need them (autoplay, reaching for the player, a stored session).
 import { whenCommerceNeeded } from '../../src/commerce-timing.js';
-import { equal, sleep } from './helpers.js';
+import { sendMouse } from '@web/test-runner-commands';
+import { check, equal, part, sleep, waitFor } from './helpers.js';
 
 type Host = HTMLElement & { autoplay: boolean };
 function host(autoplay = false): Host {
@@ -52,6 +53,61 @@ describe('commerce timing', () => {
     });
     try {
       equal(await settled(whenCommerceNeeded(host()).needed), true, 'loaded with a stored session');
+    } finally {
+      await dropStoredSession();
+    }
+  });
+});
+
+// The element itself: a paid player downloads neither its paid chunk nor the identity client until the
+// viewer reaches for it, and then "Sign in" opens the identity window inside the click that asked for it.
+describe('a paid player', () => {
+  const paidRequests = () => performance.getEntriesByType('resource')
+    .filter((r) => /\/src\/commerce\.ts|\/src\/identity\/|@dfinity/.test(r.name)).length;
+  let open: typeof window.open;
+  before(dropStoredSession);
+  beforeEach(() => { open = window.open; });
+  afterEach(() => {
+    window.open = open;
+    document.querySelectorAll('sippar-player').forEach((el) => el.remove());
+  });
+
+  it('loads no paid code before the viewer reaches for it; a press loads it; "Sign in" opens the window in that click', async () => {
+    await import('../../src/index.js');
+    const el = document.createElement('sippar-player');
+    for (const [k, v] of Object.entries({ src: '/media/basic.mp4', rate: '0.001', muted: '', 'identity-provider': 'http://localhost:9/' })) el.setAttribute(k, v);
+    document.body.append(el);
+    // Not `updateComplete`: awaiting it is the page asking for the paid chunk.
+    await waitFor(() => !!el.media, 'first render');
+    await sleep(600);
+    equal(paidRequests(), 0, 'paid or identity modules requested before any interaction');
+    equal(el.identity, undefined, 'identity before any interaction');
+
+    const rect = el.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(rect.x + rect.width / 2), Math.round(rect.y + rect.height / 2)] });
+    await waitFor(() => !!part(el, 'login-button'), 'sign-in button once the viewer reached for the player');
+    check(paidRequests() > 0, 'paid chunk requested after the pointer entered');
+    await waitFor(() => el.identity?.controller.state.get().status === 'signed-out', 'identity client ready');
+
+    const opened: boolean[] = [];
+    window.open = () => { opened.push(navigator.userActivation.isActive); return null; };
+    const button = part(el, 'login-button')!.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(button.x + button.width / 2), Math.round(button.y + button.height / 2)] });
+    await waitFor(() => opened.length > 0, 'window.open called');
+    equal(opened.join(), 'true', 'window.open called once, with the click\'s user activation');
+  });
+
+  it('loads at once, without any interaction, when a stored sign-in is there to restore', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const db = indexedDB.open('auth-client-db');
+      db.onsuccess = () => { db.result.close(); resolve(); };
+      db.onerror = () => reject(db.error);
+    });
+    try {
+      const el = document.createElement('sippar-player');
+      for (const [k, v] of Object.entries({ src: '/media/basic.mp4', rate: '0.001', muted: '', 'identity-provider': 'http://localhost:9/' })) el.setAttribute(k, v);
+      document.body.append(el);
+      await waitFor(() => el.identity !== undefined, 'paid chunk loaded for a returning viewer');
     } finally {
       await dropStoredSession();
     }

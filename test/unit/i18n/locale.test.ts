@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { formatTime, messagesFor, t } from '../../../src/i18n/locale.js';
+import { messagesFor, t } from '../../../src/i18n/locale.js';
+import { formatTime } from '../../../src/i18n/format-time.js';
 import { catalogs } from '../../../src/i18n/messages.js';
 import '../../../src/i18n/paid-messages.js';
+import '../../../src/i18n/chrome-messages.js';
 import '../../../src/i18n/fr.js';
 
 describe('i18n', () => {

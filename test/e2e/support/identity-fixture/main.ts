@@ -19,3 +19,6 @@ const log: unknown[] = [];
 player.addEventListener('sippar-auth-state', (e) => log.push((e as CustomEvent).detail));
 player.addEventListener('sippar-error', (e) => log.push({ error: (e as CustomEvent).detail }));
 document.body.append(player);
+// The journeys start from the sign-in dialog: ask for the paid chunk with the page, as a page awaiting
+// `updateComplete` does (otherwise it loads when the viewer reaches for the player).
+void player.updateComplete;
