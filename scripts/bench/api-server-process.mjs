@@ -11,16 +11,20 @@ const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Bo
 
 /**
  * `cpu`: pin the server to these CPUs with taskset (e.g. '0'), so a load client pinned elsewhere does not
- * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). Request limits are off: a bench is
+ * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). `root`: another checkout's server (a
+ * bench of this tree against an older commit). Request limits are off: a bench is
  * one client address sending thousands of requests a second.
  */
-export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu } = {}) {
+export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root } = {}) {
   const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...extraArgs];
   const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
-    cwd: root,
+    cwd: serverRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A bench that crashes must not leave its server running (and holding a core).
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
   const url = await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('API server did not start within 30 s')), 30_000);
@@ -53,6 +57,7 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
     },
     stop() {
       return new Promise((r) => {
+        process.off('exit', killChild);
         child.once('exit', r);
         child.kill('SIGTERM');
       });

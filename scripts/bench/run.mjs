@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 
 const self = basename(new URL(import.meta.url).pathname);
 // Modules the benches import, not benches themselves.
-const HELPERS = new Set(['api-server-process.mjs']);
+const HELPERS = new Set(['api-server-process.mjs', 'load-connections.mjs', 'load-step.mjs']);
 const benches = readdirSync('scripts/bench').filter((f) => f.endsWith('.mjs') && f !== self && !HELPERS.has(f)).sort();
 let failed = 0;
 for (const file of benches) {
