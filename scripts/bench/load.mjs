@@ -8,7 +8,7 @@
 // under 100 ms.
 // Usage: node scripts/bench/load.mjs [--quick] [--rate R | --viewers N | --steps 500,1000,…]
 //          [--seconds 60] [--warmup 10] [--db sqlite-file|:memory:|postgres://…] [--server-root DIR]
-//          [--server-args "--flag value …"] [--out bench-results/load.json]
+//          [--tick-interval S (the server's flag)] [--server-args="--flag value …"] [--out bench-results/load.json]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     db: { type: 'string' },
     'server-root': { type: 'string' },
     'server-args': { type: 'string', default: '' },
+    'tick-interval': { type: 'string' },
     out: { type: 'string', default: 'bench-results/load.json' },
   },
 });
@@ -48,7 +49,10 @@ const { tickSigningBytes, toHex } = await tsImport('../../src/payments/tick.ts',
 
 const dir = mkdtempSync(join(os.tmpdir(), 'sippar-load-'));
 const db = values.db ?? join(dir, 'ledger.db');
-const server = await startApiProcess({ db, cpu: 1, root: values['server-root'], extraArgs: values['server-args'].split(' ').filter(Boolean) });
+const server = await startApiProcess({ db, cpu: 1, root: values['server-root'], extraArgs: [
+  ...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []),
+  ...values['server-args'].split(' ').filter(Boolean),
+] });
 const { hostname, port, host } = new URL(server.url);
 
 const results = {

@@ -20,6 +20,8 @@ export interface AppContext {
   checks: ReturnType<typeof signedRequestChecks>;
   sessions: Bounded<string, CachedSession>;
   perViewer: RateLimiter;
+  /** Verified ticks waiting for their transaction (bounded by `o.maxPendingTicks`). */
+  pendingTicks: number;
   /** True when a signed start naming `api` is meant for this server. */
   acceptsApi(api: string): boolean;
   /** This API's own base URL (for x402 resource URLs): the first public URL, else the listen URL. */
@@ -36,6 +38,7 @@ export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: Bl
     checks: signedRequestChecks(o, bls),
     sessions: new Bounded<string, CachedSession>(100_000),
     perViewer: new RateLimiter(o.rateLimits.perViewer, o.now, 'viewer'),
+    pendingTicks: 0,
     acceptsApi(api) {
       if (configured) return configured.includes(api);
       if (api === apiIdentity(listenUrl())) return true;

@@ -69,6 +69,7 @@ export async function start(c: AppContext, body: unknown): Promise<SessionStartR
     rateMicroAlgos,
     balanceMicroAlgos,
     startedAt: now,
+    tickIntervalSeconds: o.tickIntervalSeconds,
     limits: {
       maxPlaybackRate: o.maxPlaybackRate,
       slackSeconds: o.slackSeconds,

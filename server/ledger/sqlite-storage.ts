@@ -127,7 +127,8 @@ export class SqliteLedgerStorage implements LedgerStorage {
   async loadTick(sessionId: string, seq: number): Promise<TickContext | undefined> {
     const s = this.row(sessionId);
     if (!s) return undefined;
-    const seen = this.s.tick.get(sessionId, seq) as { tick_hash: Buffer; http_status: number; answer: string } | undefined;
+    // One writer: a tick row exists only under a seq the session has reached, so a newer seq needs no look-up.
+    const seen = seq > s.seq ? undefined : (this.s.tick.get(sessionId, seq) as { tick_hash: Buffer; http_status: number; answer: string } | undefined);
     return {
       session: stateOf(s),
       balance: this.balanceOf(s.principal),

@@ -22,6 +22,8 @@ export interface OutboxRecord {
   sessionId: string;
   /** Rate the session was opened at; a different rate needs a new session. */
   rateMicroAlgos: number;
+  /** Seconds between ticks the API announced at start (absent: 1). */
+  tickIntervalSeconds?: number;
   /** What the server's ledger last said (billed totals: below `signed` after a 402). */
   acked: LedgerTotals | null;
   /**

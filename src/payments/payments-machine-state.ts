@@ -26,6 +26,10 @@ export interface MachineState {
   epoch: number;
   sessionId?: string;
   sessionRate: number;
+  /** Whole seconds owed before a playing session signs its next tick (the API's announced interval). */
+  tickInterval: number;
+  /** The position jumped (seek): send what is owed now, whatever the interval. */
+  flushNow: boolean;
   /** Totals of the newest signed tick: the base of the next one. */
   head: LedgerTotals;
   /** Highest seq used, standby reservations included. */
@@ -71,7 +75,8 @@ export type MachineEvent =
   | { type: 'lock'; held: boolean; steal: boolean }
   | { type: 'lock-lost' }
   | { type: 'loaded'; epoch: number; record: OutboxRecord | null }
-  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number }
+  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number; tickIntervalSeconds?: number }
+  | { type: 'flush' }
   | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
   | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }
   | { type: 'ack'; epoch: number; ledger: Ledger }
@@ -101,7 +106,7 @@ export const ZERO: LedgerTotals = { seq: 0, seconds: 0, microAlgos: 0 };
 
 export function initialState(): MachineState {
   return {
-    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, head: { ...ZERO }, reserved: 0,
+    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, tickInterval: 1, flushNow: false, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
     playing: false, wantFinal: false, unsent: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
     store: { status: 'idle', acknowledged: { ...ZERO } },

@@ -64,6 +64,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
     case 'pagehide':
       pagehide(s, fx);
       break;
+    case 'flush':
+      if (s.owed > 0) s.flushNow = true;
+      break;
     case 'retry':
       fx.push({ type: 'kick-outbox' });
       if (s.startWaiting) {
@@ -108,7 +111,10 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.startAttempt = 0;
       s.failingSince = null;
       s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
-      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null }, fx);
+      openSession(s, {
+        sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null,
+        ...(ev.tickIntervalSeconds !== undefined && { tickIntervalSeconds: ev.tickIntervalSeconds }),
+      }, fx);
       break;
     case 'start-failed':
       s.phase = 'closed';
@@ -170,8 +176,12 @@ function advance(s: MachineState, fx: Effect[]): void {
   const tick = (seconds: number, final: boolean) => ({
     sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: seconds * rate, mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
   });
-  if (s.owed > 0 || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
+  // Seconds wait for the announced interval while playing; the first tick of a session, a pause (final),
+  // a seek (flush) and pagehide (leaving) send what is owed at once.
+  const due = s.owed > 0 && (s.owed >= s.tickInterval || s.head.seq === 0 || s.wantFinal || s.flushNow || s.leaving);
+  if (due || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
     const final = s.wantFinal;
+    s.flushNow = false;
     const t = tick(s.head.seconds + s.owed, final);
     s.signing = s.owed;
     s.signingKind = 'tick';
@@ -183,6 +193,7 @@ function advance(s: MachineState, fx: Effect[]): void {
     return;
   }
   s.wantFinal = false;
+  if (s.owed === 0) s.flushNow = false;
   if (s.nextConfig !== undefined) {
     applyConfig(s, s.nextConfig, fx);
     return advance(s, fx);

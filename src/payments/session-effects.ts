@@ -25,7 +25,10 @@ export async function startSession(api: PaymentApi, c: MachineConfig, identity: 
   try {
     const req = await signedStartRequest(sessionSignerOf(identity), { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, requestTime: Date.now(), nonce: randomNonce() });
     const res = await api.start(req);
-    const event: MachineEvent = { type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos };
+    const event: MachineEvent = {
+      type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos,
+      ...(res.tickIntervalSeconds !== undefined && { tickIntervalSeconds: res.tickIntervalSeconds }),
+    };
     return { event, ...(res.limits?.expiresAt !== undefined && { expiresAt: res.limits.expiresAt }) };
   } catch (e) {
     const k = classify(e);

@@ -41,6 +41,8 @@ export class World {
   private sessions = 0;
   credited = 0;
   private meterSeconds = 0;
+  /** What the API announces at start (PROTOCOL.md: tickIntervalSeconds). */
+  constructor(readonly tickInterval = 1) {}
 
   dispatch(ev: MachineEvent): void {
     const [next, fx] = step(this.s, ev, this.now);
@@ -155,7 +157,7 @@ export class World {
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
         this.sessions += 1;
-        return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9 });
+        return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9, tickIntervalSeconds: this.tickInterval });
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.
         if (fx.epoch !== this.s.epoch) return this.dispatch({ type: 'signed', epoch: fx.epoch, ok: true, purpose: 'tick' });
