@@ -67,6 +67,11 @@ export interface ServerOptions {
    * (default 20 000): an overloaded API says so at once instead of letting every answer wait.
    */
   maxPendingTicks?: number;
+  /**
+   * SQLite: a transaction collects the ticks (and other writes) of this many ms (default 0: of one
+   * event-loop turn, which under load already holds many). No answer is sent before its commit.
+   */
+  groupCommitMs?: number;
   /** A body over the limit is read and dropped up to this many bytes before the 413 (then the socket closes). */
   maxDrainBytes?: number;
   /** Where log lines go (default process.stdout). */
@@ -136,6 +141,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
     tickIntervalSeconds: interval,
     maxPendingTicks: o.maxPendingTicks ?? 20_000,
+    groupCommitMs: o.groupCommitMs ?? 0,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
   };
 }

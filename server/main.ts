@@ -12,6 +12,7 @@
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
  *   --tick-interval SIPPAR_TICK_INTERVAL (1…5 s between a playing viewer's ticks; default 1; 4 at 10 000 viewers a core)
  *   --max-pending-ticks SIPPAR_MAX_PENDING_TICKS (ticks awaiting commit beyond which 503 BUSY)
+ *   --group-commit-ms SIPPAR_GROUP_COMMIT_MS (SQLite: ms a transaction collects writes; 0 = one event-loop turn)
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'bls-queue': { type: 'string' },
     'tick-interval': { type: 'string' },
     'max-pending-ticks': { type: 'string' },
+    'group-commit-ms': { type: 'string' },
   },
 });
 const env = process.env;
@@ -79,6 +81,7 @@ const server = await startServer({
   },
   tickIntervalSeconds: int('tick-interval', values['tick-interval'] ?? env.SIPPAR_TICK_INTERVAL, 1, MAX_TICK_INTERVAL_SECONDS),
   maxPendingTicks: int('max-pending-ticks', values['max-pending-ticks'] ?? env.SIPPAR_MAX_PENDING_TICKS, 1, 10_000_000),
+  groupCommitMs: int('group-commit-ms', values['group-commit-ms'] ?? env.SIPPAR_GROUP_COMMIT_MS, 0, 100),
   bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
 });
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.
