@@ -58,7 +58,12 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
     stop() {
       return new Promise((r) => {
         process.off('exit', killChild);
-        child.once('exit', r);
+        // A server that does not stop within 5 s (connections it never accepted) is killed.
+        const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(hard);
+          r();
+        });
         child.kill('SIGTERM');
       });
     },

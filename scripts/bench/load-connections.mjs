@@ -60,6 +60,7 @@ export class Connection {
   }
 
   close() {
+    this.closed = true;
     this.socket.destroy();
   }
 }
@@ -72,10 +73,17 @@ function headerNumber(head, name) {
   return Number(head.slice(start, stop < 0 ? undefined : stop).trim());
 }
 
-/** One request on `conn` outside the measured loop (credit, start): resolves with status and JSON body. */
-export function requestOnce(conn, text) {
+/**
+ * One request on `conn` outside the measured loop (credit, start): resolves with status and JSON body, or
+ * status 0 after `timeoutMs` (the caller reconnects and retries).
+ */
+export function requestOnce(conn, text, timeoutMs = 15_000) {
   return new Promise((resolve) => {
-    conn.onAnswer = (status, body) => resolve({ status, json: body.length ? JSON.parse(body.toString('utf8')) : null });
+    const timer = setTimeout(() => resolve({ status: 0, json: null }), timeoutMs);
+    conn.onAnswer = (status, body) => {
+      clearTimeout(timer);
+      resolve({ status, json: body.length ? JSON.parse(body.toString('utf8')) : null });
+    };
     conn.send(text);
   });
 }

@@ -9,6 +9,8 @@
 // Usage: node scripts/bench/load.mjs [--quick] [--rate R | --viewers N | --steps 500,1000,…]
 //          [--seconds 60] [--warmup 10] [--db sqlite-file|:memory:|postgres://…] [--server-root DIR]
 //          [--tick-interval S (the server's flag)] [--server-args="--flag value …"] [--out bench-results/load.json]
+//          [--compare-root DIR: the same steps against that checkout's server too (e.g. an older commit),
+//           alternating step by step so both see the same noise of a shared machine]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     'server-root': { type: 'string' },
     'server-args': { type: 'string', default: '' },
     'tick-interval': { type: 'string' },
+    'compare-root': { type: 'string' },
     out: { type: 'string', default: 'bench-results/load.json' },
   },
 });
@@ -48,52 +51,49 @@ const { makeFastViewer, fastStartRequest } = await tsImport('../../server/bench/
 const { tickSigningBytes, toHex } = await tsImport('../../src/payments/tick.ts', import.meta.url);
 
 const dir = mkdtempSync(join(os.tmpdir(), 'sippar-load-'));
-const db = values.db ?? join(dir, 'ledger.db');
-const server = await startApiProcess({ db, cpu: 1, root: values['server-root'], extraArgs: [
-  ...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []),
-  ...values['server-args'].split(' ').filter(Boolean),
-] });
-const { hostname, port, host } = new URL(server.url);
+const thisArgs = [...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []), ...values['server-args'].split(' ').filter(Boolean)];
+const targets = [
+  { name: values['server-root'] ?? 'this tree', root: values['server-root'], args: thisArgs },
+  ...(values['compare-root'] ? [{ name: values['compare-root'], root: values['compare-root'], args: [] }] : []),
+];
 
 const results = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: os.cpus().length,
   pinned: pinned ? { generator: 0, server: 1 } : false,
-  server_root: values['server-root'] ?? '.',
-  db: db.startsWith('postgres') ? 'postgres' : db === ':memory:' ? ':memory:' : 'sqlite file (WAL)',
   seconds_per_step: SECONDS,
   warmup_s: WARMUP,
   loadavg_before: os.loadavg(),
-  steps: [],
+  targets: [],
 };
-const pool = [];
 
-/** Viewers 0…n−1 with a connection and a credited balance (new ones made as the steps grow). */
-async function viewersUpTo(n) {
-  const fresh = [];
-  while (pool.length < n) {
-    const w = { fast: makeFastViewer(), conn: new Connection(hostname, Number(port), () => {}) };
-    pool.push(w);
-    fresh.push(w);
-  }
-  await inParallel(fresh, 256, async (w) => {
-    await w.conn.ready;
+/** Viewers 0…n−1 of a target, each with an open connection and a credited balance. */
+async function viewersUpTo(t, n) {
+  while (t.pool.length < n) t.pool.push({ fast: makeFastViewer(), conn: null, credited: false });
+  const viewers = t.pool.slice(0, n);
+  await inParallel(viewers, 256, async (w) => {
+    if (!w.conn || w.conn.closed) {
+      w.conn = new Connection(t.hostname, t.port, () => {});
+      await w.conn.ready;
+    }
+    if (w.credited) return;
     const body = JSON.stringify({ principal: w.fast.principal, microAlgos: 1e12 });
-    const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/dev/credit', host, body));
+    const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/dev/credit', t.host, body));
     if (r.status !== 200) throw new Error(`credit answered ${r.status}`);
+    w.credited = true;
   });
-  return pool.slice(0, n);
+  return viewers;
 }
 
 /** A new session for each viewer (the rate ceiling counts from its start); answers the announced interval. */
-async function startSessions(viewers) {
+async function startSessions(t, viewers) {
   let interval = 1;
   let errors = 0;
   await inParallel(viewers, 128, async (w) => {
     const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)));
-    const body = JSON.stringify(fastStartRequest(w.fast, server.url, CONTENT, RATE_MICRO, nonce));
-    const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/session/start', host, body));
+    const body = JSON.stringify(fastStartRequest(w.fast, t.server.url, CONTENT, RATE_MICRO, nonce));
+    const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/session/start', t.host, body));
     if (r.status !== 200) errors++;
     else {
       w.sessionId = r.json.sessionId;
@@ -106,44 +106,62 @@ async function startSessions(viewers) {
 
 const sign = (fast, tick) => JSON.stringify({ tick, signature: toHex(fast.signSync(tickSigningBytes(tick))) });
 
+async function step(t, rate) {
+  const n = Math.min(MAX_VIEWERS, Math.round(rate * t.interval));
+  const viewers = await viewersUpTo(t, n);
+  const s0 = performance.now();
+  await startSessions(t, viewers);
+  const startS = (performance.now() - s0) / 1000;
+  console.log(`[${t.name}] ${n} viewers connected, sessions started (${round(startS)} s); signing and running the step`);
+  const r = await runStep({ viewers, cadenceS: t.interval, warmupS: WARMUP, seconds: SECONDS, rate: RATE_MICRO, host: t.host, sign, serverCpuSeconds: t.server.cpuSeconds });
+  // Connections closed between steps: two targets' viewers never hold more sockets than one process may.
+  for (const w of t.pool) w.conn?.close();
+  r.session_starts_per_s = round(n / startS);
+  r.loadavg = os.loadavg().map((x) => round(x));
+  t.steps.push(r);
+  console.log(
+    `[${t.name}] ${String(r.offered_ticks_per_s).padStart(6)} ticks/s  ${String(n).padStart(6)} viewers  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  max ${r.latency_ms.max} ms  ` +
+      `server ${r.server_cpu_us_per_tick} µs/tick (${r.server_cpu_cores} cores)  generator ${r.generator_cpu_us_per_tick} µs/tick, late p99 ${r.generator_lateness_ms_p99} ms  billed lag p99 ${r.billed_lag_s.p99} s  ` +
+      `coalesced ${r.coalesced}  unanswered ${r.unanswered}  statuses ${JSON.stringify(r.statuses)}  loadavg ${r.loadavg.join(' ')}`,
+  );
+  t.failedInARow = r.latency_ms.p99 < P99_LIMIT_MS && r.unanswered === 0 ? 0 : t.failedInARow + 1;
+  // Two failing steps in a row, or one far past the limit: saturated, more steps only queue.
+  t.done = t.failedInARow >= 2 || r.latency_ms.p99 > 10 * P99_LIMIT_MS;
+}
+
 try {
-  // The interval the server announces decides how many viewers make a given tick rate.
-  const interval = await startSessions(await viewersUpTo(1));
-  results.tick_interval_s = interval;
+  for (const t of targets) {
+    t.server = await startApiProcess({ db: values.db ?? join(dir, `ledger-${targets.indexOf(t)}.db`), cpu: 1, root: t.root, extraArgs: t.args });
+    const u = new URL(t.server.url);
+    Object.assign(t, { hostname: u.hostname, port: Number(u.port), host: u.host, pool: [], steps: [], failedInARow: 0, done: false });
+    // The interval the server announces decides how many viewers make a given tick rate.
+    t.interval = await startSessions(t, await viewersUpTo(t, 1));
+    t.pool[0].conn.close();
+  }
   const rates = values.rate
     ? [Number(values.rate)]
     : values.viewers
-      ? [Number(values.viewers) / interval]
+      ? [Number(values.viewers) / targets[0].interval]
       : (values.steps ?? '500,1000,1500,2000,2500,3000,3500,4000,4500,5000').split(',').map(Number);
-  let failedInARow = 0;
   for (const rate of rates) {
-    const n = Math.min(MAX_VIEWERS, Math.round(rate * interval));
-    const viewers = await viewersUpTo(n);
-    const s0 = performance.now();
-    await startSessions(viewers);
-    const startS = (performance.now() - s0) / 1000;
-    const r = await runStep({ viewers, cadenceS: interval, warmupS: WARMUP, seconds: SECONDS, rate: RATE_MICRO, host, sign, serverCpuSeconds: server.cpuSeconds });
-    r.session_starts_per_s = round(n / startS);
-    r.loadavg = os.loadavg().map((x) => round(x));
-    results.steps.push(r);
-    console.log(
-      `${String(r.offered_ticks_per_s).padStart(6)} ticks/s  ${String(n).padStart(6)} viewers  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  max ${r.latency_ms.max} ms  ` +
-        `server ${r.server_cpu_us_per_tick} µs/tick (${r.server_cpu_cores} cores)  generator ${r.generator_cpu_us_per_tick} µs/tick  billed lag p99 ${r.billed_lag_s.p99} s  ` +
-        `coalesced ${r.coalesced}  unanswered ${r.unanswered}  statuses ${JSON.stringify(r.statuses)}  loadavg ${r.loadavg.join(' ')}`,
-    );
-    failedInARow = r.latency_ms.p99 < P99_LIMIT_MS && r.unanswered === 0 ? 0 : failedInARow + 1;
-    // Two failing steps in a row: past saturation, more steps only queue.
-    if (failedInARow >= 2 || r.latency_ms.p99 > 10 * P99_LIMIT_MS) break;
+    for (const t of targets) if (!t.done) await step(t, rate);
+    if (targets.every((t) => t.done)) break;
   }
-  const ok = results.steps.filter((s) => s.latency_ms.p99 < P99_LIMIT_MS && s.unanswered === 0);
-  results.max_viewers_p99_under_100ms = ok.length ? Math.max(...ok.map((s) => s.viewers)) : 0;
+  for (const t of targets) {
+    const ok = t.steps.filter((s) => s.latency_ms.p99 < P99_LIMIT_MS && s.unanswered === 0);
+    const max = ok.length ? Math.max(...ok.map((s) => s.viewers)) : 0;
+    const db = (values.db ?? '').startsWith('postgres') ? 'postgres' : values.db === ':memory:' ? ':memory:' : 'sqlite file (WAL)';
+    results.targets.push({ name: t.name, server_args: t.args, db, tick_interval_s: t.interval, max_viewers_p99_under_100ms: max, steps: t.steps });
+    console.log(`\n[${t.name}] ${db}, tick interval ${t.interval} s\n| offered ticks/s | viewers | p99 ms | server µs/tick | billed lag p99 s |\n|---|---|---|---|---|`);
+    for (const s of t.steps) console.log(`| ${s.offered_ticks_per_s} | ${s.viewers} | ${s.latency_ms.p99} | ${s.server_cpu_us_per_tick} | ${s.billed_lag_s.p99} |`);
+    console.log(`highest viewers with tick p99 < ${P99_LIMIT_MS} ms: ${max}`);
+  }
   results.loadavg_after = os.loadavg();
-  console.log(`\n| offered ticks/s | viewers | p99 ms | server µs/tick | billed lag p99 s |\n|---|---|---|---|---|`);
-  for (const s of results.steps) console.log(`| ${s.offered_ticks_per_s} | ${s.viewers} | ${s.latency_ms.p99} | ${s.server_cpu_us_per_tick} | ${s.billed_lag_s.p99} |`);
-  console.log(`\nhighest viewers with tick p99 < ${P99_LIMIT_MS} ms: ${results.max_viewers_p99_under_100ms} (tick interval ${interval} s, ${results.db})`);
 } finally {
-  for (const w of pool) w.conn.close();
-  await server.stop();
+  for (const t of targets) {
+    for (const w of t.pool ?? []) w.conn?.close();
+    await t.server?.stop();
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 mkdirSync(dirname(values.out), { recursive: true });
