@@ -43,7 +43,10 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
   const acked = new Int32Array(V);
   const inFlight = new Uint8Array(V);
   const retrying = new Uint8Array(V);
+  const sentAt = new Float64Array(V);
   const lat = [];
+  /** From the request written to its answer: the server's share, without the generator's lateness. */
+  const service = [];
   const lateness = [];
   const lags = [];
   const statuses = {};
@@ -55,6 +58,7 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
     coalesced += Math.max(0, k - lastSent[j] - 1);
     lastSent[j] = Math.max(lastSent[j], k);
     inFlight[j] = 1;
+    sentAt[j] = performance.now();
     sent++;
     viewers[j].conn.send(ticks[j][k - 1]);
   };
@@ -64,6 +68,7 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
       const k = lastSent[j];
       inFlight[j] = 0;
       statuses[status] = (statuses[status] ?? 0) + 1;
+      if (measuring) service.push(now - sentAt[j]);
       if (status === 200) {
         for (let r = acked[j] + 1; r <= k; r++) if (inWindow(due(j, r))) lat.push(now - due(j, r));
         acked[j] = Math.max(acked[j], k);
@@ -144,6 +149,7 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
   lat.sort((a, b) => a - b);
   lateness.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
+  service.sort((a, b) => a - b);
   const requests = cpu1.sent - cpu0.sent;
   const serverCpu = cpu1.server - cpu0.server;
   const genCpu = (cpu1.gen.user + cpu1.gen.system) / 1e6;
@@ -158,6 +164,7 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
     unanswered,
     statuses,
     latency_ms: { p50: round(percentile(lat, 50)), p99: round(percentile(lat, 99)), max: round(lat[lat.length - 1] ?? NaN) },
+    round_trip_ms: { p50: round(percentile(service, 50)), p99: round(percentile(service, 99)) },
     server_cpu_cores: round(serverCpu / seconds),
     server_cpu_us_per_tick: round((serverCpu / Math.max(1, requests)) * 1e6, 1),
     generator_cpu_us_per_tick: round((genCpu / Math.max(1, requests)) * 1e6, 1),

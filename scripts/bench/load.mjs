@@ -131,7 +131,7 @@ async function step(t, rate) {
   r.loadavg = os.loadavg().map((x) => round(x));
   t.steps.push(r);
   console.log(
-    `[${t.name}] ${String(r.offered_ticks_per_s).padStart(6)} ticks/s  ${String(n).padStart(6)} viewers  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  max ${r.latency_ms.max} ms  ` +
+    `[${t.name}] ${String(r.offered_ticks_per_s).padStart(6)} ticks/s  ${String(n).padStart(6)} viewers  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  max ${r.latency_ms.max} ms  round trip p99 ${r.round_trip_ms.p99} ms  ` +
       `server ${r.server_cpu_us_per_tick} µs/tick (${r.server_cpu_cores} cores)  generator ${r.generator_cpu_us_per_tick} µs/tick, late p99 ${r.generator_lateness_ms_p99} ms  billed lag p99 ${r.billed_lag_s.p99} s  ` +
       `coalesced ${r.coalesced}  unanswered ${r.unanswered}  statuses ${JSON.stringify(r.statuses)}  loadavg ${r.loadavg.join(' ')}`,
   );
