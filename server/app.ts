@@ -45,7 +45,7 @@ type Logged = ServerResponse & { code?: string };
 /** `storage`: another LedgerStorage than SQLite at `options.db` (the in-memory one, PostgreSQL). */
 export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) {
   const o = resolveOptions(options);
-  const ledger: LedgerStorage = storage ?? openStorage(o.db);
+  const ledger: LedgerStorage = storage ?? openStorage(o.db, o.groupCommitMs);
   // Workers start on the first canister-signature chain (never in development with Ed25519 roots).
   let pool: BlsPool | undefined;
   const bls: BlsPool = {

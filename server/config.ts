@@ -2,6 +2,9 @@ import { IC_MAINNET_ROOT_KEY_RAW_HEX, II_MAINNET_CANISTER_ID } from './verify/ca
 import { MAX_RATE_MICRO } from '../src/metering/money.js';
 import type { AdsServerOptions } from './ads/ads-setup.js';
 import { DEFAULT_KEY_LEAD_SECONDS } from './ledger/key-release-rules.js';
+import { MAX_TICK_INTERVAL_SECONDS } from '../src/payments/protocol.js';
+
+export { MAX_TICK_INTERVAL_SECONDS };
 
 export interface ServerOptions {
   port?: number;
@@ -63,6 +66,23 @@ export interface ServerOptions {
    * for benches comparing) and queued checks beyond which 503 BUSY (default 32).
    */
   bls?: { workers?: number; maxQueue?: number };
+  /**
+   * Seconds between a playing viewer's ticks, announced in the start answer (default 1). Billing stays per
+   * second (a tick is a cumulative total); a longer interval divides the API's requests by it, and the
+   * billed total then runs up to this many seconds behind playback (pause, seek, end and pagehide still
+   * send at once). 1…5: PROTOCOL.md bounds the lag at 5 s.
+   */
+  tickIntervalSeconds?: number;
+  /**
+   * Verified ticks waiting for their transaction beyond which a tick is answered 503 BUSY with Retry-After
+   * (default 20 000): an overloaded API says so at once instead of letting every answer wait.
+   */
+  maxPendingTicks?: number;
+  /**
+   * SQLite: a transaction collects the ticks (and other writes) of this many ms (default 0: of one
+   * event-loop turn, which under load already holds many). No answer is sent before its commit.
+   */
+  groupCommitMs?: number;
   /** A body over the limit is read and dropped up to this many bytes before the 413 (then the socket closes). */
   maxDrainBytes?: number;
   /**
@@ -113,6 +133,10 @@ export const DEFAULT_RATE_LIMITS = { perClient: { perSecond: 100, burst: 200 }, 
 export const DEV_DEFAULT_ORIGINS = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 export function resolveOptions(o: ServerOptions): ResolvedOptions {
+  const interval = o.tickIntervalSeconds ?? 1;
+  if (!Number.isInteger(interval) || interval < 1 || interval > MAX_TICK_INTERVAL_SECONDS) {
+    throw new RangeError(`tickIntervalSeconds must be an integer 1…${MAX_TICK_INTERVAL_SECONDS}`);
+  }
   return {
     port: o.port ?? 0,
     host: o.host ?? '127.0.0.1',
@@ -149,6 +173,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     },
     bls: { workers: o.bls?.workers ?? 1, maxQueue: o.bls?.maxQueue ?? 32 },
     maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
+    tickIntervalSeconds: interval,
+    maxPendingTicks: o.maxPendingTicks ?? 20_000,
+    groupCommitMs: o.groupCommitMs ?? 0,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
     ads: o.ads,
     maxSessions: o.maxSessions ?? 3,

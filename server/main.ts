@@ -16,12 +16,15 @@
  *   --key-lead-seconds SIPPAR_KEY_LEAD_SECONDS (0…600, default 30: keys a viewer may hold past what was billed)
  *   --max-sessions SIPPAR_MAX_SESSIONS (live sessions per viewer, default 3)
  *   --trust-proxy SIPPAR_TRUST_PROXY=1 (per-client limits key on X-Forwarded-For's last address; default off)
+ *   --tick-interval SIPPAR_TICK_INTERVAL (1…5 s between a playing viewer's ticks; default 1; 4 at 10 000 viewers a core)
+ *   --max-pending-ticks SIPPAR_MAX_PENDING_TICKS (ticks awaiting commit beyond which 503 BUSY)
+ *   --group-commit-ms SIPPAR_GROUP_COMMIT_MS (SQLite: ms a transaction collects writes; 0 = one event-loop turn)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
 import { CatalogError } from './catalog/catalog-rules.js';
-import { DEFAULT_RATE_LIMITS, type RateLimit } from './config.js';
+import { DEFAULT_RATE_LIMITS, MAX_TICK_INTERVAL_SECONDS, type RateLimit } from './config.js';
 import { adCatalogFromCatalogJson } from './ads/ad-settings.js';
 
 const { values } = parseArgs({
@@ -49,6 +52,9 @@ const { values } = parseArgs({
     'key-lead-seconds': { type: 'string' },
     'max-sessions': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'tick-interval': { type: 'string' },
+    'max-pending-ticks': { type: 'string' },
+    'group-commit-ms': { type: 'string' },
   },
 });
 const env = process.env;
@@ -96,6 +102,9 @@ try {
       perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
       perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
     },
+    tickIntervalSeconds: int('tick-interval', values['tick-interval'] ?? env.SIPPAR_TICK_INTERVAL, 1, MAX_TICK_INTERVAL_SECONDS),
+    maxPendingTicks: int('max-pending-ticks', values['max-pending-ticks'] ?? env.SIPPAR_MAX_PENDING_TICKS, 1, 10_000_000),
+    groupCommitMs: int('group-commit-ms', values['group-commit-ms'] ?? env.SIPPAR_GROUP_COMMIT_MS, 0, 100),
     maxSessions: int('max-sessions', values['max-sessions'] ?? env.SIPPAR_MAX_SESSIONS, 1, 1_000_000),
     trustProxy: values['trust-proxy'] ?? (env.SIPPAR_TRUST_PROXY === '1' || env.SIPPAR_TRUST_PROXY === 'true'),
     mediaKeys: values['media-keys'] ?? (list(env.SIPPAR_MEDIA_KEYS) as string[] | undefined),

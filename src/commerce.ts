@@ -84,6 +84,7 @@ export class Commerce implements ReactiveController {
     this.meter.listener = {
       credited: (session, seconds, mediaTime) => this.payments.credited(session, seconds, mediaTime),
       playing: (playing) => this.payments.playing(playing),
+      seeking: () => this.payments.flush(),
     };
     const inputs = computed(
       [this.config.store, this.canCharge, this.meter.store, this.payments.store, this.hidden],

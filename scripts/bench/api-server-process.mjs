@@ -11,18 +11,23 @@ const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Bo
 
 /**
  * `cpu`: pin the server to these CPUs with taskset (e.g. '0'), so a load client pinned elsewhere does not
- * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). Request limits are off: a bench is
+ * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). `root`: another checkout's server (a
+ * bench of this tree against an older commit). Request limits are off: a bench is
  * one client address sending thousands of requests a second.
  */
-export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu } = {}) {
-  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', '--max-sessions', '1000000',
-    // v3: the server sells only catalog titles; the benches' titles and rates.
-    '--catalog', 'scripts/bench/bench-catalog.json', ...extraArgs];
+export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root } = {}) {
+  // This checkout's server sells only catalog titles (v3) and limits live sessions per viewer; a server from
+  // another checkout (--compare-root, before v3) knows neither flag.
+  const v3 = serverRoot === root ? ['--max-sessions', '1000000', '--catalog', join(root, 'scripts/bench/bench-catalog.json')] : [];
+  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...v3, ...extraArgs];
   const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
-    cwd: root,
+    cwd: serverRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A bench that crashes must not leave its server running (and holding a core).
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
   const url = await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('API server did not start within 30 s')), 30_000);
@@ -55,7 +60,13 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
     },
     stop() {
       return new Promise((r) => {
-        child.once('exit', r);
+        process.off('exit', killChild);
+        // A server that does not stop within 5 s (connections it never accepted) is killed.
+        const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(hard);
+          r();
+        });
         child.kill('SIGTERM');
       });
     },

@@ -1,191 +1,181 @@
-// Load: N simulated viewers (default 10 000), each sending one real pre-signed tick per second for D seconds
-// (default 20) over keep-alive connections to the API in a child process (loopback, file DB in a temp dir).
-// Reports achieved ticks/s, latency p50/p99 (from each tick's due time, so client queueing counts), errors
-// and the server's CPU. Client and server share the machine's cores.
-// Usage: node scripts/bench/load.mjs [--viewers 10000] [--seconds 20] [--connections 256]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+// Load: an open-loop bench of the payment API at fixed offered tick rates, in steps (load-step.mjs). The
+// server runs in its own process pinned to CPU 1, this generator pinned to CPU 0; one keep-alive connection
+// per viewer (raw HTTP/1.1, load-connections.mjs), ticks pre-signed before each step, a warm-up before
+// each measured window. The viewers follow the tick interval the server announces at start
+// (`tickIntervalSeconds`, 1 when absent), so a step at R ticks/s has R × interval viewers.
+// Prints, per step: offered rate → tick latency p99 (due → acknowledged), server CPU µs per tick (from the
+// server process's CPU time), billed lag p99 (s); and the highest number of viewers whose step kept p99
+// under 100 ms.
+// Usage: node scripts/bench/load.mjs [--quick] [--rate R | --viewers N | --steps 500,1000,…]
+//          [--seconds 60] [--warmup 10] [--db sqlite-file|:memory:|postgres://…] [--server-root DIR]
+//          [--tick-interval S (the server's flag)] [--server-args="--flag value …"] [--out bench-results/load.json]
+//          [--postgres: a throwaway PostgreSQL cluster (fsync on) pinned to the server's CPU, as --db]
+//          [--compare-root DIR: the same steps against that checkout's server too (e.g. an older commit),
+//           alternating step by step so both see the same noise of a shared machine]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
-import { percentile, round, startApiProcess } from './api-server-process.mjs';
+import { round, startApiProcess } from './api-server-process.mjs';
+import { Connection, httpRequest, inParallel, requestOnce } from './load-connections.mjs';
+import { runStep } from './load-step.mjs';
 
 const { values } = parseArgs({
   options: {
-    viewers: { type: 'string', default: '10000' },
-    seconds: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '256' },
-    memory: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    viewers: { type: 'string' },
+    steps: { type: 'string' },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    db: { type: 'string' },
+    'server-root': { type: 'string' },
+    'server-args': { type: 'string', default: '' },
+    'tick-interval': { type: 'string' },
+    'compare-root': { type: 'string' },
+    postgres: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results/load.json' },
   },
 });
-const N = Math.min(50_000, Number(values.viewers));
-const D = Math.min(120, Number(values.seconds));
-const CONNS = Math.min(4096, Number(values.connections));
-const RATE = 10; // µALGO per second
-const SLOTS = 100; // each second split in 10 ms slots, viewers spread evenly
+const SECONDS = Number(values.seconds ?? (values.quick ? 10 : 60));
+const WARMUP = Number(values.warmup ?? (values.quick ? 3 : 10));
+// Each viewer holds a socket here and one in the server: both processes stay under the usual 20 000 fds.
+const MAX_VIEWERS = 18_000;
+const P99_LIMIT_MS = 100;
+const RATE_MICRO = 10;
+const CONTENT = 'load-film';
 
-const { makeFastViewer, fastStartRequest, fastTickRequest } = await tsImport('../../server/bench/fast-viewers.ts', import.meta.url);
+// Pinned before anything else starts (tsx, sockets): every thread of this process on CPU 0.
+const pinned = spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)]).status === 0;
+const { makeFastViewer, fastStartRequest } = await tsImport('../../server/bench/fast-viewers.ts', import.meta.url);
+const { tickSigningBytes, toHex } = await tsImport('../../src/payments/tick.ts', import.meta.url);
+
 const dir = mkdtempSync(join(os.tmpdir(), 'sippar-load-'));
-const server = await startApiProcess({ db: values.memory ? ':memory:' : join(dir, 'ledger.db') });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const base = new URL(server.url);
-
-function send(method, path, data) {
-  return sendWith(agent, method, path, data);
+let cluster;
+if (values.postgres) {
+  const { startCluster } = await tsImport('../../test/support/postgres-cluster.ts', import.meta.url);
+  cluster = await startCluster({ durable: true });
+  // The database is the server's side: on its CPU, and every backend forked later inherits that.
+  const postmaster = readFileSync(join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0];
+  spawnSync('taskset', ['-a', '-p', '-c', '1', postmaster]);
+  values.db = cluster.url;
 }
-function sendWith(agent, method, path, data) {
-  return new Promise((resolve) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, method, path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', (e) => resolve({ status: 0, body: Buffer.from(String(e)) }));
-    req.end(data);
+const thisArgs = [...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []), ...values['server-args'].split(' ').filter(Boolean)];
+const targets = [
+  { name: values['server-root'] ?? 'this tree', root: values['server-root'], args: thisArgs },
+  ...(values['compare-root'] ? [{ name: values['compare-root'], root: values['compare-root'], args: [] }] : []),
+];
+
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: os.cpus().length,
+  pinned: pinned ? { generator: 0, server: 1 } : false,
+  seconds_per_step: SECONDS,
+  warmup_s: WARMUP,
+  loadavg_before: os.loadavg(),
+  targets: [],
+};
+
+/** Viewers 0…n−1 of a target, each with an open connection and a credited balance. */
+async function viewersUpTo(t, n) {
+  while (t.pool.length < n) t.pool.push({ fast: makeFastViewer(), conn: null, credited: false });
+  const viewers = t.pool.slice(0, n);
+  await inParallel(viewers, 256, async (w) => {
+    if (!w.conn || w.conn.closed) {
+      w.conn = new Connection(t.hostname, t.port, () => {});
+      await w.conn.ready;
+    }
+    if (w.credited) return;
+    const body = JSON.stringify({ principal: w.fast.principal, microAlgos: 1e12 });
+    const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/dev/credit', t.host, body));
+    if (r.status !== 200) throw new Error(`credit answered ${r.status}`);
+    w.credited = true;
   });
+  return viewers;
 }
 
-async function inBatches(items, width, fn) {
-  let i = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+/** A new session for each viewer (the rate ceiling counts from its start); answers the announced interval. */
+async function startSessions(t, viewers) {
+  let interval = 1;
+  let errors = 0;
+  await inParallel(viewers, 128, async (w) => {
+    const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)));
+    const body = JSON.stringify(fastStartRequest(w.fast, t.server.url, CONTENT, RATE_MICRO, nonce));
+    const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/session/start', t.host, body));
+    if (r.status !== 200) errors++;
+    else {
+      w.sessionId = r.json.sessionId;
+      interval = r.json.tickIntervalSeconds ?? 1;
+    }
+  });
+  if (errors) throw new Error(`${errors} session starts failed`);
+  return interval;
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg_before: os.loadavg(), viewers: N, seconds: D, connections: CONNS, db: values.memory ? ':memory:' : 'file (WAL)' };
-try {
-  let t = performance.now();
-  const viewers = Array.from({ length: N }, () => makeFastViewer());
-  results.setup_keys_s = round((performance.now() - t) / 1000);
+const sign = (fast, tick) => JSON.stringify({ tick, signature: toHex(fast.signSync(tickSigningBytes(tick))) });
 
-  t = performance.now();
-  const cpuStart0 = server.cpuSeconds();
-  let startErrors = 0;
-  await inBatches(viewers, 64, async (v) => {
-    await send('POST', '/streaming/dev/credit', JSON.stringify({ principal: v.principal, microAlgos: 1_000_000 }));
-    const r = await send('POST', '/streaming/session/start', JSON.stringify(fastStartRequest(v, server.url, 'load-film', RATE, Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'))));
-    if (r.status !== 200) startErrors++;
-    else v.sessionId = JSON.parse(r.body).sessionId;
-  });
-  const startWall = (performance.now() - t) / 1000;
-  results.session_starts = { per_s: round(N / startWall), errors: startErrors, server_cpu_s: round(server.cpuSeconds() - cpuStart0) };
-  console.log(`started ${N} sessions in ${round(startWall)} s (${results.session_starts.per_s}/s, credit + start each), errors ${startErrors}`);
-
-  // Pre-sign every tick: tick k of a viewer says k seconds watched (one per second of wall time).
-  t = performance.now();
-  const bodies = viewers.map((v) =>
-    Array.from({ length: D }, (_, k) => {
-      const seconds = k + 1;
-      return JSON.stringify(fastTickRequest(v, { sessionId: v.sessionId ?? 'missing', seq: seconds, seconds, microAlgos: seconds * RATE, mediaTime: seconds * 1000, clientTime: Date.now() }));
-    }),
-  );
-  results.presign_s = round((performance.now() - t) / 1000);
-  console.log(`pre-signed ${N * D} ticks in ${results.presign_s} s`);
-
-  // Each connection is a worker with its own keep-alive socket and one request in flight, serving a fixed
-  // group of viewers (viewer i → worker i % connections) from a FIFO with O(1) pops (http.Agent's own queue
-  // shifts an array: quadratic once thousands wait). Like the element's outbox, a viewer has at most one tick
-  // in flight and, while it waits, only its newest tick is kept: cumulative totals make that lossless
-  // (`coalesced` counts ticks superseded before they were sent). Latency runs from the sent tick's due time.
-  const lat = [];
-  const service = [];
-  const statuses = {};
-  let late = 0;
-  let sent = 0;
-  let coalesced = 0;
-  let producing = true;
-  const latest = new Int32Array(N).fill(-1); // newest due tick index per viewer
-  const sentUpTo = new Int32Array(N).fill(-1);
-  const busy = new Uint8Array(N); // queued or in flight
-  const dueAt = (k, i) => t0 + k * 1000 + ((i % SLOTS) * 1000) / SLOTS;
-  const queues = Array.from({ length: CONNS }, () => ({ items: [], head: 0, wake: null }));
-  const enqueue = (i) => {
-    busy[i] = 1;
-    const q = queues[i % CONNS];
-    q.items.push(i);
-    if (q.wake) {
-      const w = q.wake;
-      q.wake = null;
-      w();
-    }
-  };
-  async function worker(q) {
-    const a = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    for (;;) {
-      if (q.head < q.items.length) {
-        const i = q.items[q.head];
-        q.items[q.head++] = undefined;
-        const k = latest[i];
-        coalesced += k - sentUpTo[i] - 1;
-        sentUpTo[i] = k;
-        sent++;
-        const s0 = performance.now();
-        const r = await sendWith(a, 'PUT', '/streaming/session/extend', bodies[i][k]);
-        const now = performance.now();
-        lat.push(now - dueAt(k, i));
-        service.push(now - s0);
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        if (latest[i] > sentUpTo[i]) {
-          q.items.push(i); // a newer tick came due meanwhile: back of this worker's line
-        } else busy[i] = 0;
-      } else if (!producing) break;
-      else await new Promise((r) => (q.wake = r));
-    }
-    a.destroy();
-  }
-  const cpu0 = server.cpuSeconds();
-  const clientCpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const workers = queues.map(worker);
-  for (let k = 0; k < D; k++) {
-    for (let slot = 0; slot < SLOTS; slot++) {
-      const wait = dueAt(k, slot) - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      else if (wait < -50) late++;
-      for (let i = slot; i < N; i += SLOTS) {
-        latest[i] = k;
-        if (!busy[i]) enqueue(i);
-      }
-    }
-  }
-  producing = false;
-  for (const q of queues) q.wake?.();
-  await Promise.all(workers);
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = server.cpuSeconds() - cpu0;
-  lat.sort((a, b) => a - b);
-  const ok = statuses[200] ?? 0;
-  Object.assign(results, {
-    ticks_due: N * D,
-    ticks_sent: sent,
-    ticks_coalesced: coalesced,
-    billed_seconds_complete: sentUpTo.every((k) => k === D - 1),
-    ticks_ok: ok,
-    errors: sent - ok,
-    statuses,
-    wall_s: round(wall),
-    achieved_ticks_per_s: round(ok / wall),
-    target_ticks_per_s: N,
-    service_ms: { p50: round(percentile(service.sort((a, b) => a - b), 50)), p99: round(percentile(service, 99)) },
-    client_cpu_cores: round((process.cpuUsage(clientCpu0).user + process.cpuUsage(clientCpu0).system) / 1e6 / wall),
-    latency_ms: { p50: round(percentile(lat, 50)), p90: round(percentile(lat, 90)), p99: round(percentile(lat, 99)), max: round(lat[lat.length - 1]) },
-    server_cpu_cores: round(cpu / wall),
-    server_cpu_us_per_tick: round((cpu / ok) * 1e6, 1),
-    client_slots_late: late,
-    loadavg_after: os.loadavg(),
-  });
+async function step(t, rate) {
+  const n = Math.min(MAX_VIEWERS, Math.round(rate * t.interval));
+  const viewers = await viewersUpTo(t, n);
+  const s0 = performance.now();
+  await startSessions(t, viewers);
+  const startS = (performance.now() - s0) / 1000;
+  console.log(`[${t.name}] ${n} viewers connected, sessions started (${round(startS)} s); signing and running the step`);
+  const r = await runStep({ viewers, cadenceS: t.interval, warmupS: WARMUP, seconds: SECONDS, rate: RATE_MICRO, host: t.host, sign, serverCpuSeconds: t.server.cpuSeconds });
+  // Connections closed between steps: two targets' viewers never hold more sockets than one process may.
+  for (const w of t.pool) w.conn?.close();
+  r.session_starts_per_s = round(n / startS);
+  r.loadavg = os.loadavg().map((x) => round(x));
+  t.steps.push(r);
   console.log(
-    `load: ${N} viewers × ${D} s → ${results.achieved_ticks_per_s} ticks/s ok (target ${N}/s), ${sent} sent, ${coalesced} coalesced, p50 ${results.latency_ms.p50} ms, p99 ${results.latency_ms.p99} ms, max ${results.latency_ms.max} ms, errors ${results.errors} ${JSON.stringify(statuses)}, server CPU ${results.server_cpu_cores} cores, client CPU ${results.client_cpu_cores} cores (${results.server_cpu_us_per_tick} µs/tick), late slots ${late}`,
+    `[${t.name}] ${String(r.offered_ticks_per_s).padStart(6)} ticks/s  ${String(n).padStart(6)} viewers  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  max ${r.latency_ms.max} ms  round trip p99 ${r.round_trip_ms.p99} ms  ` +
+      `server ${r.server_cpu_us_per_tick} µs/tick (${r.server_cpu_cores} cores)  generator ${r.generator_cpu_us_per_tick} µs/tick, late p99 ${r.generator_lateness_ms_p99} ms  billed lag p99 ${r.billed_lag_s.p99} s  ` +
+      `coalesced ${r.coalesced}  unanswered ${r.unanswered}  statuses ${JSON.stringify(r.statuses)}  loadavg ${r.loadavg.join(' ')}`,
   );
+  t.failedInARow = r.latency_ms.p99 < P99_LIMIT_MS && r.unanswered === 0 ? 0 : t.failedInARow + 1;
+  // Three failing steps in a row: saturated (one or two may be a burst of a shared machine's other work).
+  t.done = t.failedInARow >= 3;
+}
+
+try {
+  for (const t of targets) {
+    t.server = await startApiProcess({ db: values.db ?? join(dir, `ledger-${targets.indexOf(t)}.db`), cpu: 1, root: t.root, extraArgs: t.args });
+    const u = new URL(t.server.url);
+    Object.assign(t, { hostname: u.hostname, port: Number(u.port), host: u.host, pool: [], steps: [], failedInARow: 0, done: false });
+    // The interval the server announces decides how many viewers make a given tick rate.
+    t.interval = await startSessions(t, await viewersUpTo(t, 1));
+    t.pool[0].conn.close();
+  }
+  const rates = values.rate
+    ? [Number(values.rate)]
+    : values.viewers
+      ? [Number(values.viewers) / targets[0].interval]
+      : (values.steps ?? '500,1000,1500,2000,2500,3000,3500,4000,4500,5000').split(',').map(Number);
+  for (const rate of rates) {
+    for (const t of targets) if (!t.done) await step(t, rate);
+    if (targets.every((t) => t.done)) break;
+  }
+  for (const t of targets) {
+    const ok = t.steps.filter((s) => s.latency_ms.p99 < P99_LIMIT_MS && s.unanswered === 0);
+    const max = ok.length ? Math.max(...ok.map((s) => s.viewers)) : 0;
+    const db = (values.db ?? '').startsWith('postgres') ? 'postgres' : values.db === ':memory:' ? ':memory:' : 'sqlite file (WAL)';
+    results.targets.push({ name: t.name, server_args: t.args, db, tick_interval_s: t.interval, max_viewers_p99_under_100ms: max, steps: t.steps });
+    console.log(`\n[${t.name}] ${db}, tick interval ${t.interval} s\n| offered ticks/s | viewers | p99 ms | server µs/tick | billed lag p99 s |\n|---|---|---|---|---|`);
+    for (const s of t.steps) console.log(`| ${s.offered_ticks_per_s} | ${s.viewers} | ${s.latency_ms.p99} | ${s.server_cpu_us_per_tick} | ${s.billed_lag_s.p99} |`);
+    console.log(`highest viewers with tick p99 < ${P99_LIMIT_MS} ms: ${max}`);
+  }
+  results.loadavg_after = os.loadavg();
 } finally {
-  agent.destroy();
-  await server.stop();
+  for (const t of targets) {
+    for (const w of t.pool ?? []) w.conn?.close();
+    await t.server?.stop();
+  }
+  cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/load.json', JSON.stringify(results, null, 2) + '\n');
-console.log('wrote bench-results/load.json');
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify(results, null, 2) + '\n');
+console.log(`wrote ${values.out}`);

@@ -25,6 +25,8 @@ export interface AppContext {
   perViewer: RateLimiter;
   /** Nonces of signed key requests within their time window (handlers/keys.ts). */
   keyNonces: NonceWindow;
+  /** Verified ticks waiting for their transaction (bounded by `o.maxPendingTicks`). */
+  pendingTicks: number;
   /** True when a signed start naming `api` is meant for this server. */
   acceptsApi(api: string): boolean;
   /** This API's own base URL (for x402 resource URLs): the first public URL, else the listen URL. */
@@ -44,6 +46,7 @@ export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: Bl
     sessions: new Bounded<string, CachedSession>(100_000),
     perViewer: new RateLimiter(o.rateLimits.perViewer, o.now, 'viewer'),
     keyNonces: new NonceWindow(),
+    pendingTicks: 0,
     acceptsApi(api) {
       if (configured) return configured.includes(api);
       if (api === apiIdentity(listenUrl())) return true;

@@ -94,6 +94,7 @@ export async function start(c: AppContext, body: unknown): Promise<SessionStartR
     startedAt: now,
     previewSeconds: title.previewSeconds,
     freeSeconds,
+    tickIntervalSeconds: o.tickIntervalSeconds,
     limits: {
       maxPlaybackRate: o.maxPlaybackRate,
       slackSeconds: o.slackSeconds,

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { obj, signatureBytes } from '../http-io.js';
 import { applyTick, tickAnswer } from '../ledger/ledger-service.js';
 import { ledgerState } from '../ledger/tick-rules.js';
-import { parseSigningKey, verifySignature } from '../verify/keys.js';
+import { parseSigningKey, verifySignatureSync } from '../verify/keys.js';
 import { paymentRequiredHeader } from '../x402.js';
 import type { AppContext, CachedSession } from './context.js';
 
@@ -47,7 +47,7 @@ export async function tick(c: AppContext, body: unknown, settle: boolean): Promi
     throw new ApiError('NOT_SESSION_OWNER', 'this session belongs to another session key');
   }
   const bytes = tickSigningBytes(t);
-  if (!(await verifySignature(s.key, bytes, signature))) throw new ApiError('BAD_SIGNATURE', 'tick signature does not verify with the session key');
+  if (!verifySignatureSync(s.key, bytes, signature)) throw new ApiError('BAD_SIGNATURE', 'tick signature does not verify with the session key');
   const now = o.now();
   if (s.expiresAt <= now) {
     // With what it billed: the client owes the rest to its next session, no more, no less.
@@ -55,11 +55,20 @@ export async function tick(c: AppContext, body: unknown, settle: boolean): Promi
     throw new ApiError('SESSION_EXPIRED', 'the delegation behind this session has expired; start a new session', ctx && ledgerState(ctx.session, ctx.balance));
   }
   const tickHash = createHash('sha256').update(bytes).digest();
-  const out = await applyTick(
-    ledger,
-    { tick: t, tickHash, signature },
-    { now, settle, maxPlaybackRate: o.maxPlaybackRate, slackSeconds: o.slackSeconds, platformFeeBps: o.platformFeeBps },
-  );
+  // Past the bound, the store is behind by seconds already: say so now (the client resends its newest
+  // cumulative tick after Retry-After) rather than let every answer wait.
+  if (c.pendingTicks >= o.maxPendingTicks) throw new ApiError('BUSY', 'the ledger is busy; resend the newest tick shortly', undefined, { 'retry-after': '1' });
+  c.pendingTicks++;
+  let out;
+  try {
+    out = await applyTick(
+      ledger,
+      { tick: t, tickHash, signature },
+      { now, settle, maxPlaybackRate: o.maxPlaybackRate, slackSeconds: o.slackSeconds, platformFeeBps: o.platformFeeBps },
+    );
+  } finally {
+    c.pendingTicks--;
+  }
   const answer: Answer = tickAnswer(out, t.seconds);
   if (answer.status === 402) answer.headers = await topUpHeader(c, (answer.body as ApiErrorBody).ledger!, settle);
   return answer;

@@ -3,6 +3,7 @@ import { PostgresLedgerStorage, isPostgresUrl } from './postgres-storage.js';
 import { SqliteLedgerStorage } from './sqlite-storage.js';
 import type { LedgerStorage } from './storage.js';
 
-export function openStorage(db: string): LedgerStorage {
-  return isPostgresUrl(db) ? new PostgresLedgerStorage(db) : new SqliteLedgerStorage(db);
+/** `groupCommitMs`: how long SQLite's single writer collects ticks into one transaction (0: one event-loop turn). */
+export function openStorage(db: string, groupCommitMs = 0): LedgerStorage {
+  return isPostgresUrl(db) ? new PostgresLedgerStorage(db) : new SqliteLedgerStorage(db, groupCommitMs);
 }

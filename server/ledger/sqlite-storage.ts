@@ -3,10 +3,18 @@
  * evidence for later on-chain settlement), settlements and platform earnings. It only loads and stores;
  * tick-rules.ts decides.
  *
- * Writes from many requests are grouped: `batch(job)` queues a job and one transaction per event-loop turn
- * runs them all, each in its own savepoint, so a refused job changes nothing and the others still commit.
+ * Writes from many requests are grouped (group commit): `batch(job)` queues a job and one transaction runs
+ * every job queued meanwhile — on the next event-loop turn, or `groupCommitMs` later — each in its own
+ * savepoint, so a refused job changes nothing and the others still commit. No job's promise resolves
+ * before its transaction commits: a tick is never answered before it is stored.
  * Loads run at once, outside the batch: better-sqlite3 is synchronous, so they see every committed batch,
  * and the guards of `applyTick` catch a batch that committed between a load and its writes.
+ *
+ * One writer per database file (two processes on one WAL file fail or crawl: FACTS.md), so the money state
+ * a tick's load needs — its session's totals and its viewer's balance — is kept in memory as last
+ * committed (live-state.ts): a tick then reads no row. Memory changes only after a commit; a failed
+ * transaction drops it all. A write to `sessions` or `viewers` outside `applyTick` and `credit` must call
+ * `forget` for what it touched.
  */
 import Database from 'better-sqlite3';
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
@@ -14,6 +22,7 @@ import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
+import { LiveState } from './live-state.js';
 import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
@@ -47,12 +56,19 @@ export class SqliteLedgerStorage implements LedgerStorage {
   readonly db: Database.Database;
   private queue: Job<unknown>[] = [];
   private scheduled = false;
+  private readonly live = new LiveState();
+  /** Memory updates of the jobs of the transaction being run, applied once it commits. */
+  private afterCommit: Array<() => void> = [];
   private readonly s;
   private readonly k;
   /** One wrapper made once: called inside the batch transaction it runs `fn` in a savepoint. */
   private readonly inSavepoint: (fn: () => unknown) => unknown;
 
-  constructor(path: string) {
+  /** `groupCommitMs`: how long a batch collects jobs (0: until the next event-loop turn). */
+  constructor(
+    path: string,
+    private readonly groupCommitMs = 0,
+  ) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: commits survive a process crash; only an OS crash may lose the last ones.
@@ -71,7 +87,8 @@ export class SqliteLedgerStorage implements LedgerStorage {
       this.queue.push({ run, resolve, reject } as Job<unknown>);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        if (this.groupCommitMs > 0) setTimeout(() => this.flush(), this.groupCommitMs);
+        else setImmediate(() => this.flush());
       }
     });
   }
@@ -92,9 +109,13 @@ export class SqliteLedgerStorage implements LedgerStorage {
         }
       })();
     } catch (e) {
+      this.afterCommit = [];
+      this.live.clear();
       for (const job of jobs) job.reject(e);
       return;
     }
+    for (const update of this.afterCommit) update();
+    this.afterCommit = [];
     jobs.forEach((job, i) => (results[i].ok ? job.resolve(results[i].v) : job.reject(results[i].v)));
   }
 
@@ -114,6 +135,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
       this.s.insertViewer.run(principal, address, now);
       this.s.credit.run(microAlgos, principal);
       this.s.insertCredit.run(principal, microAlgos, now);
+      this.afterCommit.push(() => this.live.forget(undefined, principal));
       return this.balanceOf(principal);
     });
   }
@@ -152,14 +174,22 @@ export class SqliteLedgerStorage implements LedgerStorage {
   }
 
   async loadTick(sessionId: string, seq: number): Promise<TickContext | undefined> {
-    const s = this.row(sessionId);
-    if (!s) return undefined;
-    const seen = this.s.tick.get(sessionId, seq) as { tick_hash: Buffer; http_status: number; answer: string } | undefined;
+    let live = this.live.session(sessionId);
+    if (!live) {
+      const row = this.row(sessionId);
+      if (!row) return undefined;
+      live = this.live.setSession(stateOf(row), row.ticks, row.session_key);
+    }
+    const s = live.state;
+    // Read, not remembered: other writers of the same file change balances too (the ads' viewer share).
+    const balance = this.balanceOf(s.principal);
+    // One writer: a tick row exists only under a seq the session has reached, so a newer seq needs no look-up.
+    const seen = seq > s.seq ? undefined : (this.s.tick.get(sessionId, seq) as { tick_hash: Buffer; http_status: number; answer: string } | undefined);
     return {
-      session: stateOf(s),
-      balance: this.balanceOf(s.principal),
-      ticks: s.ticks,
-      ...(this.s.revokedAt.get(s.session_key) !== undefined && { revoked: true }),
+      session: { ...s },
+      balance,
+      ticks: live.ticks,
+      ...(this.s.revokedAt.get(live.sessionKey) !== undefined && { revoked: true }),
       ...(seen && { stored: { tickHash: new Uint8Array(seen.tick_hash), httpStatus: seen.http_status, answer: JSON.parse(seen.answer) as TickResponse } }),
     };
   }
@@ -188,6 +218,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
         Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(answer), t.receivedAt,
       );
       if (inserted.changes !== 1) throw new WriteConflict(`seq ${t.tick.seq} of ${w.sessionId} is already stored`);
+      this.afterCommit.push(() => this.live.applied(w));
       return answer;
     });
   }
@@ -260,6 +291,11 @@ export class SqliteLedgerStorage implements LedgerStorage {
 
   recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
     return this.batch(() => recordKeyRelease(this.k, r, expectReleases));
+  }
+
+  /** Drops what memory holds of a session and/or a viewer's balance (after a write outside applyTick and credit). */
+  forget(sessionId?: string, principal?: string): void {
+    this.live.forget(sessionId, principal);
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@ export interface MeterListener {
   credited(session: string, seconds: number, mediaTime: number): void;
   /** Playback started (true) or stopped: paused, ended (false). */
   playing(playing: boolean): void;
+  /** A seek began: seconds credited so far should be sent now (payments may batch them otherwise). */
+  seeking?(): void;
 }
 
 const MEDIA_EVENTS = [
@@ -196,6 +198,7 @@ export class MeterController implements ReactiveController {
     // Outputs only: a page may listen; nothing in the player reads them back.
     for (const tick of ticks) this.host.dispatchEvent(new CustomEvent('sippar-tick', { detail: tick, bubbles: true, composed: true }));
     const after = this.report(before);
+    if (after.status === 'seeking' && before.status !== 'seeking') this.listener?.seeking?.();
     this.reportPlaying(after.status);
     if (after.status !== 'playing') {
       clearTimeout(this.timer);

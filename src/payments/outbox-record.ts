@@ -28,6 +28,8 @@ export interface OutboxRecord {
    * Absent in a record stored before v3: 0.
    */
   freeSeconds?: number;
+  /** Seconds between ticks the API announced at start (absent: 1). */
+  tickIntervalSeconds?: number;
   /** What the server's ledger last said (billed totals: below `signed` after a 402). */
   acked: LedgerTotals | null;
   /**

@@ -61,6 +61,8 @@ export class PaymentsController implements ReactiveController {
   credited(meterSession: string, seconds: number, mediaTime: number): void { this.dispatch({ type: 'credit', meterSession, seconds, mediaTime }); }
   playing(playing: boolean): void { this.dispatch({ type: playing ? 'play' : 'pause' }); }
   pagehide(): void { this.dispatch({ type: 'pagehide' }); }
+  /** The position jumped (seek): what is owed goes out now rather than at the next interval. */
+  flush(): void { this.dispatch({ type: 'flush' }); }
   /** Retry now (overlay button, `online`); lifts a 402 or a refusal so the next tick asks the server. */
   retry(): void { this.dispatch({ type: 'retry' }); }
   /** "Watch here": take the video over from another tab. */

@@ -33,6 +33,10 @@ export interface MachineState {
   sessionRate: number;
   /** v3: free seconds of the open session (the server's `freeSeconds`): its ticks' first seconds cost nothing. */
   sessionFree: number;
+  /** Whole seconds owed before a playing session signs its next tick (the API's announced interval). */
+  tickInterval: number;
+  /** The position jumped (seek): send what is owed now, whatever the interval. */
+  flushNow: boolean;
   /** Totals of the newest signed tick: the base of the next one. */
   head: LedgerTotals;
   /** Highest seq used, standby reservations included. */
@@ -96,7 +100,8 @@ export type MachineEvent =
   /** `budgetMicroAlgos`: what the stored session was signed with (another than the configuration's: it is reopened only to send its unsent ticks). */
   | { type: 'loaded'; epoch: number; record: OutboxRecord | null; budgetMicroAlgos?: number | null }
   /** `budgetMicroAlgos`: what the start was signed with (the configuration may have moved on meanwhile). */
-  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number; freeSeconds?: number; budgetMicroAlgos?: number | null }
+  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number; freeSeconds?: number; budgetMicroAlgos?: number | null; tickIntervalSeconds?: number }
+  | { type: 'flush' }
   | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
   | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }
   | { type: 'ack'; epoch: number; ledger: Ledger }
@@ -127,7 +132,7 @@ export const ZERO: LedgerTotals = { seq: 0, seconds: 0, microAlgos: 0 };
 
 export function initialState(): MachineState {
   return {
-    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, sessionFree: 0, head: { ...ZERO }, reserved: 0,
+    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, sessionFree: 0, tickInterval: 1, flushNow: false, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
     playing: false, wantFinal: false, unsent: false, reopen: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false, startRefused: false,
     sessionWanted: false, store: { status: 'idle', acknowledged: { ...ZERO } },

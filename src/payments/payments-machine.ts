@@ -80,6 +80,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
     case 'pagehide':
       pagehide(s, fx);
       break;
+    case 'flush':
+      if (s.owed > 0) s.flushNow = true;
+      break;
     case 'retry':
       s.startRefused = false;
       fx.push({ type: 'kick-outbox' });
@@ -129,8 +132,10 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.failingSince = null;
       s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
       // Opened with the budget it was signed with: if the configuration moved on meanwhile, it is reopened.
-      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, freeSeconds: ev.freeSeconds ?? 0, acked: null, signed: { ...ZERO }, pending: null }, fx,
-        ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
+      openSession(s, {
+        sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, freeSeconds: ev.freeSeconds ?? 0, acked: null, signed: { ...ZERO }, pending: null,
+        ...(ev.tickIntervalSeconds !== undefined && { tickIntervalSeconds: ev.tickIntervalSeconds }),
+      }, fx, ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
       break;
     case 'start-failed':
       s.phase = 'closed';
@@ -205,8 +210,12 @@ function advance(s: MachineState, fx: Effect[]): void {
   const tick = (seconds: number, final: boolean) => ({
     sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: amount(s, seconds), mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
   });
-  if (s.owed > 0 || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
+  // Seconds wait for the announced interval while playing; the first tick of a session, a pause (final),
+  // a seek (flush) and pagehide (leaving) send what is owed at once.
+  const due = s.owed > 0 && (s.owed >= s.tickInterval || s.head.seq === 0 || s.wantFinal || s.flushNow || s.leaving);
+  if (due || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
     const final = s.wantFinal;
+    s.flushNow = false;
     const t = tick(s.head.seconds + s.owed, final);
     s.signing = s.owed;
     s.signingKind = 'tick';
@@ -218,6 +227,7 @@ function advance(s: MachineState, fx: Effect[]): void {
     return;
   }
   s.wantFinal = false;
+  if (s.owed === 0) s.flushNow = false;
   if (s.nextConfig !== undefined) {
     applyConfig(s, s.nextConfig, fx);
     return advance(s, fx);

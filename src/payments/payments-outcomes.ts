@@ -1,5 +1,6 @@
 /** The payments machine's outcomes: opening and closing a session, configuration, grace, refusals. */
 import type { OutboxError, OutboxRecord } from './outbox.js';
+import { tickIntervalOf } from './protocol.js';
 import type { PaymentStatus } from './payments-store.js';
 import { ZERO, type Effect, type Ledger, type MachineConfig, type MachineState } from './payments-machine-state.js';
 
@@ -14,6 +15,7 @@ export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[],
   s.sessionId = record.sessionId;
   s.sessionRate = record.rateMicroAlgos;
   s.sessionFree = record.freeSeconds ?? 0;
+  s.tickInterval = tickIntervalOf(record.tickIntervalSeconds);
   const a = record.acked ?? ZERO;
   const signedHead = a.seq > record.signed.seq ? { seq: a.seq, seconds: Math.max(a.seconds, record.signed.seconds), microAlgos: Math.max(a.microAlgos, record.signed.microAlgos) } : { ...record.signed };
   s.head = signedHead;

@@ -82,6 +82,11 @@ export interface SessionStartResponse {
   balanceMicroAlgos: number;
   /** Server time at start, Unix ms (the rate ceiling counts from here). */
   startedAt: number;
+  /**
+   * Seconds between a playing viewer's ticks (1…5; absent from older servers: 1). Each tick still carries
+   * every whole second watched; pause, seek, end and pagehide send at once, whatever the interval.
+   */
+  tickIntervalSeconds?: number;
   limits: SessionLimits;
   /** v3: the catalog's free preview of this title, seconds per viewer. */
   previewSeconds: number;
@@ -114,6 +119,17 @@ export interface RevokeResponse {
   principal: string;
   /** When the key was first revoked at this API, Unix ms (the same on a repeat). */
   revokedAt: number;
+}
+
+/**
+ * The longest tick interval a server may announce: the billed total then trails playback by at most about
+ * this many seconds. A client clamps what it is told into 1…this.
+ */
+export const MAX_TICK_INTERVAL_SECONDS = 5;
+
+/** The interval a client follows, from what the start answer announced (absent, odd or hostile → within 1…5). */
+export function tickIntervalOf(announced: unknown): number {
+  return typeof announced === 'number' && Number.isFinite(announced) ? Math.min(MAX_TICK_INTERVAL_SECONDS, Math.max(1, Math.floor(announced))) : 1;
 }
 
 // ---- PUT /streaming/session/extend and POST /streaming/session/pause
@@ -225,7 +241,7 @@ export const ERROR_CODES = [
   'IDLE_TICKS_EXCEEDED', // 429: the session holds its share of ticks that bill nothing; wait for a new second
   'WRONG_API', // 401: a signed start names another payment API than this one
   'RATE_LIMITED', // 429: too many requests from this client or viewer (Retry-After)
-  'BUSY', // 503: the signature-check queue is full (Retry-After)
+  'BUSY', // 503: the signature-check queue or the ledger's queue of ticks is full (Retry-After)
   'BAD_HTTP', // 400: a request the HTTP parser could not read
   'UNKNOWN_CONTENT', // 404: the catalog sells no title under this content id
   'PRICE_MISMATCH', // 409: a start signed for another rate than the catalog's (the body carries the price)

@@ -37,6 +37,7 @@ export async function startSession(api: PaymentApi, c: MachineConfig, identity: 
       type: 'started', epoch, sessionId: res.sessionId, rateMicroAlgos: res.rateMicroAlgos, balanceMicroAlgos: res.balanceMicroAlgos, budgetMicroAlgos: req.budgetMicroAlgos,
       // v3: a server before the catalog sends none, and bills every second.
       freeSeconds: Number.isSafeInteger(res.freeSeconds) && res.freeSeconds >= 0 ? res.freeSeconds : 0,
+      ...(res.tickIntervalSeconds !== undefined && { tickIntervalSeconds: res.tickIntervalSeconds }),
     };
     return { event, ...(res.limits?.expiresAt !== undefined && { expiresAt: res.limits.expiresAt }) };
   } catch (e) {

@@ -35,9 +35,9 @@ test.afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const api = (o: { port?: number; db?: string } = {}) =>
+const api = (o: { port?: number; db?: string; tickIntervalSeconds?: number } = {}) =>
   // v3: the server sells only catalog titles; the fixture's film at the fixture's rate, no free preview.
-  startServer({ port: o.port ?? 0, host: '127.0.0.1', db: o.db ?? ':memory:', dev: true, origins: [app.origin], quiet: true, catalog: { titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 1_000 }] } });
+  startServer({ port: o.port ?? 0, host: '127.0.0.1', db: o.db ?? ':memory:', dev: true, origins: [app.origin], quiet: true, tickIntervalSeconds: o.tickIntervalSeconds, catalog: { titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 1_000 }] } });
 
 async function credit(a: Api, principal: string, microAlgos: number) {
   const r = await fetch(`${a.url}/streaming/dev/credit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ principal, microAlgos }) });
@@ -130,6 +130,30 @@ for (const store of STORES) {
     }
   });
 }
+
+test('at the 4 s tick interval the API announces, the page sends a tick per 4 seconds, and pause still bills every second', async ({ page }) => {
+  const a = await api({ tickIntervalSeconds: 4 });
+  try {
+    const principal = await open(page, a);
+    await credit(a, principal, 1_000_000);
+    await play(page);
+    // The first second goes out at once, the next tick once four more are owed.
+    await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+    const s = await state(page);
+    await pause(page);
+    await expect.poll(async () => pendingOf(page)).toBe(null);
+    const row = (await stored(page))[0];
+    const server = await session(a, s.sessionId!);
+    expect(server.billedSeconds).toBe(row.signed.seconds);
+    expect(server.settlements).toBe(1);
+    // One tick per started interval, the first one and the final (plus a tick that may be in flight at the pause).
+    expect(server.ticks).toBeLessThanOrEqual(Math.ceil(server.billedSeconds / 4) + 3);
+    expect(server.ticks).toBeLessThan(server.billedSeconds);
+    await expectCleanLedger(a, s.sessionId!, row.signed);
+  } finally {
+    await a.close();
+  }
+});
 
 test('a reload resumes the same session from the next seq', async ({ page }) => {
   const a = await api();

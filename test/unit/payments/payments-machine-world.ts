@@ -58,6 +58,8 @@ export class World {
   private sessions = 0;
   credited = 0;
   private meterSeconds = 0;
+  /** What the API announces at start (PROTOCOL.md: tickIntervalSeconds). */
+  constructor(readonly tickInterval = 1) {}
 
   dispatch(ev: MachineEvent): void {
     if (ev.type === 'retry' || ev.type === 'identity' || ev.type === 'configure') this.refusedStartsInARow = 0;
@@ -194,7 +196,7 @@ export class World {
           // The server's rule, over what its ledger holds of this viewer's earlier sessions of the title.
           const free = freeSecondsAtStart(PREVIEW_SECONDS, [...this.freeAtStart].map(([sid, f]) => ({ freeSeconds: f, billedSeconds: this.servers.get(sid)?.ledger.seconds ?? 0 })));
           this.freeAtStart.set(id, free);
-          return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: id, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9, freeSeconds: free, budgetMicroAlgos: this.budgets.get(id)! });
+          return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: id, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9, freeSeconds: free, budgetMicroAlgos: this.budgets.get(id)!, tickIntervalSeconds: this.tickInterval });
         }
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.

@@ -192,3 +192,63 @@ describe('payments machine (properties)', () => {
     overBudget.expectAtLeast(0.05);
   });
 });
+
+describe('payments machine with the tick interval the API announces (properties)', () => {
+  const interval = fc.integer({ min: 1, max: 5 });
+  const seek = w(fc.constant({ k: 'seek' as const }), 1);
+  type Step = Action | { k: 'seek' };
+  const act = (world: World, a: Step) => (a.k === 'seek' ? world.dispatch({ type: 'flush' }) : apply(world, a));
+  const open = (w: World) => w.s.phase === 'open' && w.s.lock === 'held' && w.s.signingKind === 'none' && !!w.s.signer && !!w.s.config && w.s.nextConfig === undefined;
+  const begin = (n: number) => {
+    const w = new World(n);
+    w.dispatch({ type: 'configure', config: CONFIG });
+    w.dispatch({ type: 'identity', signer: 'viewer|key' });
+    return w;
+  };
+
+  it('while it could sign, fewer seconds than the interval wait; a seek sends them at once', () => {
+    const actions = fc.array(fc.oneof(...base, seek, apiModes(['up', 'down', 'funds'])), { minLength: 20, maxLength: 150, size: 'max' });
+    const cov = new Coverage();
+    fc.assert(fc.property(interval, actions, (n, acts) => {
+      const w = begin(n);
+      let waited = false;
+      let flushed = false;
+      for (const a of acts) {
+        const owedBefore = w.s.owed;
+        act(w, a);
+        if (open(w)) expect(w.s.owed).toBeLessThan(w.s.tickInterval);
+        if (open(w) && a.k === 'seek') expect(w.s.owed).toBe(0);
+        waited ||= open(w) && w.s.owed > 0;
+        flushed ||= a.k === 'seek' && owedBefore > 0;
+      }
+      if (w.signed.length > 0) expect(w.s.tickInterval).toBe(n);
+      cov.see(n > 1 && waited && flushed);
+    }), { numRuns: 300 });
+    cov.expectAtLeast(0.1);
+  });
+
+  it('signs fewer ticks the longer the interval, yet bills every second once paused: nothing lost, nothing doubled', () => {
+    const actions = fc.array(fc.oneof(...base, seek, apiModes(['up', 'down', 'funds', 'forget']), ...identity), { minLength: 20, maxLength: 150, size: 'max' });
+    const cov = new Coverage();
+    fc.assert(fc.property(interval, actions, (n, acts) => {
+      const w = begin(n);
+      for (const a of acts) act(w, a);
+      w.dispatch({ type: 'identity', signer: 'viewer|key' });
+      w.api = 'up';
+      w.dispatch({ type: 'retry' });
+      w.pause();
+      w.drain();
+      const billed = [...w.ledger.values()].reduce((a, l) => a + l.seconds, 0);
+      expect(billed).toBe(w.credited);
+      checkMonotone(w);
+      // Every tick but a session's first, a flush or a final waits for n seconds: with no seek, pause or
+      // pagehide in between, consecutive non-final ticks of a session are at least n seconds apart.
+      const flushes = acts.filter((a) => a.k === 'seek' || a.k === 'pause' || a.k === 'pagehide' || a.k === 'signout').length;
+      const ticks = w.signed.filter((s) => s.purpose === 'tick' && s.stored && s.tick.final !== true);
+      const sessions = new Set(ticks.map((s) => s.tick.sessionId)).size;
+      expect(ticks.length).toBeLessThanOrEqual(Math.ceil(w.credited / n) + 2 * sessions + flushes + w.forgotten.size * 2);
+      cov.see(n > 1 && w.credited >= 2 * n);
+    }), { numRuns: 300 });
+    cov.expectAtLeast(0.2);
+  });
+});

@@ -15,6 +15,8 @@ export interface StoreUnderTest {
 export const STORES: StoreUnderTest[] = [
   { name: 'memory', make: () => new MemoryLedgerStorage() },
   { name: 'sqlite', make: () => new SqliteLedgerStorage(':memory:') },
+  // The single writer collecting ticks for 3 ms per transaction (--group-commit-ms), its memory in play.
+  { name: 'sqlite, group commit 3 ms', make: () => new SqliteLedgerStorage(':memory:', 3) },
   // A real server (the run's throwaway cluster), a fresh schema per store.
   { name: 'postgres', make: () => postgresStore() },
 ];
