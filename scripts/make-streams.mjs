@@ -120,5 +120,23 @@ if (force || !existsSync(join(demo, 'film'))) {
   writeFileSync(join(demo, 'film'), 'made by scripts/make-streams.mjs\n');
 }
 
+// The demo's paid title, gated (docs/PROTOCOL.md §Encrypted media): the same film as an MP4, packaged by
+// `npm run package-media` into media/demo-paid/ (public) and data/gated/ (its SECRET keys and catalog entry,
+// outside anything the demo serves). The demo's API loads the keys at start (scripts/start.mjs).
+const GATED = { dir: join(out, 'demo-paid'), keys: join(root, 'data', 'gated', 'keys', 'demo-paid.keys.json'), catalog: join(root, 'data', 'gated', 'catalog.json') };
+if (force || !existsSync(join(GATED.dir, 'index.m3u8')) || !existsSync(GATED.keys)) {
+  const film60 = join(out, 'demo-film.mp4');
+  // Keyframes every 2 s, as the clear demo stream: packaged with --copy, no second encode.
+  ffmpeg([
+    ...film('640x360', 30, 60), '-t', '60',
+    '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-b:v', '500k', '-maxrate', '700k', '-bufsize', '1000k',
+    '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-c:a', 'aac', '-b:a', '64k', '-ac', '2', '-movflags', '+faststart', film60,
+  ]);
+  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'server', 'packaging', 'package-media.ts'), film60,
+    '--content-id', 'demo-paid', '--rate', '1000', '--preview', '5', '--title', 'Mandelbrot, slowly', '--copy',
+    '--out', GATED.dir, '--catalog', GATED.catalog, '--keys', GATED.keys, '--media-url', '/media/demo-paid/index.m3u8'], { cwd: root, stdio: 'inherit' });
+  rmSync(film60, { force: true });
+}
+
 const size = (f) => readFileSync(f).length;
 console.log(`streams ready in ${out} (basic playlist ${size(join(basic, 'index.m3u8'))} B)`);

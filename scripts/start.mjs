@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm start: the whole local demo from one command, one URL to open.
 //   streams (if missing) → dist (if missing) → local IdP build (if missing)
-//   → payment API in development mode on data/demo.sqlite
+//   → payment API in development mode on data/demo.sqlite, selling demo/catalog.json's titles
 //   → identity provider on its own port (cross-origin, as real II is)
 //   → demo page, which also forwards /streaming/* to the API so the player's default `api`
 //     (the page's origin) works and the page's CSP can stay connect-src 'self'.
@@ -23,10 +23,16 @@ const TYPES = {
   '.vtt': 'text/vtt; charset=utf-8', '.ico': 'image/x-icon',
 };
 
+/** The paid demo title's SECRET keys (scripts/make-streams.mjs packages it): loaded by the API, never served. */
+const GATED_KEYS = at('data/gated/keys/demo-paid.keys.json');
+
 /** Makes what the demo needs when it is missing (or always, with rebuild). */
 export function prepare({ rebuild = false, log = console.log } = {}) {
   const node = (script, ...args) => execFileSync(process.execPath, [at(script), ...args], { cwd: root, stdio: 'inherit' });
-  if (!existsSync(at('media/demo/index.m3u8'))) { log('making streams…'); node('scripts/make-streams.mjs'); }
+  if (!existsSync(at('media/demo/index.m3u8')) || !existsSync(at('media/demo-paid/index.m3u8')) || !existsSync(GATED_KEYS)) {
+    log('making streams…');
+    node('scripts/make-streams.mjs');
+  }
   if (rebuild || !existsSync(at('dist/sippar-player.iife.js'))) { log('building dist…'); node('scripts/build.mjs'); }
   if (existsSync(at('scripts/build-idp.mjs')) && (rebuild || !existsSync(at('dist-demo/idp/index.html')))) {
     log('building the local identity provider…'); node('scripts/build-idp.mjs');
@@ -89,18 +95,25 @@ function proxy(req, res, apiUrl) {
 }
 
 /** The reference payment API (server/, TypeScript), loaded through tsx. */
-async function startApi({ port, host, dbPath, origins, quiet }) {
+async function startApi({ port, host, dbPath, origins, quiet, keyLeadSeconds }) {
   const { tsImport } = await import('tsx/esm/api');
   const { startServer } = await tsImport(pathToFileURL(at('server/app.ts')).href, import.meta.url);
   // dev: trusts the local IdP's Ed25519 root keys and opens POST /streaming/dev/credit.
-  return startServer({ port, host, db: dbPath, dev: true, origins, quiet });
+  // catalog: what the demo sells, at what price and preview (demo/catalog.json, protocol v3); mediaKeys: the
+  // keys of its packaged, encrypted title (made by make-streams.mjs, kept out of the public media folder).
+  const server = await startServer({
+    port, host, db: dbPath, dev: true, origins, quiet, catalog: at('demo', 'catalog.json'),
+    keyLeadSeconds, mediaKeys: existsSync(GATED_KEYS) ? [GATED_KEYS] : [],
+  });
+  await server.catalogReady;
+  return server;
 }
 
 /**
  * Starts the API, the identity provider and the demo page. Ports 0 pick free ones.
  * Returns { url, idpUrl, apiUrl, api: { stop, start, ledger }, close }.
  */
-export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), distDir = at('dist'), quiet = true } = {}) {
+export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), distDir = at('dist'), quiet = true, keyLeadSeconds } = {}) {
   mkdirSync(resolve(dbPath, '..'), { recursive: true });
   const stops = [];
   const stopAll = async () => { for (const stop of stops.reverse()) await stop().catch(() => undefined); };
@@ -123,7 +136,7 @@ export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host
     const url = `${await listen(demo, port, host)}/`;
     stops.push(() => close(demo));
 
-    const apiOptions = { port: apiPort, host, dbPath, origins: [new URL(url).origin], quiet };
+    const apiOptions = { port: apiPort, host, dbPath, origins: [new URL(url).origin], quiet, keyLeadSeconds };
     let running = await startApi(apiOptions);
     stops.push(() => running?.close() ?? Promise.resolve());
     apiUrl = running.url;

@@ -10,10 +10,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { DEV_DEFAULT_ORIGINS, resolveOptions, type ResolvedOptions, type ServerOptions } from './config.js';
 import { ApiError } from './errors.js';
+import { loadCatalog, titleRules } from './catalog/catalog-file.js';
 import { createContext } from './handlers/context.js';
 import { isTextAnswer } from './audit.js';
-import { clientErrorAnswer, readBody, send, sendText } from './http-io.js';
+import { clientAddress, clientErrorAnswer, readBody, send, sendText } from './http-io.js';
+import { isDatabaseUnavailable } from './ledger/db-errors.js';
 import { openStorage } from './ledger/open-storage.js';
+import { loadMediaKeys, loadMediaKeysFile } from './media-keys.js';
 import type { LedgerStorage } from './ledger/storage.js';
 import { RateLimiter } from './rate-limit.js';
 import { matchRoute } from './routes.js';
@@ -30,6 +33,8 @@ export interface RunningServer {
   /** The store behind the API (SqliteLedgerStorage unless one was passed in; its `db` is open for tests). */
   ledger: LedgerStorage;
   options: ResolvedOptions;
+  /** Resolves once the catalog given in the options is stored. */
+  catalogReady: Promise<void>;
   /** Canister-signature checks queued and running on the workers, and answers cached. */
   blsStats(): { queued: number; running: number; cached: number };
   close(): Promise<void>;
@@ -51,7 +56,17 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     close: async () => pool?.close(),
   };
   let listenUrl = `http://${o.host}:${o.port}`;
-  const ctx = createContext(o, ledger, bls, () => listenUrl);
+  // The catalog is checked here, before anything listens (a bad title throws CatalogError), then stored.
+  const titles = o.catalog === undefined ? [] : loadCatalog(o.catalog, titleRules(o));
+  const catalogReady = (async () => {
+    for (const t of titles) {
+      await ledger.putTitle(t, o.now());
+      // A packaged title's secret keys (package-media writes `keys` beside its catalog entry).
+      if (t.keys !== undefined) await loadMediaKeys(ledger, t.contentId, t.keys);
+    }
+  })();
+  catalogReady.catch(() => {}); // reported by the first request that awaits it
+  const ctx = createContext(o, ledger, bls, () => listenUrl, catalogReady);
   const ads = createAds(o, ledger);
   attachAds(ctx, ads.context);
   const perClient = new RateLimiter(o.rateLimits.perClient, o.now, 'client');
@@ -63,6 +78,11 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     if (e instanceof ApiError) {
       res.code = e.code;
       send(res, e.status, e.body(), e.headers);
+    } else if (isDatabaseUnavailable(e)) {
+      // The request changed nothing it reported; the client resends after Retry-After (ticks are idempotent).
+      res.code = 'DATABASE_UNAVAILABLE';
+      if (!o.quiet) o.log(JSON.stringify({ level: 'warn', msg: `database unavailable: ${String((e as Error)?.message ?? e)}` }));
+      send(res, 503, { error: { code: 'DATABASE_UNAVAILABLE', message: 'the ledger database is unavailable; retry shortly' } }, { 'retry-after': '2' });
     } else {
       res.code = 'INTERNAL';
       if (!o.quiet) o.log(JSON.stringify({ level: 'error', msg: String((e as Error)?.stack ?? e) }));
@@ -89,17 +109,17 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
       });
     }
     try {
-      perClient.take(req.socket.remoteAddress ?? '');
+      perClient.take(clientAddress(req, o.trustProxy));
       if (origin !== undefined) {
         if (!originAllowed(origin)) throw new ApiError('ORIGIN_NOT_ALLOWED', `origin ${origin} is not allowed`);
         res.setHeader('access-control-allow-origin', origin);
         res.setHeader('vary', 'Origin');
         res.setHeader('access-control-expose-headers', 'payment-required, retry-after');
       }
-      const match = matchRoute(req.url);
+      const match = matchRoute(req.url, req.method);
       if (req.method === 'OPTIONS' && match) {
         res.writeHead(204, {
-          'access-control-allow-methods': `${match.route.method}, OPTIONS`,
+          'access-control-allow-methods': `${match.methods.join(', ')}, OPTIONS`,
           'access-control-allow-headers': 'content-type, authorization',
           'access-control-max-age': '600',
         });
@@ -108,7 +128,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
       }
       if (!match) throw new ApiError('NOT_FOUND', 'no such path (paths match exactly, as sent)');
       const { route, query } = match;
-      if (req.method !== route.method) throw new ApiError('METHOD_NOT_ALLOWED', `${match.path} takes ${route.method}`);
+      if (req.method !== route.method) throw new ApiError('METHOD_NOT_ALLOWED', `${match.path} takes ${match.methods.join(' or ')}`);
       let body: unknown;
       if (route.json) {
         const raw = await readBody(req, o.maxBodyBytes, o.maxDrainBytes);
@@ -123,7 +143,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
           throw new ApiError('BAD_JSON', 'body is not JSON');
         }
       }
-      const out = await route.run(ctx, body, query, req);
+      const out = await route.run(ctx, body, query, req, match.id);
       if (isTextAnswer(out)) sendText(res, out);
       else send(res, out.status, out.body, out.headers);
     } catch (e) {
@@ -134,6 +154,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   return {
     handle,
     ledger,
+    catalogReady,
     options: o,
     bls,
     ads,
@@ -144,8 +165,16 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
   };
 }
 
-export function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}, storage?: LedgerStorage): Promise<RunningServer> {
   const app = createApp(options, storage);
+  // The catalog and gated titles' keys (--media-keys, the catalog's `keys`) are in the ledger before the first request.
+  try {
+    for (const file of app.options.mediaKeys ?? []) await loadMediaKeysFile(app.ledger, file);
+    await app.catalogReady;
+  } catch (e) {
+    await app.ledger.close();
+    throw e;
+  }
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void app.handle(req, res));
   server.headersTimeout = 66_000;
   server.maxHeadersCount = 64;
@@ -164,6 +193,7 @@ export function startServer(options: ServerOptions = {}, storage?: LedgerStorage
         url,
         port,
         ledger: app.ledger,
+        catalogReady: app.catalogReady,
         options: app.options,
         blsStats: () => app.bls.stats(),
         close: () =>

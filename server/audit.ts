@@ -22,7 +22,8 @@ export const AUDIT_MAX_ROWS = 10_000;
 /** An answer that is not JSON: app.ts sends `body` as is with this content type and these headers. */
 export interface TextAnswer {
   status: number;
-  body: string;
+  /** Text (the audit export's CSV) or bytes (a media key). */
+  body: string | Uint8Array;
   contentType: string;
   headers?: Record<string, string>;
 }
@@ -48,7 +49,8 @@ export function parseAuditQuery(url: URL): AuditQuery {
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 function field(v: unknown): string {
-  const s = String(v);
+  // A settlement's splits (v3) go in one field as JSON.
+  const s = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -61,7 +63,7 @@ const TICK_COLUMNS = [
   'receivedAt', 'tickHash', 'signature', 'sessionKey',
 ] as const;
 const SETTLEMENT_COLUMNS = [
-  'id', 'sessionId', 'contentId', 'principal', 'seq', 'seconds', 'microAlgos', 'totalSeconds', 'totalMicroAlgos', 'platformFee', 'createdAt',
+  'id', 'sessionId', 'contentId', 'principal', 'seq', 'seconds', 'microAlgos', 'totalSeconds', 'totalMicroAlgos', 'platformFee', 'createdAt', 'splits',
 ] as const;
 
 type AuditRoute = { method: 'GET'; json: false; run: (body: unknown, url: URL, req: IncomingMessage) => Promise<{ status: number; body: unknown } | TextAnswer> };
@@ -104,5 +106,5 @@ export function auditRoutes(ledger: LedgerStorage, o: ResolvedOptions): Record<s
 }
 
 export function isTextAnswer(out: { status: number; body: unknown }): out is TextAnswer {
-  return typeof (out as TextAnswer).contentType === 'string' && typeof out.body === 'string';
+  return typeof (out as TextAnswer).contentType === 'string' && (typeof out.body === 'string' || out.body instanceof Uint8Array);
 }

@@ -1,6 +1,7 @@
 import { IC_MAINNET_ROOT_KEY_RAW_HEX, II_MAINNET_CANISTER_ID } from './verify/canister-signature.js';
 import { MAX_RATE_MICRO } from '../src/metering/money.js';
 import type { AdsServerOptions } from './ads/ads-setup.js';
+import { DEFAULT_KEY_LEAD_SECONDS } from './ledger/key-release-rules.js';
 
 export interface ServerOptions {
   port?: number;
@@ -25,6 +26,15 @@ export interface ServerOptions {
   maxPlaybackRate?: number;
   slackSeconds?: number;
   maxClockSkewMs?: number;
+  /**
+   * Gated media: seconds of keys a viewer may hold past what their sessions of a title were billed, beyond
+   * the unencrypted opening (default 30; key-release-rules.ts).
+   */
+  keyLeadSeconds?: number;
+  /** Accepted |requestTime − server time| of a signed key request, ms (default 30 000): its nonce is remembered that long. */
+  keyRequestSkewMs?: number;
+  /** Keys files of packaged titles (`npm run package-media`) loaded into the ledger at start. */
+  mediaKeys?: readonly string[];
   maxRateMicroAlgos?: number;
   platformFeeBps?: number;
   /** If set, GET /streaming/session/analytics needs `Authorization: Bearer <token>` (this or the admin token). */
@@ -55,10 +65,25 @@ export interface ServerOptions {
   bls?: { workers?: number; maxQueue?: number };
   /** A body over the limit is read and dropped up to this many bytes before the 413 (then the socket closes). */
   maxDrainBytes?: number;
+  /**
+   * v3: the price catalog loaded at start, a JSON file path (`--catalog`, SIPPAR_CATALOG) or its contents
+   * `{ titles: [...] }`. Its titles are stored in the ledger (replacing titles of the same content id); titles
+   * added through the admin API stay. Without a catalog, nothing is sold until the admin API adds titles.
+   */
+  catalog?: string | { titles: unknown[] };
   /** Where log lines go (default process.stdout). */
   log?: (line: string) => void;
   /** Ad breaks and agents' bids (docs/ADS.md): the titles' ad settings and where the ads tables live. */
   ads?: AdsServerOptions;
+  /** Live sessions one viewer may hold at once (default 3); a start beyond is refused TOO_MANY_SESSIONS. */
+  maxSessions?: number;
+  /** A session that neither started nor ticked for this long no longer counts as live (default 120 000 ms). */
+  liveWindowMs?: number;
+  /**
+   * Behind one reverse proxy: the per-client limit keys on the last address of X-Forwarded-For (the one the
+   * proxy appended) instead of the socket's. Off by default: a client could otherwise name any address.
+   */
+  trustProxy?: boolean;
 }
 
 /** A token bucket: `perSecond` refill, up to `burst` requests at once. */
@@ -67,9 +92,9 @@ export interface RateLimit {
   burst: number;
 }
 
-type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'ads';
+type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'catalog' | 'ads' | 'mediaKeys';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> &
-  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'ads'> & {
+  Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'catalog' | 'ads' | 'mediaKeys'> & {
     log: (line: string) => void;
     rateLimits: { perClient: RateLimit | false; perViewer: RateLimit | false };
     bls: { workers: number; maxQueue: number };
@@ -101,8 +126,13 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     acceptedTargets: o.acceptedTargets ?? [],
     maxBodyBytes: o.maxBodyBytes ?? 16 * 1024,
     maxPlaybackRate: o.maxPlaybackRate ?? 2,
-    slackSeconds: o.slackSeconds ?? 5,
+    // The rate bucket's capacity (tick-rules.ts): a hidden tab's timers run once a minute, so an honest
+    // tick may carry a minute of playback; 90 s holds it with room, and bounds an idle session's burst.
+    slackSeconds: o.slackSeconds ?? 90,
     maxClockSkewMs: o.maxClockSkewMs ?? 5 * 60_000,
+    keyLeadSeconds: o.keyLeadSeconds ?? DEFAULT_KEY_LEAD_SECONDS,
+    keyRequestSkewMs: o.keyRequestSkewMs ?? 30_000,
+    mediaKeys: o.mediaKeys,
     // The element's own ceiling (money.ts): one rule for both sides.
     maxRateMicroAlgos: o.maxRateMicroAlgos ?? MAX_RATE_MICRO,
     platformFeeBps: o.platformFeeBps ?? 1_000,
@@ -110,6 +140,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     adminToken: o.adminToken,
     publicUrls: o.publicUrls,
     payTo: o.payTo,
+    catalog: o.catalog,
     algorandNetwork: o.algorandNetwork ?? ALGORAND_MAINNET_CAIP2,
     topUpSeconds: o.topUpSeconds ?? 600,
     rateLimits: {
@@ -120,5 +151,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
     log: o.log ?? ((line) => process.stdout.write(line + '\n')),
     ads: o.ads,
+    maxSessions: o.maxSessions ?? 3,
+    // A hidden tab ticks once a minute: two minutes keep its session live between ticks.
+    liveWindowMs: o.liveWindowMs ?? 120_000,
+    trustProxy: o.trustProxy ?? false,
   };
 }

@@ -1,8 +1,10 @@
-import { ERROR_STATUS, type ApiErrorBody, type ApiErrorCode, type TickResponse } from '../src/payments/protocol.js';
+import { ERROR_STATUS, type ApiErrorBody, type ApiErrorCode, type ContentPrice, type TickResponse } from '../src/payments/protocol.js';
 
 /** A refusal with a stable code; the HTTP layer turns it into `{error:{code,message}}` plus `headers`. */
 export class ApiError extends Error {
   readonly status: number;
+  /** On PRICE_MISMATCH: the current public price, sent with the refusal. */
+  price?: ContentPrice;
   constructor(
     readonly code: ApiErrorCode,
     message: string,
@@ -16,6 +18,6 @@ export class ApiError extends Error {
 
   /** The JSON body of this refusal (docs/PROTOCOL.md §Errors). */
   body(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message }, ...(this.ledger && { ledger: this.ledger }) };
+    return { error: { code: this.code, message: this.message }, ...(this.ledger && { ledger: this.ledger }), ...(this.price && { price: this.price }) };
   }
 }

@@ -14,6 +14,20 @@ export class Bounded<K, V> extends Map<K, V> {
   }
 }
 
+/**
+ * The address the per-client limit keys on: the socket's, or behind a trusted proxy (`--trust-proxy`) the
+ * last address of X-Forwarded-For — the one that proxy appended; the ones before it are whatever the
+ * client wrote. Without the option the header is ignored, so a client cannot pick its own key.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const socket = req.socket.remoteAddress ?? '';
+  if (!trustProxy) return socket;
+  const header = req.headers['x-forwarded-for'];
+  const list = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
+  const last = list[list.length - 1]!.trim();
+  return last === '' ? socket : last;
+}
+
 export function obj(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('BAD_JSON', 'body must be a JSON object');
   return body as Record<string, unknown>;
@@ -84,8 +98,8 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException): string {
   );
 }
 
-/** A body that is not JSON (the audit export's CSV). */
-export function sendText(res: ServerResponse, a: { status: number; body: string; contentType: string; headers?: Record<string, string> }): void {
+/** A body that is not JSON (the audit export's CSV, a media key's bytes). */
+export function sendText(res: ServerResponse, a: { status: number; body: string | Uint8Array; contentType: string; headers?: Record<string, string> }): void {
   res.writeHead(a.status, { ...a.headers, 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body), 'cache-control': 'no-store' });
   res.end(a.body);
 }

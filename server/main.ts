@@ -10,11 +10,17 @@
  *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
  *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
- *   --ads-catalog SIPPAR_ADS_CATALOG (a catalog file: its titles' `ads` settings, docs/ADS.md) · --ads-db SIPPAR_ADS_DB
+ *   --catalog SIPPAR_CATALOG (v3: JSON file of the titles sold, their prices, previews, splits and ad settings)
+ *   --ads-catalog SIPPAR_ADS_CATALOG (ad settings from another catalog file, for benches) · --ads-db SIPPAR_ADS_DB
+ *   --media-keys SIPPAR_MEDIA_KEYS (a packaged title's keys file; the flag repeats, the variable is a comma list)
+ *   --key-lead-seconds SIPPAR_KEY_LEAD_SECONDS (0…600, default 30: keys a viewer may hold past what was billed)
+ *   --max-sessions SIPPAR_MAX_SESSIONS (live sessions per viewer, default 3)
+ *   --trust-proxy SIPPAR_TRUST_PROXY=1 (per-client limits key on X-Forwarded-For's last address; default off)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
+import { CatalogError } from './catalog/catalog-rules.js';
 import { DEFAULT_RATE_LIMITS, type RateLimit } from './config.js';
 import { adCatalogFromCatalogJson } from './ads/ad-settings.js';
 
@@ -38,6 +44,11 @@ const { values } = parseArgs({
     'bls-queue': { type: 'string' },
     'ads-catalog': { type: 'string' },
     'ads-db': { type: 'string' },
+    catalog: { type: 'string' },
+    'media-keys': { type: 'string', multiple: true },
+    'key-lead-seconds': { type: 'string' },
+    'max-sessions': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
   },
 });
 const env = process.env;
@@ -58,34 +69,51 @@ const rate = (name: string, text: string | undefined, dflt: RateLimit): RateLimi
   return n === undefined ? dflt : n === 0 ? false : { perSecond: n, burst: 2 * n };
 };
 
-// Until the catalog store serves ad settings (AdCatalog), they are read once from a catalog file.
+// Ad settings come from the catalog store; --ads-catalog reads them from another file instead (the auction bench).
 const adsCatalogPath = values['ads-catalog'] ?? env.SIPPAR_ADS_CATALOG;
 const adCatalog = adsCatalogPath === undefined ? undefined : adCatalogFromCatalogJson(JSON.parse(readFileSync(adsCatalogPath, 'utf8')));
 
-const server = await startServer({
-  port: Number(values.port ?? env.PORT ?? 8787),
-  host: values.host ?? env.HOST ?? '127.0.0.1',
-  db: values.db ?? env.SIPPAR_DB ?? 'sippar.db',
-  dev: values.dev ?? (env.SIPPAR_DEV === '1' || env.SIPPAR_DEV === 'true'),
-  origins: list(values.origins ?? env.SIPPAR_ORIGINS),
-  quiet: values.quiet ?? env.SIPPAR_QUIET === '1',
-  icRootKeyRawHex: env.SIPPAR_IC_ROOT_KEY,
-  iiCanisterIds: list(env.SIPPAR_II_CANISTERS) as string[] | undefined,
-  acceptedTargets: list(env.SIPPAR_TARGETS) as string[] | undefined,
-  analyticsToken: values['analytics-token'] ?? env.SIPPAR_ANALYTICS_TOKEN,
-  adminToken: values['admin-token'] ?? env.SIPPAR_ADMIN_TOKEN,
-  platformFeeBps: int('platform-fee-bps', values['platform-fee-bps'] ?? env.SIPPAR_PLATFORM_FEE_BPS, 0, 10_000),
-  publicUrls: list(values['public-url'] ?? env.SIPPAR_PUBLIC_URLS) as string[] | undefined,
-  payTo: values['pay-to'] ?? env.SIPPAR_PAY_TO,
-  algorandNetwork: values['algorand-network'] ?? env.SIPPAR_ALGORAND_NETWORK,
-  rateLimits: {
-    perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
-    perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
-  },
-  ads: { catalog: adCatalog, db: values['ads-db'] ?? env.SIPPAR_ADS_DB },
-  bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
-});
+const catalog = values.catalog ?? env.SIPPAR_CATALOG;
+let server: Awaited<ReturnType<typeof startServer>>;
+try {
+  server = await startServer({
+    port: Number(values.port ?? env.PORT ?? 8787),
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    db: values.db ?? env.SIPPAR_DB ?? 'sippar.db',
+    dev: values.dev ?? (env.SIPPAR_DEV === '1' || env.SIPPAR_DEV === 'true'),
+    origins: list(values.origins ?? env.SIPPAR_ORIGINS),
+    quiet: values.quiet ?? env.SIPPAR_QUIET === '1',
+    icRootKeyRawHex: env.SIPPAR_IC_ROOT_KEY,
+    iiCanisterIds: list(env.SIPPAR_II_CANISTERS) as string[] | undefined,
+    acceptedTargets: list(env.SIPPAR_TARGETS) as string[] | undefined,
+    analyticsToken: values['analytics-token'] ?? env.SIPPAR_ANALYTICS_TOKEN,
+    adminToken: values['admin-token'] ?? env.SIPPAR_ADMIN_TOKEN,
+    platformFeeBps: int('platform-fee-bps', values['platform-fee-bps'] ?? env.SIPPAR_PLATFORM_FEE_BPS, 0, 10_000),
+    publicUrls: list(values['public-url'] ?? env.SIPPAR_PUBLIC_URLS) as string[] | undefined,
+    payTo: values['pay-to'] ?? env.SIPPAR_PAY_TO,
+    algorandNetwork: values['algorand-network'] ?? env.SIPPAR_ALGORAND_NETWORK,
+    rateLimits: {
+      perClient: rate('client-rate', values['client-rate'] ?? env.SIPPAR_CLIENT_RATE, DEFAULT_RATE_LIMITS.perClient),
+      perViewer: rate('viewer-rate', values['viewer-rate'] ?? env.SIPPAR_VIEWER_RATE, DEFAULT_RATE_LIMITS.perViewer),
+    },
+    maxSessions: int('max-sessions', values['max-sessions'] ?? env.SIPPAR_MAX_SESSIONS, 1, 1_000_000),
+    trustProxy: values['trust-proxy'] ?? (env.SIPPAR_TRUST_PROXY === '1' || env.SIPPAR_TRUST_PROXY === 'true'),
+    mediaKeys: values['media-keys'] ?? (list(env.SIPPAR_MEDIA_KEYS) as string[] | undefined),
+    keyLeadSeconds: int('key-lead-seconds', values['key-lead-seconds'] ?? env.SIPPAR_KEY_LEAD_SECONDS, 0, 600),
+    ads: { catalog: adCatalog, db: values['ads-db'] ?? env.SIPPAR_ADS_DB },
+    bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
+    ...(catalog !== undefined && { catalog }),
+  });
+} catch (e) {
+  // A catalog that does not check, or a keys file that cannot be read, stops the server before it sells
+  // anything at a wrong price or a title nobody could watch.
+  const unreadable = (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES';
+  if (!(e instanceof CatalogError) && !unreadable) throw e;
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
+}
 // A PostgreSQL ledger migrates as it opens: an unreachable or broken database stops the process here, not at the first request.
 await (server.ledger as { ready?: Promise<void> }).ready;
+await server.catalogReady;
 process.stdout.write(JSON.stringify({ level: 'info', msg: 'listening', url: server.url, dev: server.options.dev, db: server.options.db }) + '\n');
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void server.close().then(() => process.exit(0)));

@@ -7,8 +7,10 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import './i18n/paid-messages.js';
-import { blockingError, type PlayerConfig } from './config/player-config.js';
+import { blockingError, priceError, type PlayerConfig } from './config/player-config.js';
 import { ConfigSource } from './config/config-source.js';
+import type { CatalogLookup } from './config/catalog-price.js';
+import { PriceSource } from './config/price-source.js';
 import { IdentityGate } from './identity/identity-gate.js';
 import { t } from './i18n/locale.js';
 import type { SipparErrorCode } from './errors.js';
@@ -26,6 +28,7 @@ import { formatAmount } from './ui/amounts.js';
 import { fill } from './i18n/paid-messages.js';
 import { lowBalance, topupNotice, topupNoticeStyles } from './ui/topup-notice.js';
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
+import type { MediaWithKeys } from './playback/key-authoriser.js';
 
 export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
   readonly media: HTMLVideoElement | null;
@@ -37,14 +40,19 @@ export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
   previewSeconds?: string | null;
 };
 
-/** The payments machine's configuration: null when nothing is to be paid (free, or refused attributes). */
-export function paymentsConfigOf(c: PlayerConfig): MachineConfig | null {
-  if (c.rateMicroAlgos === 0 || blockingError(c)) return null;
-  return { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, graceSeconds: c.graceSeconds };
+/**
+ * The payments machine's configuration: null when nothing is to be paid (free, or refused attributes).
+ * `budget`: what a new session is signed with, the meter's cap (the `budget` attribute, raised by Continue).
+ */
+export function paymentsConfigOf(c: PlayerConfig, budget: number | null = c.budgetMicroAlgos): MachineConfig | null {
+  if (c.rateMicroAlgos === 0 || blockingError(c) || priceError(c)) return null;
+  return { api: c.api, contentId: c.contentId, rateMicroAlgos: c.rateMicroAlgos, graceSeconds: c.graceSeconds, budgetMicroAlgos: budget };
 }
 
 export class Commerce implements ReactiveController {
   readonly config: ConfigSource;
+  /** The catalog's price of this page's title (protocol v3), applied by `config`. */
+  readonly price: PriceSource;
   readonly identity: IdentityGate;
   readonly meter: MeterController;
   readonly payments: PaymentsController;
@@ -60,12 +68,17 @@ export class Commerce implements ReactiveController {
   constructor(private readonly host: CommerceHost) {
     adoptStyles(host, [costCounterStyles, paymentOverlayStyles, topupNoticeStyles]);
     // Order matters: controllers run in the order added, and each reads the configuration parsed first.
-    this.config = new ConfigSource(host);
+    const lookup = atom<CatalogLookup>({ status: 'off' });
+    this.config = new ConfigSource(host, lookup);
+    this.price = new PriceSource(host, () => this.config.raw, lookup, () => host.services);
     this.identity = new IdentityGate(host, () => this.config.value, { injectedAuth: () => host.services.auth });
     this.meter = new MeterController(host, () => {
       const c = this.config.value;
       const invalid = !!blockingError(c);
-      return { src: host.src ?? '', rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, previewSeconds: c.previewSeconds, invalid };
+      // Once a payment session is open, the preview left is the server's (it counts it across page loads).
+      const p = this.payments?.state.preview;
+      const freeLeft = p ? Math.max(0, p.freeSeconds - p.usedBefore) : null;
+      return { src: host.src ?? '', rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, previewSeconds: c.previewSeconds, invalid: invalid || !!priceError(c), freeLeft };
     });
     this.payments = new PaymentsController(host, () => ({ auth: this.identity.controller, ...host.services }), (code) => t(host.locale, code as SipparErrorCode));
     this.meter.listener = {
@@ -76,6 +89,7 @@ export class Commerce implements ReactiveController {
       [this.config.store, this.canCharge, this.meter.store, this.payments.store, this.hidden],
       (c, canCharge, m, p, hidden): PolicyInputs => ({
         configInvalid: !!blockingError(c),
+        priceRefused: !!priceError(c),
         paid: c.rateMicroAlgos > 0,
         previewSpent: m.previewUsed >= m.previewSeconds,
         canCharge,
@@ -96,7 +110,7 @@ export class Commerce implements ReactiveController {
     window.addEventListener('focus', this.onReturn);
     this.onVisibility();
     // Back after a DOM move: payments closed its session on disconnect; the same sale goes on.
-    this.payments.configure(paymentsConfigOf(this.config.value));
+    this.payments.configure(this.paymentsConfig());
     this.unsubscribe = [
       this.identity.controller.state.subscribe(() => this.syncIdentity()),
       this.blockers.subscribe((b) => {
@@ -108,8 +122,11 @@ export class Commerce implements ReactiveController {
 
   /** After the meter's hostUpdate: a closed meter session's last seconds went out under the old configuration. */
   hostUpdate(): void {
+    // Gated media: playback's key loader asks the <video> for this; payments signs (payments/key-authoriser.ts).
+    const media = this.host.media as MediaWithKeys | null;
+    if (media) media.sipparKeyAuthoriser = this.payments.keyAuthoriser;
     this.reportConfigErrors();
-    this.payments.configure(paymentsConfigOf(this.config.value));
+    this.payments.configure(this.paymentsConfig());
     this.syncIdentity();
   }
 
@@ -118,6 +135,10 @@ export class Commerce implements ReactiveController {
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('focus', this.onReturn);
     for (const u of this.unsubscribe) u();
+  }
+
+  private paymentsConfig(): MachineConfig | null {
+    return paymentsConfigOf(this.config.value, this.meter.store.get().budgetMicroAlgos);
   }
 
   /** The element's play()/pause() and its controls come here: the policy grants or refuses. */
@@ -142,9 +163,10 @@ export class Commerce implements ReactiveController {
       costCounter(s, locale, c.fiat),
       this.identity.render(top === 'sign-in', balance === undefined ? undefined : fill(t(locale, 'badgeBalance'), { amount: formatAmount(balance, locale) })),
       low ? topupNotice(balance!, c.rateMicroAlgos, locale, () => this.requestTopup('low-balance')) : null,
+      // The meter's own cap, or the server's refusal past the budget the session was signed with.
       top === 'budget' ? budgetOverlay(s, this.meter.budgetStep, locale, () => this.meter.continueWithMoreBudget()) : null,
       payment ? paymentOverlay({ state: this.payments.state, locale, onRetry: () => this.payments.retry(), onWatchHere: () => this.watchHere(), onTopup: () => this.requestTopup('insufficient-funds') }) : null,
-      top === 'config' ? configOverlay(c, locale) : null,
+      top === 'config' || top === 'price' ? configOverlay(c, locale) : null,
     ];
   }
 

@@ -44,7 +44,16 @@ export type SipparErrorCode =
   | 'API_URL_INVALID'
   // the platform's top-up page and a fiat hint: reported, never blocking
   | 'TOPUP_URL_INVALID'
-  | 'FIAT_INVALID';
+  | 'FIAT_INVALID'
+  // the platform's price catalog (protocol v3): the page's price is not the catalog's, or the title is not sold
+  | 'PRICE_MISMATCH'
+  | 'UNKNOWN_CONTENT'
+  | 'PRICE_UNAVAILABLE'
+
+  // payments, appended (protocol v3): the server's spending safety
+  | 'PAYMENT_BUDGET_EXCEEDED'
+  | 'PAYMENT_TOO_MANY_SESSIONS'
+  | 'PAYMENT_KEY_REVOKED';
 
 export class SipparError extends Error {
   override name = 'SipparError';

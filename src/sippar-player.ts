@@ -30,7 +30,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @attr {boolean} loop - Restart at the end.
  * @attr {'none' | 'metadata' | 'auto'} preload - As on `<video>`: none fetches nothing before play; metadata (the default) the manifest only; auto buffers. autoplay implies auto.
  * @attr {'lazy' | 'eager'} loading - lazy: load nothing until the player nears the viewport.
- * @attr {string} rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: `RATE_INVALID`.
+ * @attr {string} rate - ALGO per second, a decimal string ("0.001"); absent or "0" is free. Invalid: `RATE_INVALID`. With `content-id`, the price the page expects: the payment API's catalog price is shown and billed, and a different one stops playback (`PRICE_MISMATCH`). Absent with `api` and `content-id`: priced by the catalog.
  * @attr {string} budget - ALGO one session may spend; pauses there with an overlay to continue. Invalid: `BUDGET_INVALID`.
  * @attr {string} preview-seconds - Free seconds before billing (whole number, at most 86400). Invalid: `PREVIEW_INVALID`.
  * @attr {boolean} pause-when-hidden - Pause while the tab is hidden instead of billing background playback.
@@ -224,7 +224,8 @@ export class SipparPlayer extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('rate') && isPaid(this.rate)) this.loadCommerce();
+    // A price, or none but a payment API and a title: then the platform's catalog prices it (protocol v3).
+    if ((changed.has('rate') && isPaid(this.rate)) || (!this.commerceLoading && this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id'))) this.loadCommerce();
   }
 
   /** Also waits for the paid-video chunk when `rate` asks for it, so `meter`, `identity` and `payments` exist after it. */

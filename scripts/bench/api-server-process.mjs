@@ -15,7 +15,9 @@ const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Bo
  * one client address sending thousands of requests a second.
  */
 export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu } = {}) {
-  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...extraArgs];
+  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', '--max-sessions', '1000000',
+    // v3: the server sells only catalog titles; the benches' titles and rates.
+    '--catalog', 'scripts/bench/bench-catalog.json', ...extraArgs];
   const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
     cwd: root,
     env: { ...process.env, ...env },

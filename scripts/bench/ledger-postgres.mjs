@@ -56,11 +56,11 @@ try {
   for (const id of ids) {
     const principal = `viewer-${id}`;
     await store.credit(principal, 'ADDR', 1e12, 0);
-    await openSession(store, { id, principal, contentId: `film-${id.length % 7}`, rate: RATE, sessionKey: randomBytes(91), startHash: randomBytes(32), startedAt: 0, expiresAt: 1e15 }, 'ADDR');
+    await openSession(store, { id, principal, contentId: `film-${id.length % 7}`, rate: RATE, budget: null, sessionKey: randomBytes(91), startHash: randomBytes(32), startedAt: 0, expiresAt: 1e15, freeSeconds: 0, splits: null }, 'ADDR');
   }
   const seqs = new Array(S).fill(0);
   let issued = 0;
-  const limits = { maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1000, settle: false };
+  const limits = { maxPlaybackRate: 2, slackSeconds: 90, platformFeeBps: 1000, settle: false };
   async function worker(count) {
     while (issued < count) {
       const i = issued++ % S;

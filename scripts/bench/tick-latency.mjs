@@ -103,7 +103,7 @@ async function browserRun(apiUrl, n) {
     await request(apiUrl, 'POST', '/streaming/dev/credit', { principal, microAlgos: 1e12 });
     const sessionIds = [];
     for (let i = 0; i < Math.ceil(n / PER_SESSION); i++) {
-      const m = { api: apiIdentity(apiUrl), contentId: 'bench-browser', rateMicroAlgos: 1, requestTime: Date.now(), nonce: i.toString(16).padStart(32, 'c') };
+      const m = { api: apiIdentity(apiUrl), contentId: 'bench-browser', rateMicroAlgos: 1, budgetMicroAlgos: null, requestTime: Date.now(), nonce: i.toString(16).padStart(32, 'c') };
       const startBytes = Array.from(startSigningBytes(m));
       const startSig = await page.evaluate(async (b) => Array.from(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, globalThis.__kp.privateKey, new Uint8Array(b)))), startBytes);
       sessionIds.push((await request(apiUrl, 'POST', '/streaming/session/start', { delegationChain: chain, sessionPublicKey: toHex(sessionDer), ...m, signature: toHex(new Uint8Array(startSig)) })).json.sessionId);

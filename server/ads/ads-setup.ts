@@ -2,12 +2,13 @@
  * Builds the ads part of the API from the server's options: its tables go into the ledger's database —
  * its SQLite file (one writer per file) or its PostgreSQL database (migrations 007–008, any number of API
  * processes) — else (the in-memory ledger) into `ads.db` (default in memory). The titles' ad settings come from
- * `ads.catalog` (the catalog store implements AdCatalog once merged; an empty catalog until then).
+ * the platform's catalog (each title's `ads` field, catalog-ad-settings.ts) unless `ads.catalog` is given (tests, benches).
  */
 import type Database from 'better-sqlite3';
 import type { ResolvedOptions } from '../config.js';
 import type { LedgerStorage } from '../ledger/storage.js';
-import { MemoryAdCatalog, type AdCatalog } from './ad-settings.js';
+import type { AdCatalog } from './ad-settings.js';
+import { catalogAdSettings } from './catalog-ad-settings.js';
 import { createAdsContext, ledgerSessions, type AdsContext } from './ads-context.js';
 import { PostgresLedgerStorage } from '../ledger/postgres-storage.js';
 import { PostgresAdsStore } from './ads-postgres-store.js';
@@ -41,7 +42,7 @@ export function createAds(o: ResolvedOptions, ledger: LedgerStorage): { context:
       holdGraceSeconds: o.ads?.holdGraceSeconds ?? 600,
     },
     store,
-    o.ads?.catalog ?? new MemoryAdCatalog(),
+    o.ads?.catalog ?? catalogAdSettings(ledger),
     ledgerSessions(ledger),
   );
   return { context, close: () => store.close() };

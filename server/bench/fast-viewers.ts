@@ -38,7 +38,7 @@ export function makeFastViewer(ttlMs = 3600_000): FastViewer {
 
 /** `api`: the base URL the request goes to (the start message names it). */
 export function fastStartRequest(v: FastViewer, api: string, contentId: string, rateMicroAlgos: number, nonce: string): SessionStartRequest {
-  const m = { api: apiIdentity(api), contentId, rateMicroAlgos, requestTime: Date.now(), nonce };
+  const m = { api: apiIdentity(api), contentId, rateMicroAlgos, budgetMicroAlgos: null, requestTime: Date.now(), nonce };
   return { delegationChain: v.delegationChain, sessionPublicKey: toHex(v.sessionPublicKey), ...m, signature: toHex(v.signSync(startSigningBytes(m))) };
 }
 

@@ -27,7 +27,7 @@ export function forgedCanisterStarts(fx: CanisterFixture, api: string, now: () =
       publicKey: fx.delegationChain.publicKey,
       delegations: [{ delegation: { pubkey: sessionDer, expiration: expiration.toString(16) }, signature: lifted }],
     };
-    const m = { api: apiIdentity(api), contentId: 'forged', rateMicroAlgos: 1, requestTime: now(), nonce: (n.toString(16) + '0'.repeat(32)).slice(0, 32) };
+    const m = { api: apiIdentity(api), contentId: 'forged', rateMicroAlgos: 1, budgetMicroAlgos: null, requestTime: now(), nonce: (n.toString(16) + '0'.repeat(32)).slice(0, 32) };
     const signature = toHex(new Uint8Array(sign('sha256', startSigningBytes(m), { key: session.privateKey, dsaEncoding: 'ieee-p1363' })));
     return { delegationChain, sessionPublicKey: sessionDer, ...m, signature };
   };

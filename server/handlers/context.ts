@@ -3,6 +3,7 @@ import { apiIdentity } from '../../src/payments/tick.js';
 import type { ResolvedOptions } from '../config.js';
 import { Bounded } from '../http-io.js';
 import type { LedgerStorage } from '../ledger/storage.js';
+import { NonceWindow } from '../nonce-window.js';
 import { RateLimiter } from '../rate-limit.js';
 import { signedRequestChecks } from '../signed-requests.js';
 import type { BlsPool } from '../verify/bls-pool.js';
@@ -12,6 +13,8 @@ export interface CachedSession {
   key: SigningKey;
   keyHex: string;
   expiresAt: number;
+  /** Whose session of what: read by key requests, loaded on their first use. */
+  owner?: { principal: string; contentId: string };
 }
 
 export interface AppContext {
@@ -20,15 +23,19 @@ export interface AppContext {
   checks: ReturnType<typeof signedRequestChecks>;
   sessions: Bounded<string, CachedSession>;
   perViewer: RateLimiter;
+  /** Nonces of signed key requests within their time window (handlers/keys.ts). */
+  keyNonces: NonceWindow;
   /** True when a signed start naming `api` is meant for this server. */
   acceptsApi(api: string): boolean;
   /** This API's own base URL (for x402 resource URLs): the first public URL, else the listen URL. */
   baseUrl(): string;
+  /** Resolves once the catalog given at start is stored (catalog handlers and starts wait for it). */
+  catalogReady: Promise<void>;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: BlsPool | undefined, listenUrl: () => string): AppContext {
+export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: BlsPool | undefined, listenUrl: () => string, catalogReady: Promise<void>): AppContext {
   const configured = o.publicUrls?.map(apiIdentity);
   return {
     o,
@@ -36,6 +43,7 @@ export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: Bl
     checks: signedRequestChecks(o, bls),
     sessions: new Bounded<string, CachedSession>(100_000),
     perViewer: new RateLimiter(o.rateLimits.perViewer, o.now, 'viewer'),
+    keyNonces: new NonceWindow(),
     acceptsApi(api) {
       if (configured) return configured.includes(api);
       if (api === apiIdentity(listenUrl())) return true;
@@ -43,5 +51,6 @@ export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: Bl
       return o.dev && LOOPBACK.has(new URL(api).hostname);
     },
     baseUrl: () => configured?.[0] ?? apiIdentity(listenUrl()),
+    catalogReady,
   };
 }

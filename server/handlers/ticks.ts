@@ -17,7 +17,7 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-async function cachedSession(c: AppContext, id: string): Promise<CachedSession> {
+export async function cachedSession(c: AppContext, id: string): Promise<CachedSession> {
   let s = c.sessions.get(id);
   if (!s) {
     const row = await c.ledger.sessionKey(id);

@@ -7,7 +7,7 @@ import type { ApiErrorBody, TickResponse } from '../../src/payments/protocol.js'
 import { ApiError } from '../errors.js';
 import type { LedgerStorage, NewSession } from './storage.js';
 import { WriteConflict } from './storage.js';
-import { decideStart, decideTick, type TickLimits, type VerifiedTick } from './tick-rules.js';
+import { decideStart, decideTick, type SessionLimit, type TickLimits, type VerifiedTick } from './tick-rules.js';
 
 export interface TickOutcome {
   /** 200, or 402 when the balance paid only part (the answer is then the ledger of the 402 body). */
@@ -72,11 +72,14 @@ export function tickAnswer(out: TickOutcome, signedSeconds: number): { status: n
   return { status: 402, body: { error: { code: 'INSUFFICIENT_FUNDS', message }, ledger: out.body } };
 }
 
-/** Opens a session when the viewer's balance pays its first second; answers that balance. */
-export async function openSession(storage: LedgerStorage, s: NewSession, algorandAddress: string): Promise<number> {
+/**
+ * Opens a session when the viewer's balance pays its first second and, with `limit`, the viewer holds fewer
+ * live sessions than allowed (TOO_MANY_SESSIONS); answers that balance.
+ */
+export async function openSession(storage: LedgerStorage, s: NewSession, algorandAddress: string, limit?: SessionLimit): Promise<number> {
   const balance = await storage.ensureViewer(s.principal, algorandAddress, s.startedAt);
-  const ok = decideStart(balance, s.rate);
+  const ok = decideStart(balance, s.rate, s.freeSeconds);
   if (!ok.ok) throw new ApiError(ok.code, ok.message);
-  await storage.createSession(s);
+  await storage.createSession(s, limit);
   return balance;
 }

@@ -4,9 +4,11 @@
  * The `…Now` methods are the synchronous core, for fakes that answer synchronously.
  */
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
-import { answerWithSettlementId, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
+import { MemoryMediaKeys } from './memory-media-keys.js';
+import { WriteConflict, type AuditQuery, type KeyRelease, type KeyReleaseContext, type MediaKey, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
+import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
 
 interface MemorySession extends SessionState {
   sessionKey: Uint8Array;
@@ -41,9 +43,13 @@ export class MemoryLedgerStorage implements LedgerStorage {
   readonly credits: Array<{ principal: string; microAlgos: number }> = [];
   readonly earnings = new Map<string, { settled: number; fee: number }>();
   private readonly startHashes = new Set<string>();
+  readonly catalog = new Map<string, CatalogTitle>();
+  /** Revoked session keys by hex DER. */
+  readonly revoked = new Map<string, Revocation>();
   /** Every accepted tick and settlement in the order applied: what the audit export reads. */
   readonly auditLog: { ticks: AuditTick[]; settlements: AuditSettlement[] } = { ticks: [], settlements: [] };
   private settlementIds = 0;
+  readonly mediaKeys = new MemoryMediaKeys(() => this.sessions.values());
 
   ensureViewerNow(principal: string, algorandAddress: string): MemoryViewer {
     let v = this.viewers.get(principal);
@@ -58,15 +64,29 @@ export class MemoryLedgerStorage implements LedgerStorage {
     return v.balance;
   }
 
-  createSessionNow(n: NewSession): void {
+  /** Live sessions of a viewer (tick-rules.ts decideSessionLimit). */
+  liveSessionsNow(principal: string, now: number, liveWindowMs: number): number {
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      if (s.principal === principal && s.status !== 'paused' && s.expiresAt > now && s.lastActivity > now - liveWindowMs && !this.revoked.has(hex(s.sessionKey))) n++;
+    }
+    return n;
+  }
+
+  createSessionNow(n: NewSession, limit?: SessionLimit): void {
     const h = hex(n.startHash);
     if (this.startHashes.has(h)) throw new ApiError('REPLAYED', 'this start message was already used');
     if (!this.viewers.has(n.principal)) throw new Error(`no viewer ${n.principal}`); // the foreign key of SQLite
     if (this.sessions.has(n.id)) throw new Error(`session ${n.id} exists`);
+    if (limit) {
+      const ok = decideSessionLimit(this.liveSessionsNow(n.principal, limit.now, limit.liveWindowMs), limit.maxSessions);
+      if (!ok.ok) throw new ApiError(ok.code, ok.message);
+    }
     this.startHashes.add(h);
     this.sessions.set(n.id, {
       id: n.id, principal: n.principal, contentId: n.contentId, rate: n.rate, startedAt: n.startedAt, status: 'active',
-      seq: 0, claimedSeconds: 0, billedSeconds: 0, billedMicro: 0, settledSeconds: 0, settledMicro: 0,
+      freeSeconds: n.freeSeconds, splits: structuredClone(n.splits),
+      seq: 0, claimedSeconds: 0, billedSeconds: 0, billedMicro: 0, settledSeconds: 0, settledMicro: 0, budget: n.budget, rateTokensMs: null,
       sessionKey: n.sessionKey.slice(), expiresAt: n.expiresAt, ticks: 0, lastActivity: n.startedAt, settlements: 0,
     });
   }
@@ -74,12 +94,13 @@ export class MemoryLedgerStorage implements LedgerStorage {
   loadTickNow(sessionId: string, seq: number): TickContext | undefined {
     const s = this.sessions.get(sessionId);
     if (!s) return undefined;
-    const { sessionKey: _k, expiresAt: _e, ticks: _t, lastActivity: _l, settlements: _n, ...session } = s;
+    const { sessionKey: _k, expiresAt: _e, ticks: _t, settlements: _n, ...session } = s;
     const stored = this.ticks.get(`${sessionId} ${seq}`);
     return {
-      session,
+      session: { ...session, splits: session.splits && structuredClone(session.splits) },
       balance: this.viewers.get(s.principal)!.balance,
       ticks: s.ticks,
+      ...(this.revoked.has(hex(s.sessionKey)) && { revoked: true }),
       ...(stored && { stored: { tickHash: stored.tickHash, httpStatus: stored.httpStatus, answer: structuredClone(stored.answer) } }),
     };
   }
@@ -100,9 +121,10 @@ export class MemoryLedgerStorage implements LedgerStorage {
     if (w.settlement) {
       settlementId = ++this.settlementIds;
       s.settlements += 1;
-      const { sessionId, contentId, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt } = w.settlement;
+      const { sessionId, contentId, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt, splits } = w.settlement;
       this.auditLog.settlements.push({
         id: settlementId, sessionId, contentId, principal: s.principal, seq, seconds, microAlgos, totalSeconds, totalMicroAlgos, platformFee, createdAt,
+        splits: structuredClone(splits),
       });
       const e = this.earnings.get(w.settlement.contentId) ?? { settled: 0, fee: 0 };
       this.earnings.set(w.settlement.contentId, { settled: e.settled + w.settlement.microAlgos, fee: e.fee + w.settlement.platformFee });
@@ -127,9 +149,19 @@ export class MemoryLedgerStorage implements LedgerStorage {
     await Promise.resolve();
     return this.creditNow(principal, algorandAddress, microAlgos);
   }
-  async createSession(n: NewSession): Promise<void> {
+  async createSession(n: NewSession, limit?: SessionLimit): Promise<void> {
     await Promise.resolve();
-    this.createSessionNow(n);
+    this.createSessionNow(n, limit);
+  }
+  async revokeKey(r: Revocation): Promise<number> {
+    await Promise.resolve();
+    const k = hex(r.sessionKey);
+    if (!this.revoked.has(k)) this.revoked.set(k, { ...r, sessionKey: r.sessionKey.slice() });
+    return this.revoked.get(k)!.revokedAt;
+  }
+  async isRevoked(sessionKey: Uint8Array): Promise<boolean> {
+    await Promise.resolve();
+    return this.revoked.has(hex(sessionKey));
   }
   async sessionKey(id: string): Promise<SessionKeyRecord | undefined> {
     await Promise.resolve();
@@ -176,6 +208,40 @@ export class MemoryLedgerStorage implements LedgerStorage {
   }
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     return this.auditLog.settlements.filter((st) => matches(q, st, st.createdAt)).slice(0, q.limit);
+  }
+  async putTitle(t: CatalogTitle): Promise<void> {
+    await Promise.resolve();
+    this.catalog.set(t.contentId, structuredClone(t));
+  }
+  async deleteTitle(contentId: string): Promise<boolean> {
+    await Promise.resolve();
+    return this.catalog.delete(contentId);
+  }
+  async title(contentId: string): Promise<CatalogTitle | undefined> {
+    await Promise.resolve();
+    const t = this.catalog.get(contentId);
+    return t && structuredClone(t);
+  }
+  async titles(): Promise<CatalogTitle[]> {
+    await Promise.resolve();
+    return [...this.catalog.values()].sort((a, b) => (a.contentId < b.contentId ? -1 : a.contentId > b.contentId ? 1 : 0)).map((t) => structuredClone(t));
+  }
+  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    await Promise.resolve();
+    return [...this.sessions.values()].filter((s) => s.principal === principal && s.contentId === contentId).map((s) => ({ freeSeconds: s.freeSeconds, billedSeconds: s.billedSeconds }));
+  }
+
+  async putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    await Promise.resolve();
+    this.mediaKeys.put(contentId, keys);
+  }
+  async keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    await Promise.resolve();
+    return this.mediaKeys.context(principal, contentId, index);
+  }
+  async recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    await Promise.resolve();
+    this.mediaKeys.record(r, expectReleases);
   }
   async close(): Promise<void> {}
 }

@@ -35,7 +35,8 @@ export async function auditSettlements(pool: Pool, q: AuditQuery): Promise<Audit
   const w = where(q, 'created_at');
   const { rows } = await pool.query(
     `SELECT x.id, x.session_id AS "sessionId", s.content_id AS "contentId", s.principal, x.seq, x.seconds, x.micro_algos AS "microAlgos",
-            x.total_seconds AS "totalSeconds", x.total_micro AS "totalMicroAlgos", x.platform_fee AS "platformFee", x.created_at AS "createdAt"
+            x.total_seconds AS "totalSeconds", x.total_micro AS "totalMicroAlgos", x.platform_fee AS "platformFee", x.created_at AS "createdAt",
+            coalesce(x.splits, '[]'::jsonb) AS splits
      FROM settlements x JOIN sessions s ON s.id = x.session_id ${w.sql}
      ORDER BY x.id LIMIT $${w.params.length}`,
     w.params,

@@ -12,11 +12,13 @@
  */
 import pg, { type Pool, type PoolClient } from 'pg';
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
+import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './postgres-audit.js';
+import { keyRelease, putMediaKeys, recordKeyRelease } from './postgres-media-keys.js';
 import { migrate } from './postgres-migrate.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
-import { answerWithSettlementId, type TickContext, type TickWrites } from './tick-rules.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
+import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type TickContext, type TickWrites } from './tick-rules.js';
 
 export interface PostgresOptions {
   /** Connections in this process's pool. */
@@ -115,13 +117,49 @@ export class PostgresLedgerStorage implements LedgerStorage {
     });
   }
 
-  async createSession(n: NewSession): Promise<void> {
-    const { rowCount } = await this.query(
-      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) ON CONFLICT (start_hash) DO NOTHING`,
-      [n.id, n.principal, n.contentId, n.rate, Buffer.from(n.sessionKey), Buffer.from(n.startHash), n.startedAt, n.expiresAt],
+  async createSession(n: NewSession, limit?: SessionLimit): Promise<void> {
+    const insert = (c: Pick<Pool, 'query'>) =>
+      c.query(
+        `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity, free_seconds, splits, budget)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, $10, $11) ON CONFLICT (start_hash) DO NOTHING`,
+        [n.id, n.principal, n.contentId, n.rate, Buffer.from(n.sessionKey), Buffer.from(n.startHash), n.startedAt, n.expiresAt, n.freeSeconds, JSON.stringify(n.splits), n.budget],
+      );
+    const replayed = () => new ApiError('REPLAYED', 'this start message was already used');
+    if (!limit) {
+      await this.ready;
+      if ((await insert(this.pool)).rowCount === 0) throw replayed();
+      return;
+    }
+    await this.transaction(async (c) => {
+      // The viewer's row lock makes the starts of one viewer take turns, across processes: the count
+      // below cannot be read by two of them before either inserts.
+      await c.query('SELECT 1 FROM viewers WHERE principal = $1 FOR UPDATE', [n.principal]);
+      const { rows } = await c.query(
+        `SELECT count(*)::int AS n FROM sessions s WHERE s.principal = $1 AND s.status <> 'paused' AND s.expires_at > $2 AND s.last_activity > $3
+         AND NOT EXISTS (SELECT 1 FROM revoked_keys r WHERE r.session_key = s.session_key)`,
+        [n.principal, limit.now, limit.now - limit.liveWindowMs],
+      );
+      const ok = decideSessionLimit(rows[0].n as number, limit.maxSessions);
+      if (!ok.ok) throw new ApiError(ok.code, ok.message);
+      if ((await insert(c)).rowCount === 0) throw replayed();
+    });
+  }
+
+  async revokeKey(r: Revocation): Promise<number> {
+    const { rows } = await this.query(
+      `WITH ins AS (INSERT INTO revoked_keys (session_key, principal, revoked_at, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_key) DO NOTHING RETURNING revoked_at)
+       SELECT revoked_at FROM ins UNION ALL SELECT revoked_at FROM revoked_keys WHERE session_key = $1`,
+      [Buffer.from(r.sessionKey), r.principal, r.revokedAt, r.expiresAt],
     );
-    if (rowCount === 0) throw new ApiError('REPLAYED', 'this start message was already used');
+    // As ensureViewer: a row another process inserted after this statement's snapshot is in neither part.
+    const row = rows[0] ?? (await this.query('SELECT revoked_at FROM revoked_keys WHERE session_key = $1', [Buffer.from(r.sessionKey)])).rows[0];
+    return row.revoked_at as number;
+  }
+
+  async isRevoked(sessionKey: Uint8Array): Promise<boolean> {
+    const { rowCount } = await this.query('SELECT 1 FROM revoked_keys WHERE session_key = $1', [Buffer.from(sessionKey)]);
+    return (rowCount ?? 0) > 0;
   }
 
   async sessionKey(id: string): Promise<SessionKeyRecord | undefined> {
@@ -133,7 +171,8 @@ export class PostgresLedgerStorage implements LedgerStorage {
   /** One round trip: the session, its viewer's balance and the tick already held under seq. */
   async loadTick(sessionId: string, seq: number): Promise<TickContext | undefined> {
     const { rows } = await this.query(
-      `SELECT s.*, v.balance, t.tick_hash, t.http_status, t.answer
+      `SELECT s.*, v.balance, t.tick_hash, t.http_status, t.answer,
+         EXISTS (SELECT 1 FROM revoked_keys r WHERE r.session_key = s.session_key) AS revoked
        FROM sessions s JOIN viewers v ON v.principal = s.principal
        LEFT JOIN ticks t ON t.session_id = s.id AND t.seq = $2
        WHERE s.id = $1`,
@@ -145,11 +184,13 @@ export class PostgresLedgerStorage implements LedgerStorage {
       session: {
         id: r.id, principal: r.principal, contentId: r.content_id, rate: r.rate, startedAt: r.started_at, status: r.status, seq: r.seq,
         claimedSeconds: r.claimed_seconds, billedSeconds: r.billed_seconds, billedMicro: r.billed_micro,
-        settledSeconds: r.settled_seconds, settledMicro: r.settled_micro,
+        settledSeconds: r.settled_seconds, settledMicro: r.settled_micro, freeSeconds: r.free_seconds, splits: r.splits ?? null,
+        budget: r.budget, lastActivity: r.last_activity, rateTokensMs: r.rate_tokens_ms,
       },
       balance: r.balance as number,
       // The session's count of stored ticks: the bound on ticks that change nothing reads it (tick-rules.ts).
       ticks: r.ticks as number,
+      ...(r.revoked === true && { revoked: true }),
       ...(r.tick_hash && { stored: { tickHash: new Uint8Array(r.tick_hash as Buffer), httpStatus: r.http_status as number, answer: r.answer as TickResponse } }),
     };
   }
@@ -165,14 +206,16 @@ export class PostgresLedgerStorage implements LedgerStorage {
     try {
       const { rows } = await this.query(
         `SELECT apply_tick($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) AS settlement_id`,
+                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) AS settlement_id`,
         [
           w.sessionId, w.expectSeq, u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity,
+          u.rateTokensMs,
           w.debit?.principal ?? null, w.debit?.microAlgos ?? null,
           st?.contentId ?? null, st?.seq ?? null, st?.seconds ?? null, st?.microAlgos ?? null, st?.totalSeconds ?? null, st?.totalMicroAlgos ?? null,
           st?.platformFee ?? null, st?.createdAt ?? null,
           t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final === true,
           Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(w.answer), t.receivedAt,
+          st ? JSON.stringify(st.splits) : null,
         ],
       );
       return answerWithSettlementId(w.answer, (rows[0].settlement_id as number | null) ?? undefined);
@@ -225,6 +268,47 @@ export class PostgresLedgerStorage implements LedgerStorage {
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     await this.ready;
     return auditSettlements(this.pool, q);
+  }
+
+  async putTitle(t: CatalogTitle, now: number): Promise<void> {
+    await this.query(
+      `INSERT INTO catalog (content_id, entry, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (content_id) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at`,
+      [t.contentId, JSON.stringify(t), now],
+    );
+  }
+
+  async deleteTitle(contentId: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM catalog WHERE content_id = $1', [contentId])).rowCount ?? 0) === 1;
+  }
+
+  async title(contentId: string): Promise<CatalogTitle | undefined> {
+    return (await this.query('SELECT entry FROM catalog WHERE content_id = $1', [contentId])).rows[0]?.entry as CatalogTitle | undefined;
+  }
+
+  async titles(): Promise<CatalogTitle[]> {
+    // Byte order, as SQLite and the memory store sort: the database's collation may differ.
+    return (await this.query('SELECT entry FROM catalog ORDER BY content_id COLLATE "C"')).rows.map((r) => r.entry as CatalogTitle);
+  }
+
+  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    const { rows } = await this.query(
+      'SELECT free_seconds AS "freeSeconds", billed_seconds AS "billedSeconds" FROM sessions WHERE principal = $1 AND content_id = $2',
+      [principal, contentId],
+    );
+    return rows as PreviewUse[];
+  }
+
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    return putMediaKeys((fn) => this.transaction(fn), contentId, keys);
+  }
+
+  keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    return keyRelease((text, params) => this.query(text, params), principal, contentId, index);
+  }
+
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    return recordKeyRelease((fn) => this.transaction(fn), r, expectReleases);
   }
 
   private closing?: Promise<void>;

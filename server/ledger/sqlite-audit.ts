@@ -39,12 +39,13 @@ export function auditTicks(db: Database.Database, q: AuditQuery): AuditTick[] {
 
 export function auditSettlements(db: Database.Database, q: AuditQuery): AuditSettlement[] {
   const w = where(q, 'created_at');
-  return db
+  const rows = db
     .prepare(
       `SELECT x.id, x.session_id AS sessionId, s.content_id AS contentId, s.principal, x.seq, x.seconds, x.micro_algos AS microAlgos,
-              x.total_seconds AS totalSeconds, x.total_micro AS totalMicroAlgos, x.platform_fee AS platformFee, x.created_at AS createdAt
+              x.total_seconds AS totalSeconds, x.total_micro AS totalMicroAlgos, x.platform_fee AS platformFee, x.created_at AS createdAt, x.splits
        FROM settlements x JOIN sessions s ON s.id = x.session_id ${w.sql}
        ORDER BY x.id LIMIT ?`,
     )
-    .all(...w.params, q.limit) as AuditSettlement[];
+    .all(...w.params, q.limit) as Array<Omit<AuditSettlement, 'splits'> & { splits: string | null }>;
+  return rows.map((r) => ({ ...r, splits: r.splits === null ? [] : (JSON.parse(r.splits) as AuditSettlement['splits']) }));
 }

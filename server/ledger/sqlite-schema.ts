@@ -35,7 +35,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   settled_seconds INTEGER NOT NULL DEFAULT 0,
   settled_micro INTEGER NOT NULL DEFAULT 0,
   ticks INTEGER NOT NULL DEFAULT 0,
-  last_activity INTEGER NOT NULL
+  last_activity INTEGER NOT NULL,
+  free_seconds INTEGER NOT NULL DEFAULT 0,
+  splits TEXT,
+  budget INTEGER,
+  rate_tokens_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS sessions_content ON sessions(content_id);
 CREATE TABLE IF NOT EXISTS ticks (
@@ -63,7 +67,8 @@ CREATE TABLE IF NOT EXISTS settlements (
   total_seconds INTEGER NOT NULL,
   total_micro INTEGER NOT NULL,
   platform_fee INTEGER NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  splits TEXT
 );
 CREATE INDEX IF NOT EXISTS settlements_session ON settlements(session_id);
 CREATE TABLE IF NOT EXISTS platform_earnings (
@@ -71,7 +76,59 @@ CREATE TABLE IF NOT EXISTS platform_earnings (
   settled_micro INTEGER NOT NULL DEFAULT 0,
   fee_micro INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS catalog (
+  content_id TEXT PRIMARY KEY,
+  entry TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- Gated media (sqlite-media-keys.ts; PostgreSQL: migrations/005_media_keys.sql).
+CREATE TABLE IF NOT EXISTS media_keys (
+  content_id TEXT NOT NULL,
+  key_index INTEGER NOT NULL,
+  key BLOB NOT NULL,
+  media_start_ms INTEGER NOT NULL,
+  media_end_ms INTEGER NOT NULL,
+  PRIMARY KEY (content_id, key_index)
+);
+CREATE TABLE IF NOT EXISTS key_releases (
+  principal TEXT NOT NULL,
+  content_id TEXT NOT NULL,
+  key_index INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  released_at INTEGER NOT NULL,
+  PRIMARY KEY (principal, content_id, key_index)
+);
+CREATE INDEX IF NOT EXISTS sessions_viewer_content ON sessions(principal, content_id);
+CREATE TABLE IF NOT EXISTS revoked_keys (
+  session_key BLOB PRIMARY KEY,
+  principal TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 `;
+
+/**
+ * Columns added after a database file was first created (CREATE TABLE IF NOT EXISTS leaves an old table as
+ * it is): v3's free seconds and splits (migrations/003 on PostgreSQL), the session budget and rate bucket
+ * (004). NULL means none and full.
+ */
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]> = [
+  ['sessions', 'free_seconds', 'INTEGER NOT NULL DEFAULT 0'],
+  ['sessions', 'splits', 'TEXT'],
+  ['settlements', 'splits', 'TEXT'],
+  ['sessions', 'budget', 'INTEGER'],
+  ['sessions', 'rate_tokens_ms', 'INTEGER'],
+];
+
+/** Brings an existing database file up to SCHEMA, then the indexes that read the added columns. */
+export function upgradeSchema(db: Database.Database): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const has = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((c) => c.name === column);
+    if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS sessions_viewer_content ON sessions(principal, content_id)');
+  db.exec('CREATE INDEX IF NOT EXISTS sessions_principal ON sessions(principal, last_activity)');
+}
 
 /** A row of `sessions` as better-sqlite3 returns it. */
 export interface SessionRow {
@@ -91,6 +148,11 @@ export interface SessionRow {
   settled_micro: number;
   ticks: number;
   last_activity: number;
+  free_seconds: number;
+  /** JSON of Split[]; null before v3. */
+  splits: string | null;
+  budget: number | null;
+  rate_tokens_ms: number | null;
 }
 
 const TOTALS = `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0) AS watchSeconds,
@@ -109,9 +171,16 @@ export function prepareStatements(db: Database.Database) {
     debit: p('UPDATE viewers SET balance = balance - ? WHERE principal = ? AND balance >= ?'),
     session: p('SELECT * FROM sessions WHERE id = ?'),
     insertSession: p(
-      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity)
-       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt)`,
+      `INSERT INTO sessions (id, principal, content_id, rate, session_key, start_hash, started_at, expires_at, last_activity, free_seconds, splits, budget)
+       VALUES (@id, @principal, @contentId, @rate, @sessionKey, @startHash, @startedAt, @expiresAt, @startedAt, @freeSeconds, @splits, @budget)`,
     ),
+    // Live sessions of a viewer (tick-rules.ts decideSessionLimit): not settled, not expired, not revoked, recent.
+    liveSessions: p(
+      `SELECT count(*) FROM sessions s WHERE s.principal = ? AND s.status != 'paused' AND s.expires_at > ? AND s.last_activity > ?
+       AND NOT EXISTS (SELECT 1 FROM revoked_keys r WHERE r.session_key = s.session_key)`,
+    ).pluck(),
+    revoke: p('INSERT OR IGNORE INTO revoked_keys (session_key, principal, revoked_at, expires_at) VALUES (?, ?, ?, ?)'),
+    revokedAt: p('SELECT revoked_at FROM revoked_keys WHERE session_key = ?').pluck(),
     startHashUsed: p('SELECT 1 FROM sessions WHERE start_hash = ?'),
     tick: p('SELECT tick_hash, http_status, answer FROM ticks WHERE session_id = ? AND seq = ?'),
     insertTick: p(
@@ -121,16 +190,24 @@ export function prepareStatements(db: Database.Database) {
     // Guard: only while no other tick moved the session since the rules read it.
     updateSession: p(
       `UPDATE sessions SET seq = ?, claimed_seconds = ?, billed_seconds = ?, billed_micro = ?, settled_seconds = ?, settled_micro = ?,
-       status = ?, ticks = ticks + 1, last_activity = ? WHERE id = ? AND seq = ?`,
+       status = ?, ticks = ticks + 1, last_activity = ?, rate_tokens_ms = ? WHERE id = ? AND seq = ?`,
     ),
     insertSettlement: p(
-      `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO settlements (session_id, seq, seconds, micro_algos, total_seconds, total_micro, platform_fee, created_at, splits)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     earn: p(
       `INSERT INTO platform_earnings (content_id, settled_micro, fee_micro) VALUES (?, ?, ?)
        ON CONFLICT(content_id) DO UPDATE SET settled_micro = settled_micro + excluded.settled_micro, fee_micro = fee_micro + excluded.fee_micro`,
     ),
+    putTitle: p(
+      `INSERT INTO catalog (content_id, entry, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(content_id) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at`,
+    ),
+    deleteTitle: p('DELETE FROM catalog WHERE content_id = ?'),
+    title: p('SELECT entry FROM catalog WHERE content_id = ?').pluck(),
+    titles: p('SELECT entry FROM catalog ORDER BY content_id').pluck(),
+    previewUse: p('SELECT free_seconds AS freeSeconds, billed_seconds AS billedSeconds FROM sessions WHERE principal = ? AND content_id = ?'),
     settlementCount: p('SELECT count(*) AS n FROM settlements WHERE session_id = ?'),
     totalsAll: p(TOTALS),
     totalsContent: p(`${TOTALS} WHERE content_id = ?`),

@@ -12,9 +12,11 @@ import Database from 'better-sqlite3';
 import type { SessionAnalytics, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './sqlite-audit.js';
-import { SCHEMA, prepareStatements, type SessionRow } from './sqlite-schema.js';
-import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type SessionKeyRecord } from './storage.js';
-import { answerWithSettlementId, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
+import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
+import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
+import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
+import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
+import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
 
 type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
 
@@ -32,6 +34,11 @@ function stateOf(s: SessionRow): SessionState {
     billedMicro: s.billed_micro,
     settledSeconds: s.settled_seconds,
     settledMicro: s.settled_micro,
+    freeSeconds: s.free_seconds,
+    splits: s.splits === null ? null : JSON.parse(s.splits),
+    budget: s.budget,
+    lastActivity: s.last_activity,
+    rateTokensMs: s.rate_tokens_ms,
   };
 }
 
@@ -41,6 +48,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
   private queue: Job<unknown>[] = [];
   private scheduled = false;
   private readonly s;
+  private readonly k;
   /** One wrapper made once: called inside the batch transaction it runs `fn` in a savepoint. */
   private readonly inSavepoint: (fn: () => unknown) => unknown;
 
@@ -51,8 +59,10 @@ export class SqliteLedgerStorage implements LedgerStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    upgradeSchema(this.db);
     this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
     this.s = prepareStatements(this.db);
+    this.k = mediaKeyStatements(this.db);
   }
 
   /** Runs `run` inside the next grouped transaction (own savepoint); resolves with its result. */
@@ -108,11 +118,28 @@ export class SqliteLedgerStorage implements LedgerStorage {
     });
   }
 
-  createSession(n: NewSession): Promise<void> {
+  createSession(n: NewSession, limit?: SessionLimit): Promise<void> {
+    // In the batch: one writer, so the count and the insert cannot be split by another start.
     return this.batch(() => {
       if (this.s.startHashUsed.get(n.startHash)) throw new ApiError('REPLAYED', 'this start message was already used');
-      this.s.insertSession.run({ ...n, sessionKey: Buffer.from(n.sessionKey), startHash: Buffer.from(n.startHash) });
+      if (limit) {
+        const ok = decideSessionLimit(this.s.liveSessions.get(n.principal, limit.now, limit.now - limit.liveWindowMs) as number, limit.maxSessions);
+        if (!ok.ok) throw new ApiError(ok.code, ok.message);
+      }
+      this.s.insertSession.run({ ...n, sessionKey: Buffer.from(n.sessionKey), startHash: Buffer.from(n.startHash), splits: JSON.stringify(n.splits) });
     });
+  }
+
+  revokeKey(r: Revocation): Promise<number> {
+    return this.batch(() => {
+      const key = Buffer.from(r.sessionKey);
+      this.s.revoke.run(key, r.principal, r.revokedAt, r.expiresAt);
+      return this.s.revokedAt.get(key) as number;
+    });
+  }
+
+  async isRevoked(sessionKey: Uint8Array): Promise<boolean> {
+    return this.s.revokedAt.get(Buffer.from(sessionKey)) !== undefined;
   }
 
   private row(id: string): SessionRow | undefined {
@@ -132,6 +159,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
       session: stateOf(s),
       balance: this.balanceOf(s.principal),
       ticks: s.ticks,
+      ...(this.s.revokedAt.get(s.session_key) !== undefined && { revoked: true }),
       ...(seen && { stored: { tickHash: new Uint8Array(seen.tick_hash), httpStatus: seen.http_status, answer: JSON.parse(seen.answer) as TickResponse } }),
     };
   }
@@ -139,7 +167,9 @@ export class SqliteLedgerStorage implements LedgerStorage {
   applyTick(w: TickWrites): Promise<TickResponse> {
     return this.batch(() => {
       const u = w.session;
-      const moved = this.s.updateSession.run(u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, w.sessionId, w.expectSeq);
+      const moved = this.s.updateSession.run(
+        u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity, u.rateTokensMs, w.sessionId, w.expectSeq,
+      );
       if (moved.changes !== 1) throw new WriteConflict(`session ${w.sessionId} is no longer at seq ${w.expectSeq}`);
       if (w.debit && this.s.debit.run(w.debit.microAlgos, w.debit.principal, w.debit.microAlgos).changes !== 1) {
         throw new WriteConflict(`balance of ${w.debit.principal} no longer covers ${w.debit.microAlgos}`);
@@ -147,7 +177,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
       let settlementId: number | undefined;
       if (w.settlement) {
         const st = w.settlement;
-        const info = this.s.insertSettlement.run(st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt);
+        const info = this.s.insertSettlement.run(st.sessionId, st.seq, st.seconds, st.microAlgos, st.totalSeconds, st.totalMicroAlgos, st.platformFee, st.createdAt, JSON.stringify(st.splits));
         this.s.earn.run(st.contentId, st.microAlgos, st.platformFee);
         settlementId = Number(info.lastInsertRowid);
       }
@@ -197,6 +227,39 @@ export class SqliteLedgerStorage implements LedgerStorage {
 
   async auditSettlements(q: AuditQuery): Promise<AuditSettlement[]> {
     return auditSettlements(this.db, q);
+  }
+
+  putTitle(t: CatalogTitle, now: number): Promise<void> {
+    return this.batch(() => void this.s.putTitle.run(t.contentId, JSON.stringify(t), now));
+  }
+
+  deleteTitle(contentId: string): Promise<boolean> {
+    return this.batch(() => this.s.deleteTitle.run(contentId).changes === 1);
+  }
+
+  async title(contentId: string): Promise<CatalogTitle | undefined> {
+    const entry = this.s.title.get(contentId) as string | undefined;
+    return entry === undefined ? undefined : (JSON.parse(entry) as CatalogTitle);
+  }
+
+  async titles(): Promise<CatalogTitle[]> {
+    return (this.s.titles.all() as string[]).map((e) => JSON.parse(e) as CatalogTitle);
+  }
+
+  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    return this.s.previewUse.all(principal, contentId) as PreviewUse[];
+  }
+
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {
+    return this.batch(() => putMediaKeys(this.k, contentId, keys));
+  }
+
+  async keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext> {
+    return keyRelease(this.k, principal, contentId, index);
+  }
+
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
+    return this.batch(() => recordKeyRelease(this.k, r, expectReleases));
   }
 
   async close(): Promise<void> {

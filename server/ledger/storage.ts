@@ -13,19 +13,26 @@
  * back; the service then loads and decides again (the repeat is then answered from the stored row).
  */
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
-import type { TickContext, TickWrites } from './tick-rules.js';
+import type { CatalogTitle, PreviewUse, Split, SplitAmount } from '../catalog/catalog-rules.js';
+import type { SessionLimit, TickContext, TickWrites } from './tick-rules.js';
 
 export interface NewSession {
   id: string;
   principal: string;
   contentId: string;
   rate: number;
+  /** v3: the signed budget, µALGO the session may bill in all; null = none. */
+  budget: number | null;
   /** DER SPKI of the session key that signs the ticks. */
   sessionKey: Uint8Array;
   /** sha256(session key ‖ start message): a start message is accepted once. */
   startHash: Uint8Array;
   startedAt: number;
   expiresAt: number;
+  /** v3: free seconds of the title's preview this session got (catalog-rules.ts freeSecondsAtStart). */
+  freeSeconds: number;
+  /** v3: the title's splits at start; its settlements are shared by them (null: by the server's platform fee). */
+  splits: Split[] | null;
 }
 
 /** What the HTTP layer needs to verify a session's ticks. */
@@ -33,6 +40,16 @@ export interface SessionKeyRecord {
   sessionKey: Uint8Array;
   expiresAt: number;
   status: SessionStatus;
+}
+
+/** A session key revoked at sign-out (POST /streaming/session/revoke). */
+export interface Revocation {
+  /** DER SPKI of the revoked session key. */
+  sessionKey: Uint8Array;
+  principal: string;
+  revokedAt: number;
+  /** When the key's delegation expires: past it the key is useless anyway, and the row may go. */
+  expiresAt: number;
 }
 
 /** A guard of `applyTick` did not hold: someone else wrote first. Nothing was written. */
@@ -83,18 +100,75 @@ export interface AuditSettlement {
   totalSeconds: number;
   totalMicroAlgos: number;
   platformFee: number;
+  /** v3: the settlement shared by the title's splits, whole microAlgos adding up to `microAlgos` (empty before v3). */
+  splits: SplitAmount[];
   createdAt: number;
 }
 
-export interface LedgerStorage {
+/** One AES-128 key of a packaged title (scripts/package-media.mjs): index, bytes and the media it decrypts. */
+export interface MediaKey {
+  index: number;
+  /** 16 bytes. */
+  key: Uint8Array;
+  /** The media it decrypts, [startMs, endMs). */
+  startMs: number;
+  endMs: number;
+}
+
+/** What the key route loads to decide a release (key-release-rules.ts); `key` undefined: no such key. */
+export interface KeyReleaseContext {
+  key: MediaKey | undefined;
+  /** The title's first encrypted ms (the smallest startMs of its keys). */
+  clearMs: number;
+  /** Σ billedSeconds over the viewer's sessions of the title. */
+  billedSeconds: number;
+  released: boolean;
+  /** Media ms covered by the title's keys released to the viewer. */
+  releasedMs: number;
+  /** How many of the title's keys the viewer holds: the guard of `recordKeyRelease`. */
+  releases: number;
+}
+
+export interface KeyRelease {
+  principal: string;
+  contentId: string;
+  index: number;
+  sessionId: string;
+  at: number;
+}
+
+/** The media keys of gated titles and which viewer holds which (tables media_keys and key_releases). */
+export interface MediaKeyStorage {
+  /**
+   * Stores a title's keys. Loading the same keys again changes nothing; a key whose bytes or media changed
+   * (the title was packaged again) loses its releases, and keys beyond the new list are removed.
+   */
+  putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void>;
+  keyRelease(principal: string, contentId: string, index: number): Promise<KeyReleaseContext>;
+  /**
+   * Records a release where the viewer still holds `expectReleases` keys of the title (else WriteConflict,
+   * nothing written); a release already recorded is left as it is.
+   */
+  recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void>;
+}
+
+export interface LedgerStorage extends MediaKeyStorage {
   /** Creates the viewer's account if new (balance 0); answers the balance. */
   ensureViewer(principal: string, algorandAddress: string, now: number): Promise<number>;
   /** Adds to the balance (and records the credit); creates the account if new; answers the new balance. */
   credit(principal: string, algorandAddress: string, microAlgos: number, now: number): Promise<number>;
-  /** Throws ApiError REPLAYED when `startHash` was already used. */
-  createSession(s: NewSession): Promise<void>;
+  /**
+   * Throws ApiError REPLAYED when `startHash` was already used, and, with `limit`, TOO_MANY_SESSIONS when the
+   * viewer already holds `limit.maxSessions` live sessions (tick-rules.ts decideSessionLimit), counted and
+   * inserted atomically: two starts at once cannot both take the last place.
+   */
+  createSession(s: NewSession, limit?: SessionLimit): Promise<void>;
+  /** Records the revocation (once: a repeat keeps the first); answers the time it was first revoked. */
+  revokeKey(r: Revocation): Promise<number>;
+  /** True when this session key (DER SPKI) was revoked: the one check for ticks, starts and key requests. */
+  isRevoked(sessionKey: Uint8Array): Promise<boolean>;
   sessionKey(id: string): Promise<SessionKeyRecord | undefined>;
-  /** The session, its viewer's balance and the tick stored under `seq`; undefined for an unknown session. */
+  /** The session, its viewer's balance, the tick stored under `seq` and whether its key is revoked; undefined for an unknown session. */
   loadTick(sessionId: string, seq: number): Promise<TickContext | undefined>;
   /** Applies the writes of tick-rules.ts atomically (see the contract above); answers the final answer. */
   applyTick(writes: TickWrites): Promise<TickResponse>;
@@ -104,5 +178,14 @@ export interface LedgerStorage {
   auditTicks(q: AuditQuery): Promise<AuditTick[]>;
   /** Settlements matching `q` (period on createdAt), ordered by id. */
   auditSettlements(q: AuditQuery): Promise<AuditSettlement[]>;
+  /** v3 catalog: adds or replaces a title (validated by catalog-rules.ts before it gets here). */
+  putTitle(t: CatalogTitle, now: number): Promise<void>;
+  /** Removes a title; answers whether it was there. Its sessions and settlements stay. */
+  deleteTitle(contentId: string): Promise<boolean>;
+  title(contentId: string): Promise<CatalogTitle | undefined>;
+  /** Every title, ordered by content id. */
+  titles(): Promise<CatalogTitle[]>;
+  /** The viewer's sessions of a title, as the preview rule reads them (catalog-rules.ts freeSecondsAtStart). */
+  previewUse(principal: string, contentId: string): Promise<PreviewUse[]>;
   close(): Promise<void>;
 }

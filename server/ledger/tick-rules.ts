@@ -13,6 +13,8 @@
  * A store that cannot apply a guard throws WriteConflict (storage.ts) and changes nothing.
  */
 import type { ApiErrorCode, SessionStatus, Settlement, Tick, TickResponse } from '../../src/payments/protocol.js';
+import { tickAmount } from '../../src/payments/tick.js';
+import { defaultSplits, platformShare, splitAmounts, type Split, type SplitAmount } from '../catalog/catalog-rules.js';
 
 /** What a store holds for one session (the money fields only; keys and analytics stay in the store). */
 export interface SessionState {
@@ -26,12 +28,29 @@ export interface SessionState {
   status: SessionStatus;
   /** Highest accepted seq (0 before the first tick). */
   seq: number;
+  /**
+   * v3: the free seconds this session got at start (what the viewer had left of the title's preview).
+   * A tick's `seconds` counts every second watched; the first `freeSeconds` of them cost nothing.
+   */
+  freeSeconds: number;
+  /** The title's revenue splits at start (null: a session from before v3, split by `platformFeeBps`). */
+  splits: Split[] | null;
   /** Seconds the viewer signed for; billed seconds may lag after a 402. */
   claimedSeconds: number;
+  /** Seconds accepted, free ones included: `billedMicro = rate × max(0, billedSeconds − freeSeconds)`. */
   billedSeconds: number;
   billedMicro: number;
   settledSeconds: number;
   settledMicro: number;
+  /** v3: the most the session may bill in all (µALGO), signed at start; null = no budget. */
+  budget: number | null;
+  /** Server time of the last accepted tick (the start before any): the rate bucket was last filled then. */
+  lastActivity: number;
+  /**
+   * The sliding rate ceiling's token bucket at `lastActivity`, in milliseconds of content the session may
+   * still bill at once; null = full (a new session, or one stored before v3).
+   */
+  rateTokensMs: number | null;
 }
 
 /** The tick a store already accepted under (session, seq), with the answer it gave. */
@@ -52,6 +71,8 @@ export interface TickContext {
    * change nothing (IDLE_TICKS_EXCEEDED below).
    */
   ticks?: number;
+  /** The session key was revoked (sign-out): every new tick is refused KEY_REVOKED. */
+  revoked?: boolean;
 }
 
 /**
@@ -74,7 +95,7 @@ export interface TickLimits {
   now: number;
   maxPlaybackRate: number;
   slackSeconds: number;
-  /** The platform's share of each settlement, basis points. */
+  /** The platform's share of each settlement of a session without splits (before v3), basis points. */
   platformFeeBps: number;
   /** /session/pause: settle the billed total and mark the session paused. */
   settle: boolean;
@@ -87,18 +108,22 @@ export interface TickWrites {
   /** New session values (the tick count goes up by one). */
   session: Pick<SessionState, 'seq' | 'claimedSeconds' | 'billedSeconds' | 'billedMicro' | 'settledSeconds' | 'settledMicro' | 'status'> & {
     lastActivity: number;
+    rateTokensMs: number;
   };
   /** `balance −= microAlgos` where `balance ≥ microAlgos`; absent when nothing is charged. */
   debit?: { principal: string; microAlgos: number };
   /** A settlement record and the content's earnings, on pause. Its id is the store's to assign. */
-  settlement?: Omit<Settlement, 'id'> & { seq: number; contentId: string; platformFee: number };
+  settlement?: Omit<Settlement, 'id'> & { seq: number; contentId: string; platformFee: number; splits: SplitAmount[] };
   /** The tick row, unique on (sessionId, tick.seq), with the answer replayed to a repeat. */
   tick: VerifiedTick & { charged: number; httpStatus: 200 | 402; receivedAt: number };
   /** The answer; `settlement.id` is 0 until the store assigns it (see `answerWithSettlementId`). */
   answer: TickResponse;
 }
 
-export type TickRefusalCode = Extract<ApiErrorCode, 'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED' | 'IDLE_TICKS_EXCEEDED'>;
+export type TickRefusalCode = Extract<
+  ApiErrorCode,
+  'SEQ_OUT_OF_ORDER' | 'AMOUNT_MISMATCH' | 'TOTALS_DECREASED' | 'RATE_EXCEEDED' | 'IDLE_TICKS_EXCEEDED' | 'BUDGET_EXCEEDED' | 'KEY_REVOKED'
+>;
 
 export type TickDecision =
   /** The very same tick again: the stored answer, nothing written. */
@@ -111,6 +136,20 @@ export type TickDecision =
 /** What the ledger holds for a session, as a TickResponse. */
 export function ledgerState(s: SessionState, balance: number): TickResponse {
   return { sessionId: s.id, seq: s.seq, seconds: s.billedSeconds, microAlgos: s.billedMicro, balanceMicroAlgos: balance, status: s.status };
+}
+
+/**
+ * The sliding rate ceiling: a token bucket per session holding at most `slackSeconds` of content, refilled
+ * at `maxPlaybackRate` content-seconds per second of server time. Billing takes from it, so over any
+ * window of W seconds a session bills at most W × maxPlaybackRate + slackSeconds, however long it stayed
+ * idle before. Integer milliseconds, refill rounded down: the bound never loosens by rounding.
+ */
+export function rateTokensAt(s: Pick<SessionState, 'lastActivity' | 'rateTokensMs'>, r: Pick<TickLimits, 'now' | 'maxPlaybackRate' | 'slackSeconds'>): number {
+  const capacity = r.slackSeconds * 1000;
+  if (s.rateTokensMs === null) return capacity;
+  // A clock that moved back (another process, NTP) refills nothing.
+  const refill = Math.floor(Math.max(0, r.now - s.lastActivity) * r.maxPlaybackRate);
+  return Math.min(capacity, s.rateTokensMs + refill);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -128,25 +167,42 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
     if (sameBytes(stored.tickHash, input.tickHash)) return { kind: 'repeat', status: stored.httpStatus, body: stored.answer };
     return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} was already used by a different tick`);
   }
+  if (ctx.revoked) return refuse('KEY_REVOKED', 'the session key was revoked (signed out); sign in again');
   if (t.seq <= s.seq) return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} ≤ last accepted ${s.seq}`);
-  if (t.microAlgos !== t.seconds * s.rate) return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ seconds ${t.seconds} × rate ${s.rate}`);
+  if (t.microAlgos !== tickAmount(t.seconds, s.rate, s.freeSeconds)) {
+    return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ max(0, seconds ${t.seconds} − free ${s.freeSeconds}) × rate ${s.rate}`);
+  }
   if (t.seconds < s.claimedSeconds) return refuse('TOTALS_DECREASED', `seconds ${t.seconds} < ${s.claimedSeconds} already signed`);
   const ceiling = Math.floor(((r.now - s.startedAt) / 1000) * r.maxPlaybackRate) + r.slackSeconds;
   if (t.seconds > ceiling) {
     return refuse('RATE_EXCEEDED', `seconds ${t.seconds} > ceiling ${ceiling} (elapsed × ${r.maxPlaybackRate} + ${r.slackSeconds})`);
   }
 
-  const owedSeconds = t.seconds - s.billedSeconds;
-  // Whole seconds only: charge what the balance can pay, leave the rest owed (settled by a later tick after a top-up).
-  const paidSeconds = s.rate === 0 ? owedSeconds : Math.min(owedSeconds, Math.floor(balance / s.rate));
+  // Free seconds first (they need no balance), then whole paid seconds.
+  const freeNow = Math.max(0, Math.min(t.seconds, s.freeSeconds) - s.billedSeconds);
+  const owedSeconds = t.seconds - s.billedSeconds - freeNow;
+  // The budget bounds what the session's signed seconds would bill in all, whether billed now or later.
+  const wouldBill = s.billedMicro + owedSeconds * s.rate;
+  if (s.budget !== null && wouldBill > s.budget) {
+    return refuse('BUDGET_EXCEEDED', `seconds ${t.seconds} would bill ${wouldBill} µALGO, past this session's budget of ${s.budget} µALGO`);
+  }
+  // Accept what the sliding ceiling allows now (free seconds count: it bounds seconds watched per second of
+  // wall time); signed seconds beyond it are billed by later ticks as it refills (like seconds owed after a
+  // 402). Of the paid ones, whole seconds the balance pays; the rest stays owed.
+  const tokens = rateTokensAt(s, r);
+  const allowed = Math.floor(tokens / 1000);
+  const freeAccepted = Math.min(freeNow, allowed);
+  const allowedPaid = Math.min(owedSeconds, allowed - freeAccepted);
+  const paidSeconds = s.rate === 0 ? allowedPaid : Math.min(allowedPaid, Math.floor(balance / s.rate));
   const charged = paidSeconds * s.rate;
-  const exhausted = paidSeconds < owedSeconds;
-  const billedSeconds = s.billedSeconds + paidSeconds;
+  const exhausted = paidSeconds < allowedPaid;
+  const billedSeconds = s.billedSeconds + freeAccepted + paidSeconds;
   const billedMicro = s.billedMicro + charged;
 
   let settlement: TickWrites['settlement'];
   if (r.settle) {
     const micro = billedMicro - s.settledMicro;
+    const splits = splitAmounts(micro, s.splits ?? defaultSplits(r.platformFeeBps));
     settlement = {
       sessionId: s.id,
       seq: t.seq,
@@ -155,11 +211,12 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       microAlgos: micro,
       totalSeconds: billedSeconds,
       totalMicroAlgos: billedMicro,
-      platformFee: Math.floor((micro * r.platformFeeBps) / 10_000),
+      platformFee: platformShare(splits),
+      splits,
       createdAt: r.now,
     };
   }
-  const idle = t.seconds === s.claimedSeconds && charged === 0 && (!settlement || settlement.seconds === 0);
+  const idle = t.seconds === s.claimedSeconds && freeAccepted + paidSeconds === 0 && (!settlement || settlement.seconds === 0);
   if (idle && ctx.ticks !== undefined && ctx.ticks >= 2 * s.claimedSeconds + IDLE_TICK_ALLOWANCE) {
     return refuse('IDLE_TICKS_EXCEEDED', `this session holds ${ctx.ticks} ticks; one that bills nothing more waits until a new second is signed`);
   }
@@ -185,7 +242,9 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
       settledSeconds: settlement ? billedSeconds : s.settledSeconds,
       settledMicro: settlement ? billedMicro : s.settledMicro,
       status,
-      lastActivity: r.now,
+      // Never back (another process's clock behind this one's): the bucket must not refill the same time twice.
+      lastActivity: Math.max(r.now, s.lastActivity),
+      rateTokensMs: tokens - (freeAccepted + paidSeconds) * 1000,
     },
     ...(charged > 0 && { debit: { principal: s.principal, microAlgos: charged } }),
     ...(settlement && { settlement }),
@@ -205,9 +264,31 @@ export function answerWithSettlementId(answer: TickResponse, id: number | undefi
   return answer.settlement && id !== undefined ? { ...answer, settlement: { ...answer.settlement, id } } : answer;
 }
 
-/** Session start: a paid session needs a balance that pays at least one second; free content needs none. */
-export function decideStart(balance: number, rateMicroAlgos: number): { ok: true } | { ok: false; code: 'INSUFFICIENT_FUNDS'; message: string } {
-  if (rateMicroAlgos > 0 && balance < rateMicroAlgos) {
+/**
+ * A session is live while it is not settled (no final tick since its last one), its delegation has not
+ * expired, its key is not revoked, and it started or ticked within `liveWindowMs`: a viewer holds at most
+ * `maxSessions` of them (TOO_MANY_SESSIONS). A crashed tab's session stops counting after the window.
+ */
+export function decideSessionLimit(live: number, maxSessions: number): { ok: true } | { ok: false; code: 'TOO_MANY_SESSIONS'; message: string } {
+  if (live >= maxSessions) {
+    return { ok: false, code: 'TOO_MANY_SESSIONS', message: `this viewer already has ${live} live sessions (at most ${maxSessions}); pause one, or wait for it to end` };
+  }
+  return { ok: true };
+}
+
+/** What a store needs to count a viewer's live sessions at start (see decideSessionLimit). */
+export interface SessionLimit {
+  maxSessions: number;
+  now: number;
+  liveWindowMs: number;
+}
+
+/**
+ * Session start: a paid session needs a balance that pays at least one second, unless it starts with free
+ * seconds of the title's preview (v3: those are watched first, and a 402 comes when they run out).
+ */
+export function decideStart(balance: number, rateMicroAlgos: number, freeSeconds = 0): { ok: true } | { ok: false; code: 'INSUFFICIENT_FUNDS'; message: string } {
+  if (rateMicroAlgos > 0 && freeSeconds === 0 && balance < rateMicroAlgos) {
     return { ok: false, code: 'INSUFFICIENT_FUNDS', message: `balance ${balance} µALGO cannot pay one second at ${rateMicroAlgos} µALGO/s` };
   }
   return { ok: true };

@@ -6,6 +6,7 @@
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { atom, type ReadableAtom } from 'nanostores';
+import { applyCatalog, type CatalogLookup } from './catalog-price.js';
 import { PAID_ATTRIBUTES, attributesOf, parsePlayerConfig, type ConfigHost, type PlayerConfig } from './player-config.js';
 
 export class ConfigSource implements ReactiveController {
@@ -13,7 +14,14 @@ export class ConfigSource implements ReactiveController {
   readonly store: ReadableAtom<PlayerConfig>;
   private observer?: MutationObserver;
 
-  constructor(private readonly host: ReactiveElement & ConfigHost) {
+  /** The attributes alone, before the catalog's price is applied (what PriceSource looks up). */
+  raw!: PlayerConfig;
+
+  /** `catalog`: the payment API catalog's answer for this page's title (config/price-source.ts). */
+  constructor(
+    private readonly host: ReactiveElement & ConfigHost,
+    private readonly catalog: ReadableAtom<CatalogLookup> = atom<CatalogLookup>({ status: 'off' }),
+  ) {
     this.#store = atom(this.parse());
     this.store = this.#store;
     host.addController(this);
@@ -38,7 +46,8 @@ export class ConfigSource implements ReactiveController {
   }
 
   private parse(): PlayerConfig {
-    return parsePlayerConfig(attributesOf(this.host), globalThis.location?.origin ?? '');
+    this.raw = parsePlayerConfig(attributesOf(this.host), globalThis.location?.origin ?? '');
+    return applyCatalog(this.raw, this.catalog.get());
   }
 }
 

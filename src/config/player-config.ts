@@ -54,6 +54,13 @@ export interface PlayerConfig {
   fiat: FiatHint | null;
   /** Every attribute refused, each with its code; nothing is billed while one of them is a price attribute. */
   errors: SipparError[];
+  /** The page wrote a `rate`: the price it expects (a catalog price that differs stops playback). */
+  rateGiven: boolean;
+  /**
+   * The page names what it sells (`content-id`): the element asks the payment API's catalog for the price
+   * (protocol v3, GET /streaming/content/:id) and shows that price; see config/catalog-price.ts.
+   */
+  catalogLookup: boolean;
 }
 
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -64,6 +71,13 @@ export const BLOCKING_CONFIG_CODES: ReadonlySet<SipparErrorCode> = new Set(['RAT
 /** The first refused attribute that stops playback (the price, budget, preview, content id or API), if any. */
 export function blockingError(c: Pick<PlayerConfig, 'errors'>): SipparError | undefined {
   return c.errors.find((e) => BLOCKING_CONFIG_CODES.has(e.code));
+}
+
+/** The catalog's answer that stops playback (the play policy's `price` blocker), see config/catalog-price.ts. */
+export const PRICE_CODES: ReadonlySet<SipparErrorCode> = new Set(['PRICE_MISMATCH', 'UNKNOWN_CONTENT', 'PRICE_UNAVAILABLE']);
+
+export function priceError(c: Pick<PlayerConfig, 'errors'>): SipparError | undefined {
+  return c.errors.find((e) => PRICE_CODES.has(e.code));
 }
 
 export function parseContentId(text: string | null, src: string | null): string {
@@ -137,6 +151,8 @@ export function parsePlayerConfig(a: PlayerAttributes, pageOrigin: string): Play
     topupUrl: attempt(() => parseTopupUrl(a.topupUrl, pageOrigin), null),
     fiat: attempt(() => parseFiat(a.fiat), null),
     errors,
+    rateGiven: a.rate != null && a.rate.trim() !== '',
+    catalogLookup: a.contentId != null && a.contentId !== '',
   };
 }
 

@@ -153,14 +153,24 @@ export class IdentityController implements ReactiveController {
     if (this.canCharge && this.#identity) void this.#loadViewer(this.#identity);
   }
 
+  /**
+   * Payments let go of the key at once (the host update hands them no identity), and the payment API is
+   * told to revoke it (revoke.ts: best effort, one retry, bounded) with the key still in hand: it signs from
+   * memory, so dropping the stored key meanwhile does not stop it, and a slow or unreachable API never holds
+   * the sign-out up. Resolves once the API has answered or been given up on.
+   */
   async signOut(): Promise<void> {
+    const identity = this.#identity;
     this.#run?.cancel();
     this.#viewerAbort?.abort();
     clearTimeout(this.#expiryTimer);
     this.#identity = undefined;
+    this.host.requestUpdate();
+    const revoked = identity && import('./revoke.js').then((m) => m.revokeSessionKey(this.options().api, identity)).catch(() => 'unreachable' as const);
     const auth = await import('./auth.js');
     this.#client = await auth.logout();
     this.#set({ status: 'signed-out' });
+    if ((await revoked) === 'unreachable') console.warn('sippar-player: the payment API could not be told of the sign-out; the session key stays valid there until it expires');
   }
 
   #signedIn(session: Session): void {

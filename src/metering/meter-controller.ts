@@ -16,11 +16,19 @@ export interface MeterSettings {
   previewSeconds: number;
   /** A price attribute was refused: nothing is counted as billable. */
   invalid: boolean;
+  /**
+   * v3: the free seconds the server left this viewer in the open payment session, for this meter session
+   * (null: no session yet, `previewSeconds` — the catalog's — applies). Changes it without a new meter session.
+   */
+  freeLeft?: number | null;
 }
 
 /** The next step of the money path: payments, called directly (never through a DOM event). */
 export interface MeterListener {
-  /** Cumulative billed seconds of meter session `session` (a new session counts from zero again). */
+  /**
+   * Cumulative seconds of meter session `session` (a new session counts from zero again), free preview
+   * seconds included (protocol v3: ticks sign every second watched; the server decides which are free).
+   */
   credited(session: string, seconds: number, mediaTime: number): void;
   /** Playback started (true) or stopped: paused, ended (false). */
   playing(playing: boolean): void;
@@ -56,6 +64,9 @@ export class MeterController implements ReactiveController {
   private sessionKey?: string;
   private sessionId = '';
   private budget?: number | null;
+  private freeLeft?: number | null;
+  /** Seconds of this meter session handed to payments so far (free and billed). */
+  private creditedSeconds = 0;
   private unlisten?: () => void;
 
   constructor(
@@ -79,6 +90,12 @@ export class MeterController implements ReactiveController {
     // when it re-attaches media to recover, and a reset there would zero the total and the budget.
     const key = `${c.src}|${c.rateMicroAlgos}|${c.previewSeconds}|${c.invalid}`;
     if (key === this.sessionKey) {
+      // The server's preview arrived or changed: the session and its counts go on.
+      if ((c.freeLeft ?? null) !== (this.freeLeft ?? null)) {
+        this.freeLeft = c.freeLeft ?? null;
+        const before = this.meter.state;
+        this.publish(before, this.meter.setPreview(this.freeLeft ?? c.previewSeconds));
+      }
       // Only the cap changed (the page raised or lowered it): the session, its seq and totals go on.
       if (c.budgetMicroAlgos !== this.budget) {
         this.budget = this.budgetStep = c.budgetMicroAlgos;
@@ -91,13 +108,15 @@ export class MeterController implements ReactiveController {
     if (this.meter) this.sample();
     this.sessionKey = key;
     this.sessionId = `m${++sessions}`;
+    this.creditedSeconds = 0;
+    this.freeLeft = c.freeLeft ?? null;
     this.budget = this.budgetStep = c.budgetMicroAlgos;
     this.invalid = c.invalid;
     this.meter = new Meter({
       now: this.now,
       rateMicroAlgos: c.invalid ? 0 : c.rateMicroAlgos,
       budgetMicroAlgos: c.invalid ? null : c.budgetMicroAlgos,
-      previewSeconds: c.previewSeconds,
+      previewSeconds: c.freeLeft ?? c.previewSeconds,
       store: this.#store,
     });
     this.started = false;
@@ -167,8 +186,13 @@ export class MeterController implements ReactiveController {
 
   /** Seconds to payments (directly) and out as events; the timer only while playing. */
   private publish(before: MeterSnapshot, ticks: MeterTick[]): void {
-    const last = ticks.at(-1);
-    if (last) this.listener?.credited(this.sessionId, last.seconds, last.mediaTime);
+    // Every whole second watched goes to payments, the free ones too: the server counts the preview.
+    const s = this.meter.state;
+    const accounted = s.rateMicroAlgos > 0 ? s.previewUsed + s.billedSeconds : 0;
+    if (accounted > this.creditedSeconds) {
+      this.creditedSeconds = accounted;
+      this.listener?.credited(this.sessionId, accounted, ticks.at(-1)?.mediaTime ?? this.media?.currentTime ?? 0);
+    }
     // Outputs only: a page may listen; nothing in the player reads them back.
     for (const tick of ticks) this.host.dispatchEvent(new CustomEvent('sippar-tick', { detail: tick, bubbles: true, composed: true }));
     const after = this.report(before);

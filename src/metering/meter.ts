@@ -94,6 +94,18 @@ export class Meter {
   }
 
   /**
+   * Free seconds of this meter session, as the server decided them once a payment session is open
+   * (protocol v3): the preview left to this viewer, which may be less than the catalog's. The session and
+   * its counts go on; seconds already watched past the new preview become billable.
+   */
+  setPreview(previewSeconds: number): MeterTick[] {
+    if (previewSeconds === this.state.previewSeconds) return [];
+    this.opts.previewSeconds = previewSeconds;
+    this.store.set({ ...this.state, previewSeconds, previewUsed: Math.min(this.state.previewUsed, previewSeconds) });
+    return this.last ? this.settle(this.last) : [];
+  }
+
+  /**
    * A new cap for this session (null: none); the session, its seq and totals go on. Returns the ticks
    * for seconds watched while the budget held them back (the second or so before a pause landed).
    */

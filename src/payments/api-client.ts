@@ -7,11 +7,14 @@
 import {
   API_PATHS,
   type AnalyticsResponse,
+  type ContentPrice,
   type ApiErrorBody,
   type ApiErrorCode,
   type DelegationChainJson,
   type DevCreditRequest,
   type DevCreditResponse,
+  type RevokeRequest,
+  type RevokeResponse,
   type SessionStartRequest,
   type SessionStartResponse,
   type TickRequest,
@@ -19,7 +22,7 @@ import {
   type ViewerRequest,
   type ViewerResponse,
 } from './protocol.js';
-import { apiIdentity, startSigningBytes, tickSigningBytes, toHex, whoamiSigningBytes, type Tick } from './tick.js';
+import { apiIdentity, revokeSigningBytes, startSigningBytes, tickSigningBytes, toHex, whoamiSigningBytes, type Tick } from './tick.js';
 
 /**
  * Where a call failed, decided where it happened:
@@ -67,8 +70,12 @@ export interface ApiClient {
   start(req: SessionStartRequest, call?: CallOptions): Promise<SessionStartResponse>;
   extend(req: TickRequest, call?: CallOptions): Promise<TickResponse>;
   pause(req: TickRequest, call?: CallOptions): Promise<TickResponse>;
+  /** Sign-out: revokes the signing session key at this API. */
+  revoke(req: RevokeRequest, call?: CallOptions): Promise<RevokeResponse>;
   analytics(query: { sessionId?: string; contentId?: string }, token?: string): Promise<AnalyticsResponse>;
   devCredit(req: DevCreditRequest): Promise<DevCreditResponse>;
+  /** v3: the catalog's public price of a title (404 UNKNOWN_CONTENT when it is not sold). */
+  content(contentId: string, call?: CallOptions): Promise<ContentPrice>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -124,6 +131,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     start: (req, c) => call('POST', API_PATHS.start, req, {}, c?.signal),
     extend: (req, c) => call('PUT', API_PATHS.extend, req, {}, c?.signal),
     pause: (req, c) => call('POST', API_PATHS.pause, req, {}, c?.signal),
+    revoke: (req, c) => call('POST', API_PATHS.revoke, req, {}, c?.signal),
     analytics: (q, token) => {
       const p = new URLSearchParams();
       if (q.sessionId) p.set('sessionId', q.sessionId);
@@ -132,6 +140,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return call('GET', API_PATHS.analytics + (qs ? `?${qs}` : ''), undefined, token ? { authorization: `Bearer ${token}` } : {});
     },
     devCredit: (req) => call('POST', API_PATHS.devCredit, req),
+    // The id goes as it is: the server routes on the raw path, and CONTENT_ID_PATTERN has nothing to encode.
+    content: (contentId, c) => call('GET', API_PATHS.content + contentId, undefined, {}, c?.signal),
   };
 }
 
@@ -152,17 +162,31 @@ export async function signedViewerRequest(s: SessionSigner, requestTime: number)
   };
 }
 
-/** `m.api`: the base URL of the API the request goes to (normalised with `apiIdentity`, then signed). */
+/**
+ * `m.api`: the base URL of the API the request goes to (normalised with `apiIdentity`, then signed).
+ * `m.budgetMicroAlgos`: the session's budget, signed; absent or null = no budget.
+ */
 export async function signedStartRequest(
   s: SessionSigner,
-  m: { api: string; contentId: string; rateMicroAlgos: number; requestTime: number; nonce: string },
+  m: { api: string; contentId: string; rateMicroAlgos: number; budgetMicroAlgos?: number | null; requestTime: number; nonce: string },
 ): Promise<SessionStartRequest> {
-  const message = { ...m, api: apiIdentity(m.api) };
+  const message = { ...m, api: apiIdentity(m.api), budgetMicroAlgos: m.budgetMicroAlgos ?? null };
   return {
     delegationChain: s.delegationChain,
     sessionPublicKey: toHex(s.sessionPublicKey),
     ...message,
     signature: toHex(await s.sign(startSigningBytes(message))),
+  };
+}
+
+/** Sign-out: the session key signs its own revocation at the API `m.api` names. */
+export async function signedRevokeRequest(s: SessionSigner, m: { api: string; requestTime: number; nonce: string }): Promise<RevokeRequest> {
+  const message = { ...m, api: apiIdentity(m.api) };
+  return {
+    delegationChain: s.delegationChain,
+    sessionPublicKey: toHex(s.sessionPublicKey),
+    ...message,
+    signature: toHex(await s.sign(revokeSigningBytes(message))),
   };
 }
 

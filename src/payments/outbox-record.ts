@@ -22,6 +22,12 @@ export interface OutboxRecord {
   sessionId: string;
   /** Rate the session was opened at; a different rate needs a new session. */
   rateMicroAlgos: number;
+  /**
+   * v3: the free seconds the server gave the session at start (what the viewer had left of the title's
+   * preview). Ticks sign every second watched; `microAlgos = tickAmount(seconds, rate, freeSeconds)`.
+   * Absent in a record stored before v3: 0.
+   */
+  freeSeconds?: number;
   /** What the server's ledger last said (billed totals: below `signed` after a 402). */
   acked: LedgerTotals | null;
   /**

@@ -18,6 +18,8 @@ export interface StoredSession extends OutboxRecord {
   sessionPublicKey?: string;
   /** Unix ms after which the server refuses ticks for this session (its delegation expired). */
   expiresAt?: number;
+  /** The budget the session was started with (v3; null = none); absent in rows of older players. */
+  budgetMicroAlgos?: number | null;
   updatedAt: number;
 }
 

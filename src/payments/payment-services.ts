@@ -8,6 +8,7 @@ import { indexedDbStore, type SessionStore } from './outbox-store.js';
 import type { SessionIdentity } from './signer.js';
 import { defaultLocks, type LockManagerLike } from './tab-lock.js';
 import { createPaymentApi, type PaymentApi } from './transport.js';
+import type { CatalogService } from '../config/price-source.js';
 
 /** Who is paying. The element passes its IdentityController; tests pass an identity made in the page. */
 export interface PaymentAuth {
@@ -26,6 +27,8 @@ export interface PaymentServices {
   /** Web Locks. Default: navigator.locks; null disables the one-tab rule. */
   locks?: LockManagerLike | null;
   clock?: OutboxClock;
+  /** The catalog's price lookup (protocol v3). Default: the API client on `api`, unless `api` is injected. */
+  catalog?: CatalogService;
 }
 
 export interface ResolvedServices {

@@ -13,6 +13,8 @@ import { Outbox, type OutboxClock, type OutboxEvent, type OutboxRecord } from '.
 import { servicesResolver, type PaymentServices } from './payment-services.js';
 import { initialState, step, type Effect, type MachineConfig, type MachineEvent, type TimerName } from './payments-machine.js';
 import { initialPaymentState, type PaymentState } from './payments-store.js';
+import { createKeyAuthoriser } from './key-authoriser.js';
+import type { KeyAuthoriser } from '../playback/key-authoriser.js';
 import { loadSession, startSession, storageKey, storedRow } from './session-effects.js';
 import { signTick, type SessionIdentity } from './signer.js';
 import { TabLock, lockName } from './tab-lock.js';
@@ -76,6 +78,13 @@ export class PaymentsController implements ReactiveController {
     this.dispatch({ type: 'identity', signer });
   }
 
+  /** Signs this player's key requests of gated media with the open session (key-authoriser.ts). */
+  readonly keyAuthoriser: KeyAuthoriser = createKeyAuthoriser({
+    store: this.store,
+    signer: () => (this.identity && this.machine.config ? { api: this.machine.config.api, identity: this.identity } : undefined),
+    wantSession: () => this.dispatch({ type: 'want-session' }),
+  });
+
   hostConnected(): void {
     window.addEventListener('online', this.onOnline);
   }
@@ -117,7 +126,7 @@ export class PaymentsController implements ReactiveController {
     switch (fx.type) {
       case 'send-keepalive': return this.sendKeepalive(fx.which);
       // At once: a pagehide right after the session opened must find its outbox there.
-      case 'open-outbox': return this.openOutbox(fx.epoch, fx.record);
+      case 'open-outbox': return this.openOutbox(fx.epoch, fx.record, fx.budgetMicroAlgos);
       case 'kick-outbox': return this.outbox?.kick();
       case 'close-outbox': return this.closeOutbox(fx.forget);
       case 'drop-lock': this.lock?.drop(); this.lock = null; return;
@@ -179,7 +188,7 @@ export class PaymentsController implements ReactiveController {
     this.dispatch(event);
   }
 
-  private openOutbox(epoch: number, record: OutboxRecord): void {
+  private openOutbox(epoch: number, record: OutboxRecord, budget: number | null): void {
     const { identity, machine: { config } } = this;
     if (!identity || !config || epoch !== this.machine.epoch) return;
     const { store } = this.deps();
@@ -187,7 +196,7 @@ export class PaymentsController implements ReactiveController {
     this.closeOutbox(false);
     const outbox = new Outbox({
       record,
-      storage: { save: (r) => store.save(storedRow(r, config, identity, expiresAt)) },
+      storage: { save: (r) => store.save(storedRow(r, config, identity, expiresAt, budget)) },
       send: (st) => sendTick(this.deps().api, st),
       clock: this.clock,
       onEvent: (ev) => this.onOutboxEvent(epoch, ev),
@@ -196,7 +205,7 @@ export class PaymentsController implements ReactiveController {
     this.outboxEpoch = epoch;
     this.outboxKey = storageKey(config, identity);
     // A new session's row, written before any tick of it (IndexedDB commits transactions in order).
-    if (record.signed.seq === 0 && !record.pending) void store.save(storedRow(record, config, identity, expiresAt)).catch(() => undefined);
+    if (record.signed.seq === 0 && !record.pending) void store.save(storedRow(record, config, identity, expiresAt, budget)).catch(() => undefined);
     if (record.pending) outbox.kick(); // owed from the last page load
   }
 

@@ -7,6 +7,11 @@ export interface MachineConfig {
   contentId: string;
   rateMicroAlgos: number;
   graceSeconds: number;
+  /**
+   * The budget a new session is signed with (protocol v3; null = none): the meter's cap (the `budget`
+   * attribute, raised by Continue). A change settles the open session and opens a new one with it.
+   */
+  budgetMicroAlgos: number | null;
 }
 
 export type LockState = 'none' | 'acquiring' | 'held' | 'denied';
@@ -26,6 +31,8 @@ export interface MachineState {
   epoch: number;
   sessionId?: string;
   sessionRate: number;
+  /** v3: free seconds of the open session (the server's `freeSeconds`): its ticks' first seconds cost nothing. */
+  sessionFree: number;
   /** Totals of the newest signed tick: the base of the next one. */
   head: LedgerTotals;
   /** Highest seq used, standby reservations included. */
@@ -49,6 +56,11 @@ export interface MachineState {
   wantFinal: boolean;
   /** A session closed with signed ticks the API has not acknowledged: reopen it to send them. */
   unsent: boolean;
+  /**
+   * The open session was signed with another budget than the configuration's: it signs nothing more, and
+   * closes once the API acknowledged its ticks (its final one included); the next opens with the new budget.
+   */
+  reopen: boolean;
   lastFinal: boolean;
   /** pagehide came while a tick was being signed: send it with keepalive once signed. */
   leaving: boolean;
@@ -56,6 +68,16 @@ export interface MachineState {
   startAttempt: number;
   /** A start failed and its retry timer runs. */
   startWaiting: boolean;
+  /**
+   * Gated media asks for a key and only a session can sign for it: open one now, not at the first billed
+   * second (which the media cannot reach without the key).
+   */
+  sessionWanted: boolean;
+  /**
+   * The API refused a start for good (TOO_MANY_SESSIONS, a revoked key, no funds…): no new start until the
+   * viewer asks (Try again), signs in again or the configuration changes — not one per second meanwhile.
+   */
+  startRefused: boolean;
   store: PaymentState;
 }
 
@@ -68,10 +90,13 @@ export type MachineEvent =
   | { type: 'pagehide' }
   | { type: 'retry' }
   | { type: 'watch-here' }
+  | { type: 'want-session' }
   | { type: 'lock'; held: boolean; steal: boolean }
   | { type: 'lock-lost' }
-  | { type: 'loaded'; epoch: number; record: OutboxRecord | null }
-  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number }
+  /** `budgetMicroAlgos`: what the stored session was signed with (another than the configuration's: it is reopened only to send its unsent ticks). */
+  | { type: 'loaded'; epoch: number; record: OutboxRecord | null; budgetMicroAlgos?: number | null }
+  /** `budgetMicroAlgos`: what the start was signed with (the configuration may have moved on meanwhile). */
+  | { type: 'started'; epoch: number; sessionId: string; rateMicroAlgos: number; balanceMicroAlgos: number; freeSeconds?: number; budgetMicroAlgos?: number | null }
   | { type: 'start-failed'; epoch: number; retryable: boolean; error: OutboxError; ledger?: Ledger }
   | { type: 'signed'; epoch: number; ok: boolean; purpose: 'tick' | 'standby' }
   | { type: 'ack'; epoch: number; ledger: Ledger }
@@ -87,7 +112,8 @@ export type Effect =
   | { type: 'drop-lock' }
   | { type: 'load-session'; epoch: number }
   | { type: 'start-session'; epoch: number }
-  | { type: 'open-outbox'; epoch: number; record: OutboxRecord }
+  /** `budgetMicroAlgos`: the budget the session was signed with, stored beside it (not the configuration's). */
+  | { type: 'open-outbox'; epoch: number; record: OutboxRecord; budgetMicroAlgos: number | null }
   | { type: 'sign-tick'; epoch: number; tick: Omit<Tick, 'clientTime'> }
   | { type: 'sign-standby'; epoch: number; final: Omit<Tick, 'clientTime'>; next: Omit<Tick, 'clientTime'> }
   | { type: 'send-keepalive'; which: KeepaliveWhich }
@@ -101,10 +127,10 @@ export const ZERO: LedgerTotals = { seq: 0, seconds: 0, microAlgos: 0 };
 
 export function initialState(): MachineState {
   return {
-    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, head: { ...ZERO }, reserved: 0,
+    config: null, signer: null, lock: 'none', phase: 'closed', epoch: 0, sessionRate: 0, sessionFree: 0, head: { ...ZERO }, reserved: 0,
     standbyFor: null, owed: 0, signing: 0, signingKind: 'none', signingFinal: false, meterSession: null, meterSeen: 0, mediaTimeMs: 0, owedNext: 0,
-    playing: false, wantFinal: false, unsent: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false,
-    store: { status: 'idle', acknowledged: { ...ZERO } },
+    playing: false, wantFinal: false, unsent: false, reopen: false, lastFinal: false, leaving: false, failingSince: null, startAttempt: 0, startWaiting: false, startRefused: false,
+    sessionWanted: false, store: { status: 'idle', acknowledged: { ...ZERO } },
   };
 }
 

@@ -11,6 +11,7 @@
  * record that it did; the next tick then skips it. Gaps are allowed by the server, reuse is not.
  */
 import { ZERO, type Effect, type KeepaliveWhich, type MachineEvent, type MachineState } from './payments-machine-state.js';
+import { tickAmount } from './tick.js';
 import { acknowledge, applyConfig, canSign, closeSession, fail, halt, openSession, pauseUnreachable, sameConfig, setStatus, unreachable, elsewhere } from './payments-outcomes.js';
 
 export * from './payments-machine-state.js';
@@ -22,7 +23,16 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
   if (stale) return [prev, []];
   switch (ev.type) {
     case 'configure':
-      if (sameConfig(s.config, ev.config)) break;
+      if (sameConfig(s.config, ev.config)) {
+        // Back to the configuration in force while a change waited for the settlement: the change is off,
+        // and what its meter session credited meanwhile is this one's.
+        if (s.nextConfig !== undefined) {
+          delete s.nextConfig;
+          s.owed += s.owedNext;
+          s.owedNext = 0;
+        }
+        break;
+      }
       // Settle the open session at the old price before moving on: its seconds were watched under it.
       if (canSign(s) && (s.owed > 0 || s.signingKind === 'tick' || (s.head.seq > 0 && !s.lastFinal))) {
         s.nextConfig = ev.config;
@@ -36,7 +46,13 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
       s.lock = 'none';
       s.signer = ev.signer;
+      s.startRefused = false;
       if (s.store.status === 'elsewhere') setStatus(s, 'idle');
+      // A key revoked by signing out (here or in another tab) is the old key's refusal, not the new one's.
+      if (s.store.status === 'error' && s.store.error?.code === 'PAYMENT_KEY_REVOKED') {
+        setStatus(s, 'idle');
+        delete s.store.error;
+      }
       break;
     case 'credit': {
       // Cumulative per meter session: a new session (new src, price or preview) counts from zero again.
@@ -65,6 +81,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       pagehide(s, fx);
       break;
     case 'retry':
+      s.startRefused = false;
       fx.push({ type: 'kick-outbox' });
       if (s.startWaiting) {
         s.startWaiting = false;
@@ -74,6 +91,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
         setStatus(s, s.phase === 'open' ? 'active' : 'idle');
         delete s.store.error;
       }
+      break;
+    case 'want-session':
+      s.sessionWanted = true;
       break;
     case 'watch-here':
       if (s.lock !== 'held') {
@@ -97,7 +117,7 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       elsewhere(s, fx, 'This video is now playing in another tab.');
       break;
     case 'loaded':
-      if (ev.record) openSession(s, ev.record, fx);
+      if (ev.record) openSession(s, ev.record, fx, ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
       else {
         s.phase = 'starting';
         if (s.store.status !== 'grace' && s.store.status !== 'paused-unreachable') setStatus(s, 'starting');
@@ -108,7 +128,9 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
       s.startAttempt = 0;
       s.failingSince = null;
       s.store.balanceMicroAlgos = ev.balanceMicroAlgos;
-      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, acked: null, signed: { ...ZERO }, pending: null }, fx);
+      // Opened with the budget it was signed with: if the configuration moved on meanwhile, it is reopened.
+      openSession(s, { sessionId: ev.sessionId, rateMicroAlgos: ev.rateMicroAlgos, freeSeconds: ev.freeSeconds ?? 0, acked: null, signed: { ...ZERO }, pending: null }, fx,
+        ev.budgetMicroAlgos === undefined ? (s.config?.budgetMicroAlgos ?? null) : ev.budgetMicroAlgos);
       break;
     case 'start-failed':
       s.phase = 'closed';
@@ -118,7 +140,10 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
         s.startWaiting = true;
         unreachable(s, fx, s.failingSince, ev.error, now);
         fx.push({ type: 'set-timer', name: 'start-retry', ms: 0, attempt: s.startAttempt });
-      } else halt(s, fx, ev.error, ev.ledger);
+      } else {
+        s.startRefused = true;
+        halt(s, fx, ev.error, ev.ledger);
+      }
       break;
     case 'signed':
       signed(s, ev, fx);
@@ -146,12 +171,18 @@ export function step(prev: MachineState, ev: MachineEvent, now: number): [Machin
   return [s, fx];
 }
 
+/** What a tick of the open session signs for `seconds` (protocol v3: its free seconds cost nothing). */
+const amount = (s: MachineState, seconds: number) => tickAmount(seconds, s.sessionRate, s.sessionFree);
+
 /** What the next effect should be, given everything known: the one place that starts work. */
 function advance(s: MachineState, fx: Effect[]): void {
   // A new configuration waits only for a settlement that can still happen.
   if (s.nextConfig !== undefined && !canSign(s)) applyConfig(s, s.nextConfig, fx);
   if (!s.config || !s.signer || s.signingKind !== 'none' || s.lock === 'denied') return;
-  const work = s.owed > 0 || s.wantFinal || s.unsent;
+  // Past the session's signed budget nothing is signed or started, not even a fresh session (that would
+  // be a new budget the viewer never gave): only a changed budget lifts it (applyConfig).
+  if (s.store.status === 'budget') return;
+  const work = s.owed > 0 || s.wantFinal || s.unsent || s.sessionWanted;
   if (s.lock === 'none') {
     if (!work && !s.playing) return;
     s.lock = 'acquiring';
@@ -159,16 +190,20 @@ function advance(s: MachineState, fx: Effect[]): void {
     return;
   }
   if (s.lock !== 'held') return;
+  if (s.phase === 'open' && s.reopen) {
+    // Signed under the old budget: wait until the API has acknowledged all of it, then open anew.
+    if (s.head.seq > s.store.acknowledged.seq) return;
+    closeSession(s, fx, false);
+  }
   if (s.phase === 'closed') {
-    if (!work || s.startWaiting) return;
+    if (!work || s.startWaiting || s.startRefused) return;
     s.phase = 'loading';
     fx.push({ type: 'load-session', epoch: s.epoch });
     return;
   }
   if (s.phase !== 'open') return;
-  const rate = s.sessionRate;
   const tick = (seconds: number, final: boolean) => ({
-    sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: seconds * rate, mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
+    sessionId: s.sessionId!, seq: s.reserved + 1, seconds, microAlgos: amount(s, seconds), mediaTime: s.mediaTimeMs, ...(final ? { final: true } : {}),
   });
   if (s.owed > 0 || (s.wantFinal && s.head.seq > 0 && !s.lastFinal)) {
     const final = s.wantFinal;
@@ -191,7 +226,7 @@ function advance(s: MachineState, fx: Effect[]): void {
     s.signingKind = 'standby';
     const final = tick(s.head.seconds, true);
     s.reserved = final.seq;
-    fx.push({ type: 'sign-standby', epoch: s.epoch, final, next: { ...final, seconds: s.head.seconds + 1, microAlgos: (s.head.seconds + 1) * rate } });
+    fx.push({ type: 'sign-standby', epoch: s.epoch, final, next: { ...final, seconds: s.head.seconds + 1, microAlgos: amount(s, s.head.seconds + 1) } });
   }
 }
 
@@ -211,7 +246,7 @@ function signed(s: MachineState, ev: { ok: boolean; purpose: 'tick' | 'standby' 
     return;
   }
   const seconds = s.head.seconds + s.signing;
-  s.head = { seq: s.reserved, seconds, microAlgos: seconds * s.sessionRate };
+  s.head = { seq: s.reserved, seconds, microAlgos: amount(s, seconds) };
   s.signing = 0;
   s.lastFinal = final;
   s.standbyFor = null;
@@ -237,7 +272,7 @@ function pagehide(s: MachineState, fx: Effect[]): void {
       fx.push({ type: 'send-keepalive', which: 'standby-next' });
       // The twin is now the head; the tick in flight carries the rest on top of it (cumulative).
       const seconds = s.head.seconds + 1;
-      s.head = { seq: s.head.seq + 1, seconds, microAlgos: seconds * s.sessionRate };
+      s.head = { seq: s.head.seq + 1, seconds, microAlgos: amount(s, seconds) };
       s.signing -= 1;
       s.standbyFor = null;
     }
@@ -248,7 +283,7 @@ function pagehide(s: MachineState, fx: Effect[]): void {
   const sent = (which: KeepaliveWhich, extra: number) => {
     fx.push({ type: 'send-keepalive', which });
     const seconds = s.head.seconds + extra;
-    s.head = { seq: s.reserved, seconds, microAlgos: seconds * s.sessionRate };
+    s.head = { seq: s.reserved, seconds, microAlgos: amount(s, seconds) };
     s.owed -= extra;
     s.lastFinal = true;
     s.standbyFor = null;

@@ -4,13 +4,16 @@ import type { PaymentStatus } from './payments-store.js';
 import { ZERO, type Effect, type Ledger, type MachineConfig, type MachineState } from './payments-machine-state.js';
 
 /** Statuses that hold playback and that only the viewer (or the API coming back) lifts. */
-const STOPPED: ReadonlySet<PaymentStatus> = new Set(['paused-unreachable', 'insufficient-funds', 'elsewhere', 'error']);
+const STOPPED: ReadonlySet<PaymentStatus> = new Set(['paused-unreachable', 'insufficient-funds', 'elsewhere', 'error', 'budget']);
 
-export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[]): void {
+/** `budget`: what the session was signed with; another than the configuration's makes it one to reopen. */
+export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[], budget: number | null): void {
   s.phase = 'open';
   s.unsent = false;
+  s.sessionWanted = false;
   s.sessionId = record.sessionId;
   s.sessionRate = record.rateMicroAlgos;
+  s.sessionFree = record.freeSeconds ?? 0;
   const a = record.acked ?? ZERO;
   const signedHead = a.seq > record.signed.seq ? { seq: a.seq, seconds: Math.max(a.seconds, record.signed.seconds), microAlgos: Math.max(a.microAlgos, record.signed.microAlgos) } : { ...record.signed };
   s.head = signedHead;
@@ -19,11 +22,15 @@ export function openSession(s: MachineState, record: OutboxRecord, fx: Effect[])
   s.lastFinal = record.pending?.tick.final === true;
   s.store.sessionId = record.sessionId;
   s.store.acknowledged = { seq: a.seq, seconds: a.seconds, microAlgos: a.microAlgos };
+  // Seconds of the session this meter session did not credit (earlier page loads): their free ones are used.
+  const fromThisMeter = Math.max(0, s.meterSeen - s.owed);
+  s.store.preview = { freeSeconds: s.sessionFree, usedBefore: Math.min(s.sessionFree, Math.max(0, signedHead.seconds - fromThisMeter)) };
   if (s.store.status !== 'insufficient-funds' && s.store.status !== 'error') setStatus(s, 'active');
   delete s.store.graceEndsAt;
   if (s.store.status === 'active') delete s.store.error;
   fx.push({ type: 'clear-timer', name: 'grace' });
-  fx.push({ type: 'open-outbox', epoch: s.epoch, record });
+  fx.push({ type: 'open-outbox', epoch: s.epoch, record, budgetMicroAlgos: budget });
+  if (budget !== (s.config?.budgetMicroAlgos ?? null)) s.reopen = true;
 }
 
 export function closeSession(s: MachineState, fx: Effect[], forget: boolean): void {
@@ -43,6 +50,7 @@ export function closeSession(s: MachineState, fx: Effect[], forget: boolean): vo
     fx.push({ type: 'clear-timer', name: 'grace' });
   }
   s.phase = 'closed';
+  s.reopen = false;
   s.epoch += 1;
   // A tick being signed for this session will not be stored (its epoch is over): its seconds are owed again.
   s.owed += s.signing;
@@ -67,7 +75,17 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
   delete s.nextConfig;
   s.owedNext = 0;
   const key = (c: MachineConfig | null) => (c ? `${c.api}|${c.contentId}|${c.rateMicroAlgos}` : '');
-  if (key(s.config) !== key(config)) {
+  if (key(s.config) === key(config) && config && s.config && config.budgetMicroAlgos !== s.config.budgetMicroAlgos) {
+    // Same sale, another budget: the open session was settled under the old one (configure waits for its
+    // final tick); the next opens with the new budget, and the seconds owed go on to it.
+    if (s.phase !== 'closed') s.reopen = true;
+    s.startRefused = false;
+    if (s.store.status === 'budget') {
+      setStatus(s, 'idle');
+      delete s.store.error;
+    }
+  } else if (key(s.config) !== key(config)) {
+    s.sessionWanted = false;
     if (s.phase !== 'closed') closeSession(s, fx, false);
     if (s.lock !== 'none') fx.push({ type: 'drop-lock' });
     s.lock = 'none';
@@ -77,6 +95,7 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
     s.wantFinal = false;
     s.startAttempt = 0;
     s.startWaiting = false;
+    s.startRefused = false;
     s.failingSince = null;
     fx.push({ type: 'clear-timer', name: 'start-retry' }, { type: 'clear-timer', name: 'grace' });
     s.store = { status: 'idle', acknowledged: { ...ZERO }, ...(s.store.balanceMicroAlgos !== undefined && { balanceMicroAlgos: s.store.balanceMicroAlgos }) };
@@ -85,7 +104,10 @@ export function applyConfig(s: MachineState, config: MachineConfig | null, fx: E
 }
 
 export function sameConfig(a: MachineConfig | null, b: MachineConfig | null): boolean {
-  return a === b || (!!a && !!b && a.api === b.api && a.contentId === b.contentId && a.rateMicroAlgos === b.rateMicroAlgos && a.graceSeconds === b.graceSeconds);
+  return (
+    a === b ||
+    (!!a && !!b && a.api === b.api && a.contentId === b.contentId && a.rateMicroAlgos === b.rateMicroAlgos && a.graceSeconds === b.graceSeconds && a.budgetMicroAlgos === b.budgetMicroAlgos)
+  );
 }
 
 export function acknowledge(s: MachineState, l: Ledger): void {
@@ -114,8 +136,18 @@ export function pauseUnreachable(s: MachineState, fx: Effect[]): void {
 export function halt(s: MachineState, fx: Effect[], error: OutboxError, ledger?: Ledger): void {
   if (ledger) acknowledge(s, ledger);
   if (error.code === 'INSUFFICIENT_FUNDS') return fail(s, fx, 'insufficient-funds', 'INSUFFICIENT_FUNDS', error.message);
-  // The server no longer knows this session: forget it; the next second starts a fresh one.
-  if ((error.code === 'PAYMENT_SESSION_UNKNOWN' || error.code === 'PAYMENT_SESSION_EXPIRED') && s.phase !== 'closed') closeSession(s, fx, true);
+  // The session's signed budget is spent: it bills no more. What it did not bill is owed to the session a
+  // larger budget opens (the budget blocker's Continue, or the page's `budget`).
+  if (error.code === 'PAYMENT_BUDGET_EXCEEDED') {
+    // A session of an older budget (being reopened) met its own limit: the current budget is the next one's.
+    const stale = s.reopen;
+    if (s.phase !== 'closed') closeSession(s, fx, true);
+    return stale ? undefined : fail(s, fx, 'budget', error.code, error.message);
+  }
+  // The server no longer knows this session, or its key was revoked (signed out elsewhere): forget it; the
+  // next second starts a fresh one (with a new key, after signing in again).
+  const gone = error.code === 'PAYMENT_SESSION_UNKNOWN' || error.code === 'PAYMENT_SESSION_EXPIRED' || error.code === 'PAYMENT_KEY_REVOKED';
+  if (gone && s.phase !== 'closed') closeSession(s, fx, true);
   fail(s, fx, 'error', error.code, error.message);
 }
 

@@ -50,6 +50,8 @@ export interface SessionStartRequest extends SignedIdentity {
   api: string;
   contentId: string;
   rateMicroAlgos: number;
+  /** v3, signed: the most this session may bill in all (µALGO), or null for no budget (PROTOCOL.md §3). */
+  budgetMicroAlgos: number | null;
   requestTime: number;
   nonce: string;
 }
@@ -66,6 +68,8 @@ export interface SessionLimits {
   maxRateMicroAlgos: number;
   /** Unix ms after which the delegation chain expires and ticks are refused (SESSION_EXPIRED). */
   expiresAt: number;
+  /** Live sessions one viewer may hold at once; a start beyond is refused (TOO_MANY_SESSIONS). */
+  maxSessions?: number;
 }
 export interface SessionStartResponse {
   sessionId: string;
@@ -73,10 +77,43 @@ export interface SessionStartResponse {
   algorandAddress: string;
   contentId: string;
   rateMicroAlgos: number;
+  /** The signed budget the server holds this session to (null: none). */
+  budgetMicroAlgos?: number | null;
   balanceMicroAlgos: number;
   /** Server time at start, Unix ms (the rate ceiling counts from here). */
   startedAt: number;
   limits: SessionLimits;
+  /** v3: the catalog's free preview of this title, seconds per viewer. */
+  previewSeconds: number;
+  /**
+   * v3: what this viewer has left of that preview, decided at start. Ticks sign every second watched in the
+   * session; the server bills `rate × max(0, seconds − freeSeconds)`.
+   */
+  freeSeconds: number;
+}
+
+// ---- GET /streaming/content/:contentId (v3): the public price of a title
+export interface ContentPrice {
+  contentId: string;
+  title: string;
+  rateMicroAlgos: number;
+  /** Free seconds per viewer per title, counted by the server across sessions, reloads and tabs. */
+  previewSeconds: number;
+  media?: { src: string };
+}
+
+// ---- POST /streaming/session/revoke (sign-out)
+export interface RevokeRequest extends SignedIdentity {
+  /** The API this revocation is meant for, as signed (`apiIdentity`). */
+  api: string;
+  requestTime: number;
+  nonce: string;
+}
+export interface RevokeResponse {
+  revoked: true;
+  principal: string;
+  /** When the key was first revoked at this API, Unix ms (the same on a repeat). */
+  revokedAt: number;
 }
 
 // ---- PUT /streaming/session/extend and POST /streaming/session/pause
@@ -190,7 +227,16 @@ export const ERROR_CODES = [
   'RATE_LIMITED', // 429: too many requests from this client or viewer (Retry-After)
   'BUSY', // 503: the signature-check queue is full (Retry-After)
   'BAD_HTTP', // 400: a request the HTTP parser could not read
+  'UNKNOWN_CONTENT', // 404: the catalog sells no title under this content id
+  'PRICE_MISMATCH', // 409: a start signed for another rate than the catalog's (the body carries the price)
+  'UNKNOWN_KEY', // 404: no such media key (content id and index)
+  'WRONG_CONTENT', // 403: a key request signed with a session of another title
+  'KEY_NOT_PAID', // 402: the key's media lies past what the viewer's sessions of the title paid for, plus the lead
   'INTERNAL', // 500
+  'BUDGET_EXCEEDED', // 409: the tick would bill past the budget signed at start (ledger unchanged)
+  'TOO_MANY_SESSIONS', // 429: the viewer already holds --max-sessions live sessions
+  'KEY_REVOKED', // 401: the session key was revoked (sign-out); sign in again
+  'DATABASE_UNAVAILABLE', // 503: the ledger's database cannot be reached (Retry-After)
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number] | AdErrorCode;
 
@@ -201,6 +247,8 @@ export interface ApiErrorBody {
    * request: on 402 the affordable whole seconds were charged and are included here.
    */
   ledger?: TickResponse;
+  /** On PRICE_MISMATCH: the title's current public price. */
+  price?: ContentPrice;
 }
 
 /** HTTP status per error code (PROTOCOL.md §Errors). */
@@ -233,7 +281,16 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   RATE_LIMITED: 429,
   BUSY: 503,
   BAD_HTTP: 400,
+  UNKNOWN_CONTENT: 404,
+  PRICE_MISMATCH: 409,
+  UNKNOWN_KEY: 404,
+  WRONG_CONTENT: 403,
+  KEY_NOT_PAID: 402,
   INTERNAL: 500,
+  BUDGET_EXCEEDED: 409,
+  TOO_MANY_SESSIONS: 429,
+  KEY_REVOKED: 401,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 export const API_PATHS = {
@@ -241,6 +298,23 @@ export const API_PATHS = {
   start: '/streaming/session/start',
   extend: '/streaming/session/extend',
   pause: '/streaming/session/pause',
+  revoke: '/streaming/session/revoke',
   analytics: '/streaming/session/analytics',
   devCredit: '/streaming/dev/credit',
+  /** v3: `GET content + contentId` (public price). */
+  content: '/streaming/content/',
+  /** v3: `PUT`/`DELETE adminContent + contentId`, `GET adminContentList` (admin token). */
+  adminContent: '/streaming/admin/content/',
+  adminContentList: '/streaming/admin/content',
 } as const;
+
+// ---- GET /streaming/keys/:contentId/:index?api&session&t&n&sig (key-request.ts): 16 bytes, application/octet-stream
+/** The body of a 402 KEY_NOT_PAID: what the viewer holds and may hold, in media milliseconds. */
+export interface KeyRefusal {
+  contentId: string;
+  index: number;
+  /** Media ms of keys the viewer may hold now: max(0, Σ billed − clear) + lead. */
+  allowanceMs: number;
+  /** What holding this key as well would take. */
+  neededMs: number;
+}

@@ -11,9 +11,9 @@ export interface Tick {
   sessionId: string;
   /** Strictly increasing per session, starts at 1. */
   seq: number;
-  /** Cumulative billed seconds since the session started. */
+  /** Cumulative seconds watched in the session, free ones included (v3). */
   seconds: number;
-  /** Cumulative microAlgos; must equal `seconds × rateMicroAlgos` of the session. */
+  /** Cumulative microAlgos; must equal `tickAmount(seconds, rate, freeSeconds)` of the session (v3). */
   microAlgos: number;
   /** Playback position in milliseconds (integer) when the tick was made. */
   mediaTime: number;
@@ -21,6 +21,14 @@ export interface Tick {
   clientTime: number;
   /** True on the tick that closes a stretch of playback (pause/end); sent to /session/pause. */
   final?: boolean;
+}
+
+/**
+ * What a tick of `seconds` cumulative seconds signs (protocol v3): the seconds past the session's free ones
+ * (`freeSeconds` of the start answer), at its rate. One rule for the element and the server.
+ */
+export function tickAmount(seconds: number, rateMicroAlgos: number, freeSeconds: number): number {
+  return Math.max(0, seconds - freeSeconds) * rateMicroAlgos;
 }
 
 /** Fields signed to prove who the viewer is (read-only, no side effects). */
@@ -38,12 +46,26 @@ export interface StartMessage {
   api: string;
   contentId: string;
   rateMicroAlgos: number;
+  /**
+   * v3: the most this session may bill in all, microAlgos, enforced by the server (BUDGET_EXCEEDED);
+   * `null` = no budget (the element's `budget` attribute absent). Signed as `null` or a decimal integer.
+   */
+  budgetMicroAlgos: number | null;
   requestTime: number;
   /** Random, 16–64 hex chars; a start signature is accepted once. */
   nonce: string;
 }
 
-export type MessageKind = 'tick' | 'whoami' | 'start' | 'ad-tick';
+/** Fields signed to revoke the signing session key at one payment API (sign-out). */
+export interface RevokeMessage {
+  /** The payment API the revocation is meant for (`apiIdentity`), as in a start. */
+  api: string;
+  requestTime: number;
+  /** Random, 16–64 hex chars. */
+  nonce: string;
+}
+
+export type MessageKind = 'tick' | 'whoami' | 'start' | 'revoke' | 'ad-tick' | 'key';
 
 const encoder = new TextEncoder();
 
@@ -61,8 +83,12 @@ export function domainSeparator(kind: MessageKind, version = 1): Uint8Array {
 
 export const TICK_DOMAIN_SEPARATOR = domainSeparator('tick'); // "\x15sippar-player/tick/v1"
 export const WHOAMI_DOMAIN_SEPARATOR = domainSeparator('whoami'); // "\x17sippar-player/whoami/v1"
-/** v2: the start message names the API it is meant for (v1 did not, and is no longer accepted). */
-export const START_DOMAIN_SEPARATOR = domainSeparator('start', 2); // "\x16sippar-player/start/v2"
+/**
+ * v3: the start message carries the session's budget (v2 named the API it is meant for, v1 neither;
+ * neither is accepted any more).
+ */
+export const START_DOMAIN_SEPARATOR = domainSeparator('start', 3); // "\x16sippar-player/start/v3"
+export const REVOKE_DOMAIN_SEPARATOR = domainSeparator('revoke'); // "\x17sippar-player/revoke/v1"
 
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const CONTENT_ID_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
@@ -137,9 +163,20 @@ export function canonicalStartJson(m: StartMessage): string {
   if (typeof m.api !== 'string' || !API_IDENTITY_PATTERN.test(m.api)) throw new TypeError('api must be an http(s) URL without escapable characters');
   if (typeof m.contentId !== 'string' || !CONTENT_ID_PATTERN.test(m.contentId)) throw new TypeError('contentId');
   if (!isUint(m.rateMicroAlgos)) throw new TypeError('rateMicroAlgos must be a non-negative safe integer');
+  if (m.budgetMicroAlgos !== null && !isUint(m.budgetMicroAlgos)) throw new TypeError('budgetMicroAlgos must be null or a non-negative safe integer');
   if (!isUint(m.requestTime)) throw new TypeError('requestTime must be a non-negative safe integer');
   if (typeof m.nonce !== 'string' || !NONCE_PATTERN.test(m.nonce)) throw new TypeError('nonce must be 16–64 lowercase hex');
-  return `{"v":2,"api":"${m.api}","contentId":"${m.contentId}","rateMicroAlgos":${m.rateMicroAlgos},"requestTime":${m.requestTime},"nonce":"${m.nonce}"}`;
+  return (
+    `{"v":3,"api":"${m.api}","contentId":"${m.contentId}","rateMicroAlgos":${m.rateMicroAlgos},"budgetMicroAlgos":${m.budgetMicroAlgos}` +
+    `,"requestTime":${m.requestTime},"nonce":"${m.nonce}"}`
+  );
+}
+
+export function canonicalRevokeJson(m: RevokeMessage): string {
+  if (typeof m.api !== 'string' || !API_IDENTITY_PATTERN.test(m.api)) throw new TypeError('api must be an http(s) URL without escapable characters');
+  if (!isUint(m.requestTime)) throw new TypeError('requestTime must be a non-negative safe integer');
+  if (typeof m.nonce !== 'string' || !NONCE_PATTERN.test(m.nonce)) throw new TypeError('nonce must be 16–64 lowercase hex');
+  return `{"v":1,"api":"${m.api}","requestTime":${m.requestTime},"nonce":"${m.nonce}"}`;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -160,6 +197,10 @@ export function whoamiSigningBytes(m: WhoamiMessage): Uint8Array {
 
 export function startSigningBytes(m: StartMessage): Uint8Array {
   return concat(START_DOMAIN_SEPARATOR, encoder.encode(canonicalStartJson(m)));
+}
+
+export function revokeSigningBytes(m: RevokeMessage): Uint8Array {
+  return concat(REVOKE_DOMAIN_SEPARATOR, encoder.encode(canonicalRevokeJson(m)));
 }
 
 export function toHex(bytes: Uint8Array | ArrayBuffer): string {

@@ -28,6 +28,10 @@ export function classify(e: unknown): { retryable: boolean; error: OutboxError; 
     if (e.kind === 'network') return { retryable: true, error: { ...base, code: 'PAYMENT_API_UNREACHABLE' } };
     if (e.kind === 'bad-json') return { retryable: true, error: { ...base, code: 'PAYMENT_API_INVALID_RESPONSE' } };
     const ledger = isLedger(e.ledger) ? e.ledger : undefined;
+    // v3 spending safety, by code before status: each has its own state and message (429 here is no outage).
+    if (code === 'BUDGET_EXCEEDED') return { retryable: false, error: { ...base, code: 'PAYMENT_BUDGET_EXCEEDED' }, ledger };
+    if (code === 'TOO_MANY_SESSIONS') return { retryable: false, error: { ...base, code: 'PAYMENT_TOO_MANY_SESSIONS' }, ledger };
+    if (code === 'KEY_REVOKED') return { retryable: false, error: { ...base, code: 'PAYMENT_KEY_REVOKED' }, ledger };
     if (status === 402) return { retryable: false, error: { ...base, code: 'INSUFFICIENT_FUNDS' }, ledger };
     // 429 RATE_EXCEEDED: billed time ran ahead of the server's clock allowance; it catches up by waiting.
     if (status === 429 || status >= 500 || status === 408) return { retryable: true, error: { ...base, code: 'PAYMENT_API_UNREACHABLE' }, ledger };

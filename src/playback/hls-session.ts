@@ -2,6 +2,8 @@ import type Hls from 'hls.js';
 import type { SipparErrorCode } from '../errors.js';
 import { codeForHlsError } from './hls-errors.js';
 import { handoverLoader } from './handover-loader.js';
+import type { MediaWithKeys } from './key-authoriser.js';
+import { keyAuthorisingLoader } from './key-loader.js';
 import { offer, type Prefetched } from './prefetch.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
@@ -49,8 +51,9 @@ export class HlsSession {
       // Load the first segment as soon as its playlist is parsed instead of waiting for the
       // MediaSource to open and the next 100 ms tick: it is usually in memory already (prefetch.ts).
       startFragPrefetch: true,
-      // Playlists and segments that were requested ahead (prefetch.ts) are answered from memory.
-      loader: handoverLoader(HlsClass.DefaultConfig.loader),
+      // Playlists and segments that were requested ahead (prefetch.ts) are answered from memory; keys of
+      // gated media are signed by the paid player's authoriser, set on its <video> (key-authoriser.ts).
+      loader: handoverLoader(keyAuthorisingLoader(HlsClass.DefaultConfig.loader, () => (this.hls?.media as MediaWithKeys | null)?.sipparKeyAuthoriser)),
     });
     playbackDebug.liveEngines += 1;
     // String event names: the Events enum lives in hls.js, which stays out of the main bundle.

@@ -9,21 +9,26 @@ import type { PaymentStatus } from '../payments/payments-store.js';
 
 /**
  * - config: an attribute the price depends on is invalid: nothing may play (RATE_INVALID, …)
+ * - price: the platform's catalog does not sell this title at the page's price, or not at all (PRICE_MISMATCH,
+ *   UNKNOWN_CONTENT, PRICE_UNAVAILABLE): nothing plays rather than charging another price
  * - elsewhere: this viewer plays the video in another tab (WATCHING_ELSEWHERE)
  * - sign-in: the free preview is used up and nobody who can pay is signed in
  * - funds: the payment API refused to bill further (402)
  * - unreachable: the payment API has not answered for longer than the grace period
  * - payment-error: the payment API refused the session or a tick for good
- * - budget: the next second would pass the viewer's budget
+ * - budget: the next second would pass the viewer's budget, or the server refused one past the budget the
+ *   session was signed with (payment status `budget`)
  * - hidden: the tab is hidden and the page asked for `pause-when-hidden`
  */
-export type Blocker = 'config' | 'elsewhere' | 'sign-in' | 'funds' | 'unreachable' | 'payment-error' | 'budget' | 'hidden';
+export type Blocker = 'config' | 'price' | 'elsewhere' | 'sign-in' | 'funds' | 'unreachable' | 'payment-error' | 'budget' | 'hidden';
 
-export const BLOCKER_ORDER: readonly Blocker[] = ['config', 'elsewhere', 'sign-in', 'funds', 'unreachable', 'payment-error', 'budget', 'hidden'];
+export const BLOCKER_ORDER: readonly Blocker[] = ['config', 'price', 'elsewhere', 'sign-in', 'funds', 'unreachable', 'payment-error', 'budget', 'hidden'];
 
 export interface PolicyInputs {
   /** A price attribute is invalid. */
   configInvalid: boolean;
+  /** The catalog refused the page's price or title (optional: pages without a catalog never set it). */
+  priceRefused?: boolean;
   /** The video is sold (rate above zero). */
   paid: boolean;
   /** The meter has counted the whole free preview as watched. */
@@ -39,12 +44,13 @@ export interface PolicyInputs {
 export function blockersOf(i: PolicyInputs): Blocker[] {
   const on: Record<Blocker, boolean> = {
     config: i.configInvalid,
+    price: i.priceRefused === true,
     elsewhere: i.paid && i.payment === 'elsewhere',
     'sign-in': i.paid && i.previewSpent && !i.canCharge,
     funds: i.paid && i.payment === 'insufficient-funds',
     unreachable: i.paid && i.payment === 'paused-unreachable',
     'payment-error': i.paid && i.payment === 'error',
-    budget: i.budgetReached,
+    budget: i.budgetReached || (i.paid && i.payment === 'budget'),
     hidden: i.hidden && i.pauseWhenHidden,
   };
   return BLOCKER_ORDER.filter((b) => on[b]);

@@ -5,6 +5,7 @@
 //   'unreachable' — the session starts, then every tick fails at the network level (status 0)
 import type { NetworkRule } from '../../.storybook/network';
 import { ApiError } from '../../server/errors';
+import { freeSecondsAtStart } from '../../server/catalog/catalog-rules';
 import { applyTick, openSession, tickAnswer } from '../../server/ledger/ledger-service';
 import { MemoryLedgerStorage } from '../../server/ledger/memory-storage';
 import { createPaymentApi } from '../../src/payments/transport';
@@ -22,12 +23,14 @@ const LIMITS = { maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1_000 };
 export interface FakeApiOptions {
   balanceMicroAlgos: number;
   mode?: 'ok' | 'unreachable';
+  /** The title's free preview, held as the server holds it (protocol v3): per viewer, across sessions. Default 0. */
+  previewSeconds?: number;
 }
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOptions) {
+export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok', previewSeconds = 0 }: FakeApiOptions) {
   let store = new MemoryLedgerStorage();
   let sessions = 0;
   const reset = () => {
@@ -45,17 +48,21 @@ export function fakePaymentApi({ balanceMicroAlgos, mode = 'ok' }: FakeApiOption
       const now = Date.now();
       const sessionId = `story-session-${++sessions}`;
       const rateMicroAlgos = body.rateMicroAlgos as number;
+      // The server's rule: what is left of the preview after this viewer's earlier sessions of the title.
+      const freeSeconds = freeSecondsAtStart(previewSeconds, await store.previewUse(PRINCIPAL, String(body.contentId)));
       const balance = await openSession(
         store,
-        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000 },
+        { id: sessionId, principal: PRINCIPAL, contentId: String(body.contentId), rate: rateMicroAlgos, budget: (body.budgetMicroAlgos as number | null | undefined) ?? null, sessionKey: new Uint8Array(1), startHash: encoder.encode(sessionId), startedAt: now, expiresAt: now + 8 * 3600_000, freeSeconds, splits: null },
         ADDRESS,
       );
       return json(200, {
-        sessionId, principal: PRINCIPAL, algorandAddress: ADDRESS, contentId: body.contentId, rateMicroAlgos, balanceMicroAlgos: balance, startedAt: now,
+        sessionId, principal: PRINCIPAL, algorandAddress: ADDRESS, contentId: body.contentId, rateMicroAlgos, balanceMicroAlgos: balance, startedAt: now, previewSeconds, freeSeconds,
         limits: { maxPlaybackRate: LIMITS.maxPlaybackRate, slackSeconds: LIMITS.slackSeconds, maxBodyBytes: 16384, maxClockSkewMs: 300_000, maxRateMicroAlgos: 1_000_000, expiresAt: now + 8 * 3600_000 },
       });
     }
     if (mode === 'unreachable') throw new TypeError('Failed to fetch');
+    // Sign-out (protocol v3): the story's viewer signs out; nothing here checks a session key.
+    if (path === '/streaming/session/revoke') return json(200, { revoked: true, principal: PRINCIPAL, revokedAt: Date.now() });
     const tick = validateTick(body.tick);
     // No signature check in the page: the story's ticks are the element's own, signed by its session key.
     const input = { tick, tickHash: encoder.encode(canonicalTickJson(tick)), signature: encoder.encode(String(body.signature)) };

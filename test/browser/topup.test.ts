@@ -61,7 +61,8 @@ describe('top-up and the counter', () => {
   });
 
   it('the counter keeps the free preview apart: preview progress, then billed time from zero', async () => {
-    const api = fakePaymentApi({ balanceMicroAlgos: 1_000_000 });
+    // v3: the server holds the preview (the fake as the reference server would, with a 2 s preview).
+    const api = fakePaymentApi({ balanceMicroAlgos: 1_000_000, previewSeconds: 2 });
     const el = document.createElement('sippar-player') as SipparPlayer;
     for (const [k, v] of Object.entries({ lang: 'en', rate: '0.001', 'preview-seconds': '2', 'content-id': 'preview-film' })) el.setAttribute(k, v);
     el.services = { ...api.services(), auth: { identity: await identity() } };

@@ -12,7 +12,7 @@ import { buildPage } from './support/build-page.js';
 const OUT = '.cache/e2e-identity';
 let app: StaticServer;
 let idp: StaticServer;
-let api: { url: string; close(): Promise<void> } | undefined;
+let api: { url: string; close(): Promise<void>; ledger?: { db?: { prepare(sql: string): { get(): unknown } } } } | undefined;
 const requested: string[] = [];
 
 test.beforeAll(async () => {
@@ -23,9 +23,11 @@ test.beforeAll(async () => {
   try {
     // The reference payment API, when the server engineer's module is present.
     const { startServer } = (await import('../../server/app.js')) as {
-      startServer(o: object): Promise<{ url: string; close(): Promise<void> }>;
+      startServer(o: object): Promise<NonNullable<typeof api>>;
     };
-    api = await startServer({ port: 0, host: '127.0.0.1', db: ':memory:', dev: true, origins: [app.origin], quiet: true });
+    // v3: the fixture's player names no content-id: its src is what it sells, at the fixture's rate.
+    const catalog = { titles: [{ contentId: '/media/basic.mp4', title: 'Basic', rateMicroAlgos: 1_000 }] };
+    api = await startServer({ port: 0, host: '127.0.0.1', db: ':memory:', dev: true, origins: [app.origin], quiet: true, catalog });
   } catch (error) {
     console.warn('payment API not available, address checks skipped:', (error as Error).message);
   }
@@ -116,6 +118,9 @@ test('a reload keeps the session; sign-out ends it', async ({ page }) => {
   await page.locator('sippar-player').getByRole('button', { name: 'Sign out' }).click();
   await expect.poll(async () => (await authState(page)).status).toBe('signed-out');
   await expect(page.getByRole('dialog')).toBeVisible();
+  // …and the payment API was told: the signed-out session key is revoked there (protocol v3).
+  const revoked = () => (api?.ledger?.db?.prepare('SELECT count(*) AS n FROM revoked_keys').get() as { n: number } | undefined)?.n;
+  if (api) await expect.poll(revoked).toBe(1);
   await signIn(page);
   await expect.poll(async () => (await authState(page)).status).toBe('signed-in');
   await page.reload();

@@ -5,7 +5,7 @@
 // or docs/screenshot.png (the README's) with UPDATE_SCREENSHOT=1.
 import { test, expect, type Page } from '@playwright/test';
 import {
-  PAID, credit, demoApi, expectNoDoubleTicks, meterSeconds, paidPlayed, paidVideo, pausePaid, payState, playPaid, sessionBilled, signIn, startPreview, useDemo,
+  DEMO_PREVIEW, DEMO_RATE, PAID, allPlayed, credit, ledgerRows, demoApi, expectNoDoubleTicks, meterSeconds, paidPlayed, paidVideo, pausePaid, payState, playPaid, sessionBilled, signIn, startPreview, useDemo,
   viewerSessions,
 } from './support/demo-journey.js';
 
@@ -87,9 +87,10 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
     const body = (await res.json()) as { totals: { watchSeconds: number; microAlgos: number } };
     return body.totals;
   };
-  await expect.poll(async () => Math.abs((await billed()).watchSeconds - played), { timeout: 15_000 }).toBeLessThanOrEqual(1);
+  // v3: watch time counts the free preview too (the server holds it); the paid seconds are what was played since.
+  await expect.poll(async () => Math.abs((await billed()).microAlgos / DEMO_RATE - played), { timeout: 15_000 }).toBeLessThanOrEqual(1);
   const totals = await billed();
-  expect(totals.microAlgos).toBe(totals.watchSeconds * 1000); // 0.001 ALGO = 1000 microAlgos per second
+  expect(totals.microAlgos).toBe((totals.watchSeconds - DEMO_PREVIEW) * DEMO_RATE); // 0.001 ALGO = 1000 microAlgos per second, past the preview
   // The page's platform panel shows the same totals on its next refresh, and the balance went down.
   await expect(page.getByTestId('watch-time')).toHaveText(String(totals.watchSeconds), { timeout: 10_000 });
   await expect(page.getByTestId('billed')).toHaveText((totals.microAlgos / 1e6).toFixed(6));
@@ -99,7 +100,7 @@ test('demo journey: script tag, sign in, top up, watch, pause, seek, analytics a
 
 // ---- Journeys that stress the money path on the demo page: reload, API restart, balance running out.
 
-test('a reload mid-session bills nothing twice: billed = seconds played past the preview, on both page loads', async ({ page }) => {
+test('a reload mid-session bills nothing twice and grants no second preview: billed = seconds played, past the preview on the first load only', async ({ page }) => {
   test.setTimeout(45_000);
   const since = Date.now();
   const principal = await signIn(page);
@@ -121,24 +122,29 @@ test('a reload mid-session bills nothing twice: billed = seconds played past the
   await page.waitForFunction(() => customElements.get('sippar-player') !== undefined);
   await expect(page.getByTestId('viewer-principal')).toHaveText(principal); // still signed in
   // Billing is by whole seconds: each page load may leave up to one second unbilled, never more.
-  await expect.poll(async () => firstLoad - (await sessionBilled(sessionId)).billedSeconds, { timeout: 10_000 }).toBeLessThanOrEqual(1);
+  // v3: the session's seconds count the 5 s watched before sign-in too; of them, the free ones are what the
+  // server left this viewer of the preview (alice used hers in the first journey: none).
+  const free = Number(ledgerRows('SELECT free_seconds AS f FROM sessions WHERE id = ?', sessionId)[0]!.f);
+  expect(free).toBe(0);
+  await expect.poll(async () => firstLoad - ((await sessionBilled(sessionId)).billedSeconds - DEMO_PREVIEW), { timeout: 10_000 }).toBeLessThanOrEqual(1);
   const billedFirst = (await sessionBilled(sessionId)).billedSeconds;
-  expect(billedFirst).toBeLessThanOrEqual(firstLoad);
-  expect(firstLoad - billedFirst).toBeLessThanOrEqual(1);
+  expect(billedFirst - DEMO_PREVIEW).toBeLessThanOrEqual(firstLoad);
+  expect(firstLoad - (billedFirst - DEMO_PREVIEW)).toBeLessThanOrEqual(1);
 
-  // The new page starts the video from 0: the preview is free again, then ~3 s more of paid video.
+  // The new page starts the video from 0 and the preview is not free again: ~3 s, all paid.
   await playPaid(page);
-  await expect.poll(() => paidPlayed(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => allPlayed(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
   await pausePaid(page);
-  const secondLoad = await paidPlayed(page);
+  const secondLoad = await allPlayed(page);
   await expect.poll(async () => (await payState(page)).acked, { timeout: 10_000 }).toBe(billedFirst + (await meterSeconds(page)));
   const billed = (await sessionBilled(sessionId)).billedSeconds;
   expect(secondLoad - (billed - billedFirst)).toBeGreaterThan(-0.1); // played is rounded to 0.1 s
   expect(secondLoad - (billed - billedFirst)).toBeLessThanOrEqual(1);
-  // Across both loads: billed = played (past the preview), never more, short by at most 1 s per load.
-  expect(billed).toBeLessThanOrEqual(firstLoad + secondLoad + 0.1);
-  expect(firstLoad + secondLoad - billed).toBeLessThanOrEqual(2);
-  expect((await sessionBilled(sessionId)).microAlgos).toBe(billed * 1000);
+  // Across both loads: billed = played (past the 5 s before sign-in), never more, short by at most 1 s per load;
+  // charged = every billed second past the free ones.
+  expect(billed - DEMO_PREVIEW).toBeLessThanOrEqual(firstLoad + secondLoad + 0.1);
+  expect(firstLoad + secondLoad - (billed - DEMO_PREVIEW)).toBeLessThanOrEqual(2);
+  expect((await sessionBilled(sessionId)).microAlgos).toBe((billed - free) * DEMO_RATE);
   // One session, resumed after the reload, and no (session, seq) applied twice.
   expect(viewerSessions(principal, since)).toEqual([sessionId]);
   expectNoDoubleTicks([sessionId]);
@@ -172,12 +178,12 @@ test('the payment API stopped ~10 s mid-playback and restarted: playback goes on
   const played = (await playedSeconds(page)) - before;
   expect(played).toBeGreaterThan(10);
   const meter = await meterSeconds(page);
-  // The outbox drained: the server acknowledged everything the meter counted…
-  await expect.poll(async () => (await payState(page)).acked, { timeout: 15_000 }).toBe(meter);
+  // The outbox drained: the server acknowledged everything the meter counted (the preview's seconds too)…
+  await expect.poll(async () => (await payState(page)).acked, { timeout: 15_000 }).toBe(meter + DEMO_PREVIEW);
   // …and billed what was played, once.
-  await expect.poll(async () => (await sessionBilled(sessionId)).billedSeconds, { timeout: 10_000 }).toBe(meter);
+  await expect.poll(async () => (await sessionBilled(sessionId)).billedSeconds, { timeout: 10_000 }).toBe(meter + DEMO_PREVIEW);
   expect(Math.abs(meter - played)).toBeLessThanOrEqual(1);
-  expect((await sessionBilled(sessionId)).microAlgos).toBe(meter * 1000);
+  expect((await sessionBilled(sessionId)).microAlgos).toBe(meter * DEMO_RATE);
   expect(viewerSessions(principal)).toEqual([sessionId]);
   expectNoDoubleTicks([sessionId]);
 });
@@ -197,7 +203,7 @@ test('a balance that runs out pauses the video with the 402 message; the server 
   await expect(overlay).toContainText('Not enough funds');
   await expect(overlay).toContainText('Balance: 0.000 ALGO');
   const server = await sessionBilled(s.sessionId!);
-  expect(server.billedSeconds).toBe(3);
+  expect(server.billedSeconds).toBe(DEMO_PREVIEW + 3); // v3: the free preview's seconds, then three paid
   expect(server.microAlgos).toBe(3_000);
   await expect(page.getByTestId('balance')).toHaveText('0.000000');
   expectNoDoubleTicks([s.sessionId!]);

@@ -36,7 +36,8 @@ test.afterAll(async () => {
 });
 
 const api = (o: { port?: number; db?: string } = {}) =>
-  startServer({ port: o.port ?? 0, host: '127.0.0.1', db: o.db ?? ':memory:', dev: true, origins: [app.origin], quiet: true });
+  // v3: the server sells only catalog titles; the fixture's film at the fixture's rate, no free preview.
+  startServer({ port: o.port ?? 0, host: '127.0.0.1', db: o.db ?? ':memory:', dev: true, origins: [app.origin], quiet: true, catalog: { titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 1_000 }] } });
 
 async function credit(a: Api, principal: string, microAlgos: number) {
   const r = await fetch(`${a.url}/streaming/dev/credit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ principal, microAlgos }) });

@@ -34,6 +34,9 @@ export function useDemo(): { current(): Demo } {
 }
 
 export const PAID = '#paid';
+/** demo/catalog.json's paid title: its free preview (per viewer, held by the server) and its rate. */
+export const DEMO_PREVIEW = 5;
+export const DEMO_RATE = 1_000;
 // Playwright locators pierce the open shadow root: this is the paid player's inner <video>.
 export const paidVideo = (page: Page) => page.locator('#paid video');
 /** Plays the paid player (muted) from the page. The element attaches its stream as it starts, which may
@@ -60,11 +63,18 @@ export const payState = (page: Page) =>
   });
 export const meterSeconds = (page: Page) =>
   page.evaluate(() => (document.querySelector('#paid') as unknown as { meter: { store: { get(): { billedSeconds: number } } } }).meter.store.get().billedSeconds);
-/** Seconds of paid content played on this page load: played ranges past the free preview (5 s). */
+/** Seconds played on this page load past its first 5 s: the paid part of a first visit (the preview is 5 s). */
 export const paidPlayed = (page: Page) =>
   paidVideo(page).evaluate((v: HTMLVideoElement) => {
     let sum = 0;
     for (let i = 0; i < v.played.length; i++) sum += Math.max(0, v.played.end(i) - Math.max(v.played.start(i), 5));
+    return Math.round(sum * 10) / 10;
+  });
+/** Every second of media played on this page load (a reload gets no preview again: all of it is paid). */
+export const allPlayed = (page: Page) =>
+  paidVideo(page).evaluate((v: HTMLVideoElement) => {
+    let sum = 0;
+    for (let i = 0; i < v.played.length; i++) sum += v.played.end(i) - v.played.start(i);
     return Math.round(sum * 10) / 10;
   });
 export const playPaid = (page: Page) => paidVideo(page).evaluate((v: HTMLVideoElement) => { v.muted = true; return v.play(); });

@@ -39,9 +39,10 @@ function setup(attrs: Partial<Attrs> = {}) {
     identityProvider: null, derivationOrigin: null, maxTimeToLive: null, pauseWhenHidden: host.pauseWhenHidden,
   } satisfies PlayerAttributes, 'https://example.com');
   const invalid = () => config().errors.some((e) => BLOCKING_CONFIG_CODES.has(e.code));
+  const server = { freeLeft: null as number | null };
   const c = new MeterController(host as unknown as MeterHost, () => {
     const k = config();
-    return { src: host.src, rateMicroAlgos: k.rateMicroAlgos, budgetMicroAlgos: k.budgetMicroAlgos, previewSeconds: k.previewSeconds, invalid: invalid() };
+    return { src: host.src, rateMicroAlgos: k.rateMicroAlgos, budgetMicroAlgos: k.budgetMicroAlgos, previewSeconds: k.previewSeconds, invalid: invalid(), freeLeft: server.freeLeft };
   }, () => wall);
   const hidden = atom(false);
   doc.addEventListener('visibilitychange', () => hidden.set(doc.hidden));
@@ -64,12 +65,32 @@ function setup(attrs: Partial<Attrs> = {}) {
   };
   const ticks = () => events.filter((e) => e.type === 'tick').map((e) => e.detail as MeterTick);
   const states = () => events.filter((e) => e.type === 'state').map((e) => (e.detail as { state: string }).state);
-  return { c, video, host, pass, ticks, states, events, errors: () => config().errors.map((e) => e.code), tick: (ms: number) => { wall += ms; vi.advanceTimersByTime(ms); } };
+  return { c, video, host, pass, server, ticks, states, events, errors: () => config().errors.map((e) => e.code), tick: (ms: number) => { wall += ms; vi.advanceTimersByTime(ms); } };
 }
 
 describe('MeterController', () => {
   beforeEach(() => { vi.useFakeTimers(); vi.stubGlobal('document', doc); doc.hidden = false; });
   afterEach(() => { vi.useRealTimers(); vi.unstubAllGlobals(); });
+
+  it('v3: hands every watched second to payments, the preview’s too, and follows the server’s preview without a new session', () => {
+    const s = setup({ previewSeconds: '5' });
+    const credited: Array<[string, number]> = [];
+    s.c.listener = { credited: (session, seconds) => credited.push([session, seconds]), playing: () => undefined };
+    void s.video.play();
+    s.pass(3);
+    // Three free seconds watched: credited (the server counts the preview), none billed by the meter.
+    expect(credited.map(([, n]) => n)).toEqual([1, 2, 3]);
+    expect(s.c.store.get()).toMatchObject({ previewSeconds: 5, previewUsed: 3, billedSeconds: 0 });
+    // The session opened: the server left this viewer 1 free second (earlier page loads used the rest).
+    s.server.freeLeft = 1;
+    s.c.hostUpdate();
+    expect(s.c.store.get()).toMatchObject({ previewSeconds: 1, previewUsed: 1, billedSeconds: 2 });
+    s.pass(2);
+    expect(s.c.store.get()).toMatchObject({ watchedSeconds: 5, previewUsed: 1, billedSeconds: 4, totalMicroAlgos: 4_000 });
+    // One meter session throughout, its credits cumulative and never repeated.
+    expect(new Set(credited.map(([id]) => id)).size).toBe(1);
+    expect(credited.map(([, n]) => n)).toEqual([1, 2, 3, 4, 5]);
+  });
 
   it('bills while playing, stops at pause, emits ticks and state changes', () => {
     const s = setup();

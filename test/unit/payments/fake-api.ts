@@ -41,7 +41,8 @@ export class MemoryStorage implements OutboxStorage {
 const VIEWER = 'fake-viewer';
 const encoder = new TextEncoder();
 // No clock here: a ceiling no tick reaches (the rate ceiling is the server tests' concern).
-const UNBOUNDED = { now: Number.MAX_SAFE_INTEGER, maxPlaybackRate: 1, slackSeconds: 0, platformFeeBps: 1_000 };
+// The rate bucket's capacity is the slack: 10^9 s, which no run bills.
+const UNBOUNDED = { now: Number.MAX_SAFE_INTEGER, maxPlaybackRate: 1, slackSeconds: 1e9, platformFeeBps: 1_000 };
 
 /**
  * The server's ledger for one session: the server's own rules (server/ledger/tick-rules.ts) over the
@@ -51,10 +52,10 @@ export class FakeLedger {
   readonly store = new MemoryLedgerStorage();
   /** Seqs written, in the order the ledger applied them (repeats and refusals excluded). */
   applied: number[] = [];
-  /** `rate`: the session's microAlgos per second, fixed at start as on the server. */
-  constructor(readonly rate: number, readonly sessionId = 's1') {
+  /** `rate`, `budget`: the session's microAlgos per second and its signed budget, fixed at start as on the server; `freeSeconds`: its preview (v3). */
+  constructor(readonly rate: number, readonly sessionId = 's1', readonly freeSeconds = 0, budget: number | null = null) {
     this.store.creditNow(VIEWER, 'ADDR', Number.MAX_SAFE_INTEGER);
-    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    this.store.createSessionNow({ id: sessionId, principal: VIEWER, contentId: 'c', rate, budget, sessionKey: new Uint8Array(1), startHash: new Uint8Array(1), startedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER, freeSeconds, splits: null });
   }
   private get session() { return this.store.loadTickNow(this.sessionId, 0)!.session; }
   get seq() { return this.session.seq; }

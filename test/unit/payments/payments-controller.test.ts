@@ -54,7 +54,7 @@ function fakeApi() {
     seq: 0,
     start: async (): Promise<SessionStartResponse> => {
       if (api.down) throw new PaymentApiError(0, 'NETWORK', 'Failed to fetch');
-      return { sessionId: 'sess1', principal: 'p', algorandAddress: 'A', contentId: 'film', rateMicroAlgos: 1000, balanceMicroAlgos: api.balance, startedAt: 0,
+      return { sessionId: 'sess1', principal: 'p', algorandAddress: 'A', contentId: 'film', rateMicroAlgos: 1000, balanceMicroAlgos: api.balance, startedAt: 0, previewSeconds: 0, freeSeconds: 0,
         limits: { maxPlaybackRate: 2, slackSeconds: 5, maxBodyBytes: 16384, maxClockSkewMs: 300000, maxRateMicroAlgos: 1e6, expiresAt: Date.now() + 3_600_000 } };
     },
     extend: async (req: TickRequest): Promise<TickResponse> => {
@@ -83,7 +83,7 @@ async function setup(config: Partial<PaymentsConfig> = {}) {
   }));
   host.governor = new PlayGovernor(host as never, createPlayPolicy(inputs));
   for (const ctl of host.controllers) ctl.hostConnected?.();
-  c.configure({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, ...config });
+  c.configure({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, budgetMicroAlgos: null, ...config } as PaymentsConfig);
   c.setIdentity(id);
   const codes: string[] = [];
   host.addEventListener('sippar-error', (e) => codes.push((e as CustomEvent).detail.code));
@@ -121,6 +121,40 @@ describe('PaymentsController', () => {
     expect(c.state.status).toBe('active');
     expect(host.paused).toBe(false);
     expect(api.seconds).toBe(2);
+  });
+
+  it('BUDGET_EXCEEDED: pauses behind the budget blocker; a larger budget opens a new session signed with it, which bills the second held back', async () => {
+    const { host, c, api, codes } = await setup({ budgetMicroAlgos: 2000 });
+    const starts: Array<number | null> = [];
+    const sessions = new Map<string, { budget: number | null; seconds: number; seq: number }>();
+    api.start = async (req?: { budgetMicroAlgos: number | null }) => {
+      const sessionId = `sess${starts.push(req!.budgetMicroAlgos)}`;
+      sessions.set(sessionId, { budget: req!.budgetMicroAlgos, seconds: 0, seq: 0 });
+      return { sessionId, principal: 'p', algorandAddress: 'A', contentId: 'film', rateMicroAlgos: 1000, balanceMicroAlgos: api.balance, startedAt: 0, previewSeconds: 0, freeSeconds: 0,
+        limits: { maxPlaybackRate: 2, slackSeconds: 90, maxBodyBytes: 16384, maxClockSkewMs: 300000, maxRateMicroAlgos: 1e6, expiresAt: Date.now() + 3_600_000 } };
+    };
+    api.extend = async (req: TickRequest) => {
+      const s = sessions.get(req.tick.sessionId)!;
+      const ledger = (): TickResponse => ({ sessionId: req.tick.sessionId, seq: s.seq, seconds: s.seconds, microAlgos: s.seconds * 1000, balanceMicroAlgos: api.balance, status: 'active' });
+      // As the server: the refusal carries what the ledger holds, and changes nothing.
+      if (s.budget !== null && req.tick.seconds * 1000 > s.budget) throw new PaymentApiError(409, 'BUDGET_EXCEEDED', 'past the budget', ledger());
+      s.seconds = req.tick.seconds;
+      s.seq = req.tick.seq;
+      return ledger();
+    };
+    await host.play();
+    for (let s = 1; s <= 3; s++) { host.tick(s); await flush(); }
+    await flush();
+    expect(c.state).toMatchObject({ status: 'budget', error: { code: 'PAYMENT_BUDGET_EXCEEDED' } });
+    expect(host.paused).toBe(true);
+    expect(codes).toContain('PAYMENT_BUDGET_EXCEEDED');
+    // The budget overlay's Continue (or the page) raises the budget: the status lifts, a new session opens.
+    c.configure({ api: 'http://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, budgetMicroAlgos: 4000 });
+    await flush();
+    await flush();
+    expect(starts).toEqual([2000, 4000]);
+    expect(c.state).toMatchObject({ status: 'active', sessionId: 'sess2', acknowledged: { seconds: 1 } });
+    expect([sessions.get('sess1')!.seconds, sessions.get('sess2')!.seconds]).toEqual([2, 1]); // 3 watched, 3 billed
   });
 
   it('402: pauses with INSUFFICIENT_FUNDS and the balance', async () => {

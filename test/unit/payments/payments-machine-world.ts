@@ -8,13 +8,17 @@ import { initialState, step, type Effect, type MachineConfig, type MachineEvent,
 import type { OutboxRecord } from '../../../src/payments/outbox.js';
 import type { Tick } from '../../../src/payments/tick.js';
 import { blockersOf, decide } from '../../../src/policy/play-policy.js';
+import { freeSecondsAtStart } from '../../../server/catalog/catalog-rules.js';
 import { FakeLedger } from './fake-api.js';
 
-export type ApiMode = 'up' | 'down' | 'funds' | 'forget';
+/** `full`: the viewer already holds its live sessions elsewhere: every start is refused TOO_MANY_SESSIONS. */
+export type ApiMode = 'up' | 'down' | 'funds' | 'forget' | 'full';
 /** `stored`: the controller put it in the outbox (a tick signed for a session closed meanwhile is dropped). */
 export type SignedRecord = { tick: Omit<Tick, 'clientTime'>; purpose: 'tick' | 'standby' | 'standby-next'; lockHeld: boolean; otherTabHolds: boolean; stored: boolean };
 
-export const CONFIG: MachineConfig = { api: 'https://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30 };
+export const CONFIG: MachineConfig = { api: 'https://api', contentId: 'film', rateMicroAlgos: 1000, graceSeconds: 30, budgetMicroAlgos: null };
+/** The title's free preview, held by the server per viewer (protocol v3): every session gets what is left of it. */
+export const PREVIEW_SECONDS = 3;
 
 export class World {
   s: MachineState = initialState();
@@ -25,6 +29,11 @@ export class World {
   mediaPaused = true;
   wantPlay = false;
   playedWhileBlocked = 0;
+  /** Sessions started while the server's budget refusal stood (none may be: a new session is a new budget). */
+  startedOverBudget = 0;
+  /** Starts refused for good since the viewer last asked again (retry, sign-in, configuration): at most one. */
+  refusedStartsInARow = 0;
+  maxRefusedStartsInARow = 0;
   readonly signed: SignedRecord[] = [];
   /** Every tick that went into the outbox or out at pagehide, in order: what the server may see. */
   readonly outgoing: Array<{ sessionId: string; seconds: number; final: boolean }> = [];
@@ -32,8 +41,16 @@ export class World {
   stored: OutboxRecord | null = null;
   /** The server per session: its own tick rules (server/ledger/tick-rules.ts) over an in-memory store. */
   private readonly servers = new Map<string, { ledger: FakeLedger; final: boolean }>();
+  /** The free seconds the server gave each session at its start (catalog-rules.ts freeSecondsAtStart). */
+  readonly freeAtStart = new Map<string, number>();
   /** Sessions the server said it no longer knows: their signed heads were never all billed. */
   readonly forgotten = new Set<string>();
+  /** Sessions whose newest tick the server refused past their signed budget (BUDGET_EXCEEDED). */
+  readonly overBudget = new Set<string>();
+  /** The budget each session was signed with, as the server holds it. */
+  private readonly budgets = new Map<string, number | null>();
+  /** The budget the stored record's session was signed with (the row's label, as storedRow writes it). */
+  private storedBudget: number | null = null;
   private queue: Effect[] = [];
   private timers = new Map<string, number>();
   private outboxOpen = false;
@@ -43,6 +60,7 @@ export class World {
   private meterSeconds = 0;
 
   dispatch(ev: MachineEvent): void {
+    if (ev.type === 'retry' || ev.type === 'identity' || ev.type === 'configure') this.refusedStartsInARow = 0;
     const [next, fx] = step(this.s, ev, this.now);
     this.s = next;
     for (const e of fx) this.perform(e);
@@ -80,6 +98,10 @@ export class World {
     this.dispatch({ type: 'lock-lost' });
   }
   otherTabLeaves(): void { this.otherTab = false; }
+  /** The page or the budget overlay's Continue sets another budget (null: none). */
+  setBudget(budgetMicroAlgos: number | null): void {
+    this.dispatch({ type: 'configure', config: { ...CONFIG, budgetMicroAlgos } });
+  }
   advance(ms: number): void {
     this.now += ms;
     for (const [name, at] of [...this.timers]) {
@@ -124,6 +146,7 @@ export class World {
         if (fx.epoch !== this.s.epoch) return;
         this.outboxOpen = true;
         this.stored = structuredClone(fx.record);
+        this.storedBudget = fx.budgetMicroAlgos;
         this.pendingSend = fx.record.pending ? { tick: fx.record.pending.tick } : null;
         return;
 
@@ -150,12 +173,29 @@ export class World {
       case 'acquire-lock':
         if (fx.steal) this.otherTab = false;
         return this.dispatch({ type: 'lock', held: !this.otherTab, steal: fx.steal });
-      case 'load-session':
-        return this.dispatch({ type: 'loaded', epoch: fx.epoch, record: this.stored ? structuredClone(this.stored) : null });
+      case 'load-session': {
+        // As session-effects.ts: a stored session resumes under the budget it was signed with; under another,
+        // only to send its unsent ticks (reopen).
+        const reopen = !!this.stored && this.storedBudget !== (this.s.config?.budgetMicroAlgos ?? null);
+        const usable = this.stored && (!reopen || this.stored.pending !== null);
+        return this.dispatch({ type: 'loaded', epoch: fx.epoch, record: usable ? structuredClone(this.stored) : null, ...(usable && { budgetMicroAlgos: this.storedBudget }) });
+      }
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
+        if (this.api === 'full') {
+          this.maxRefusedStartsInARow = Math.max(this.maxRefusedStartsInARow, ++this.refusedStartsInARow);
+          return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: false, error: { code: 'PAYMENT_TOO_MANY_SESSIONS', message: 'full' } });
+        }
         this.sessions += 1;
-        return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: `s${this.sessions}`, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9 });
+        {
+          if (this.s.store.status === 'budget') this.startedOverBudget++;
+          const id = `s${this.sessions}`;
+          this.budgets.set(id, this.s.config?.budgetMicroAlgos ?? null);
+          // The server's rule, over what its ledger holds of this viewer's earlier sessions of the title.
+          const free = freeSecondsAtStart(PREVIEW_SECONDS, [...this.freeAtStart].map(([sid, f]) => ({ freeSeconds: f, billedSeconds: this.servers.get(sid)?.ledger.seconds ?? 0 })));
+          this.freeAtStart.set(id, free);
+          return this.dispatch({ type: 'started', epoch: fx.epoch, sessionId: id, rateMicroAlgos: 1000, balanceMicroAlgos: 1e9, freeSeconds: free, budgetMicroAlgos: this.budgets.get(id)! });
+        }
       case 'sign-tick': {
         // As the controller: an effect of a session closed meanwhile is not signed at all.
         if (fx.epoch !== this.s.epoch) return this.dispatch({ type: 'signed', epoch: fx.epoch, ok: true, purpose: 'tick' });
@@ -182,19 +222,27 @@ export class World {
   }
 
   /** What the server billed per session, and whether the newest tick it applied was final. */
-  get ledger(): Map<string, { seq: number; seconds: number; final: boolean }> {
-    return new Map([...this.servers].map(([id, s]) => [id, { seq: s.ledger.seq, seconds: s.ledger.seconds, final: s.final }]));
+  get ledger(): Map<string, { seq: number; seconds: number; microAlgos: number; final: boolean }> {
+    return new Map([...this.servers].map(([id, s]) => [id, { seq: s.ledger.seq, seconds: s.ledger.seconds, microAlgos: s.ledger.microAlgos, final: s.final }]));
   }
 
-  /** The server's own rules decide: a seq once, a repeat answered the same, cumulative totals. */
-  private receive(t: Omit<Tick, 'clientTime'>): void {
+  /**
+   * The server's own rules decide: a seq once, a repeat answered the same, cumulative totals, the signed
+   * budget. Answers the budget refusal, the one refusal an honest client meets (its budget moved).
+   */
+  private receive(t: Omit<Tick, 'clientTime'>): { error: { code: 'PAYMENT_BUDGET_EXCEEDED'; message: string }; ledger: { seq: number; seconds: number; microAlgos: number; balanceMicroAlgos: number } } | undefined {
     if (this.forgotten.has(t.sessionId)) return;
     let server = this.servers.get(t.sessionId);
-    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId), final: false }));
+    if (!server) this.servers.set(t.sessionId, (server = { ledger: new FakeLedger(CONFIG.rateMicroAlgos, t.sessionId, this.freeAtStart.get(t.sessionId) ?? 0, this.budgets.get(t.sessionId) ?? null), final: false }));
     const before = server.ledger.seq;
     const out = server.ledger.receive({ tick: { ...t, clientTime: 0 }, signature: `${t.seq}` });
+    if (!out.ok && out.error.code === 'PAYMENT_BUDGET_EXCEEDED') {
+      this.overBudget.add(t.sessionId);
+      return { error: { code: 'PAYMENT_BUDGET_EXCEEDED', message: 'budget' }, ledger: { ...out.ledger!, balanceMicroAlgos: 1e9 } };
+    }
     if (!out.ok && out.error.apiCode !== 'SEQ_OUT_OF_ORDER') throw new Error(`the server refused ${JSON.stringify(t)}: ${out.error.apiCode}`);
     if (server.ledger.seq > before) server.final = t.final === true;
+    return undefined;
   }
 
   private send(): void {
@@ -205,19 +253,20 @@ export class World {
       this.pendingSend = null;
       // The session expired on the server: it keeps what it billed, says so, and refuses anything more.
       this.forgotten.add(t.sessionId);
-      const l = this.ledger.get(t.sessionId) ?? { seq: 0, seconds: 0 };
-      const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * CONFIG.rateMicroAlgos, balanceMicroAlgos: 1e9 };
+      const l = this.ledger.get(t.sessionId) ?? { seq: 0, seconds: 0, microAlgos: 0 };
+      const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos, balanceMicroAlgos: 1e9 };
       return this.dispatch({ type: 'halt', epoch, error: { code: 'PAYMENT_SESSION_EXPIRED', message: 'expired' }, ledger });
     }
-    this.receive(t);
+    const refused = this.receive(t);
     this.pendingSend = null;
+    if (refused) return this.dispatch({ type: 'halt', epoch, ...refused });
     const l = this.ledger.get(t.sessionId)!;
     // As the outbox: the record keeps what the server acknowledged, and drops the tick it settled.
     if (this.stored?.sessionId === t.sessionId) {
-      this.stored = { ...this.stored, acked: { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * 1000 } };
+      this.stored = { ...this.stored, acked: { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos } };
       if (this.stored.pending && this.stored.pending.tick.seq <= t.seq) this.stored = { ...this.stored, pending: null };
     }
-    const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.seconds * 1000, balanceMicroAlgos: this.api === 'funds' ? 0 : 1e9 };
+    const ledger = { seq: l.seq, seconds: l.seconds, microAlgos: l.microAlgos, balanceMicroAlgos: this.api === 'funds' ? 0 : 1e9 };
     this.dispatch({ type: 'ack', epoch, ledger });
     if (this.api === 'funds') this.dispatch({ type: 'halt', epoch, error: { code: 'INSUFFICIENT_FUNDS', message: 'funds' }, ledger });
   }

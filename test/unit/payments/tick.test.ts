@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  REVOKE_DOMAIN_SEPARATOR,
   START_DOMAIN_SEPARATOR,
   TICK_DOMAIN_SEPARATOR,
   WHOAMI_DOMAIN_SEPARATOR,
   apiIdentity,
   canonicalTickJson,
   domainSeparator,
+  revokeSigningBytes,
   startSigningBytes,
   tickSigningBytes,
   validateTick,
@@ -27,10 +29,11 @@ describe('tickSigningBytes', () => {
   });
 
   it('separates each message kind, and none starts like an IC request (\\x0Aic-request) or delegation (\\x1Aic-request-auth-delegation)', () => {
-    const seps = [TICK_DOMAIN_SEPARATOR, WHOAMI_DOMAIN_SEPARATOR, START_DOMAIN_SEPARATOR].map((s) => dec.decode(s));
-    expect(seps).toEqual(['\x15sippar-player/tick/v1', '\x17sippar-player/whoami/v1', '\x16sippar-player/start/v2']);
-    expect(dec.decode(domainSeparator('start', 2))).toBe(seps[2]);
-    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes({ api: 'https://pay.example', contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })]) {
+    const seps = [TICK_DOMAIN_SEPARATOR, WHOAMI_DOMAIN_SEPARATOR, START_DOMAIN_SEPARATOR, REVOKE_DOMAIN_SEPARATOR].map((s) => dec.decode(s));
+    expect(seps).toEqual(['\x15sippar-player/tick/v1', '\x17sippar-player/whoami/v1', '\x16sippar-player/start/v3', '\x17sippar-player/revoke/v1']);
+    expect(dec.decode(domainSeparator('start', 3))).toBe(seps[2]);
+    const start = { api: 'https://pay.example', contentId: 'c', rateMicroAlgos: 1, budgetMicroAlgos: null, requestTime: 1, nonce: '00'.repeat(8) };
+    for (const b of [tickSigningBytes(tick), whoamiSigningBytes({ requestTime: 1 }), startSigningBytes(start), revokeSigningBytes({ api: start.api, requestTime: 1, nonce: start.nonce })]) {
       expect(b[0]).not.toBe(0x0a);
       expect(b[0]).not.toBe(0x1a);
     }
@@ -80,13 +83,26 @@ describe('tickSigningBytes', () => {
   });
 });
 
-describe('startSigningBytes (v2: names the API)', () => {
-  it('golden vector: the API identity is signed first, after the version', () => {
-    const m = { api: 'https://pay.example.com/api', contentId: 'film-1', rateMicroAlgos: 100, requestTime: 1_700_000_000_000, nonce: '0123456789abcdef' };
+describe('startSigningBytes (v3: names the API, carries the budget)', () => {
+  it('golden vector: the API identity is signed first, after the version; the budget after the rate', () => {
+    const m = { api: 'https://pay.example.com/api', contentId: 'film-1', rateMicroAlgos: 100, budgetMicroAlgos: 250_000, requestTime: 1_700_000_000_000, nonce: '0123456789abcdef' };
     expect(dec.decode(startSigningBytes(m))).toBe(
-      '\x16sippar-player/start/v2{"v":2,"api":"https://pay.example.com/api","contentId":"film-1","rateMicroAlgos":100,"requestTime":1700000000000,"nonce":"0123456789abcdef"}',
+      '\x16sippar-player/start/v3{"v":3,"api":"https://pay.example.com/api","contentId":"film-1","rateMicroAlgos":100,"budgetMicroAlgos":250000,"requestTime":1700000000000,"nonce":"0123456789abcdef"}',
     );
     expect(dec.decode(startSigningBytes({ ...m, api: 'https://pay.example.org/api' }))).not.toBe(dec.decode(startSigningBytes(m)));
+  });
+
+  it('no budget is signed as null, distinct from a budget of 0; anything else is refused', () => {
+    const m = { api: 'https://pay.example.com/api', contentId: 'film-1', rateMicroAlgos: 100, budgetMicroAlgos: null, requestTime: 1, nonce: '0123456789abcdef' };
+    expect(dec.decode(startSigningBytes(m))).toContain('"rateMicroAlgos":100,"budgetMicroAlgos":null,"requestTime":1');
+    expect(dec.decode(startSigningBytes({ ...m, budgetMicroAlgos: 0 }))).toContain('"budgetMicroAlgos":0,');
+    for (const bad of [-1, 1.5, 2 ** 53, '5', undefined]) expect(() => startSigningBytes({ ...m, budgetMicroAlgos: bad as never })).toThrow(TypeError);
+  });
+
+  it('revoke golden vector: names the API, with requestTime and nonce', () => {
+    expect(dec.decode(revokeSigningBytes({ api: 'https://pay.example.com/api', requestTime: 1_700_000_000_000, nonce: '0123456789abcdef' }))).toBe(
+      '\x17sippar-player/revoke/v1{"v":1,"api":"https://pay.example.com/api","requestTime":1700000000000,"nonce":"0123456789abcdef"}',
+    );
   });
 
   it('apiIdentity: one spelling per API (case of scheme and host, trailing slashes, default port); refuses what is not http(s)', () => {
@@ -95,6 +111,6 @@ describe('startSigningBytes (v2: names the API)', () => {
     expect(apiIdentity('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
     expect(apiIdentity('https://pay.example/a"b')).toBe('https://pay.example/a%22b');
     for (const bad of ['/api', 'ftp://pay.example', 'javascript:alert(1)', '', 'https://' + 'a'.repeat(300) + '.example']) expect(() => apiIdentity(bad)).toThrow(TypeError);
-    expect(() => startSigningBytes({ api: 'https://a/"', contentId: 'c', rateMicroAlgos: 1, requestTime: 1, nonce: '00'.repeat(8) })).toThrow(TypeError);
+    expect(() => startSigningBytes({ api: 'https://a/"', contentId: 'c', rateMicroAlgos: 1, budgetMicroAlgos: null, requestTime: 1, nonce: '00'.repeat(8) })).toThrow(TypeError);
   });
 });

@@ -42,6 +42,14 @@ describe('sendTick', () => {
       ok: false, retryable: false, error: { code: 'INSUFFICIENT_FUNDS', status: 402 }, ledger: { seq: 3, balanceMicroAlgos: 0 },
     });
   });
+  it('stops on the v3 refusals with their own codes, a 429 TOO_MANY_SESSIONS included (it is no outage)', async () => {
+    expect(await outcome(json(409, { error: { code: 'BUDGET_EXCEEDED', message: 'x' }, ledger }))).toMatchObject({
+      ok: false, retryable: false, error: { code: 'PAYMENT_BUDGET_EXCEEDED', apiCode: 'BUDGET_EXCEEDED' }, ledger: { seq: 3 },
+    });
+    expect(await outcome(json(429, { error: { code: 'TOO_MANY_SESSIONS', message: 'x' } }))).toMatchObject({ retryable: false, error: { code: 'PAYMENT_TOO_MANY_SESSIONS' } });
+    expect(await outcome(json(401, { error: { code: 'KEY_REVOKED', message: 'x' }, ledger }))).toMatchObject({ retryable: false, error: { code: 'PAYMENT_KEY_REVOKED' } });
+    expect(await outcome(json(503, { error: { code: 'DATABASE_UNAVAILABLE', message: 'x' } }))).toMatchObject({ retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE' } });
+  });
   it('stops on an expired session and on an unknown one', async () => {
     expect(await outcome(json(401, { error: { code: 'SESSION_EXPIRED', message: 'x' } }))).toMatchObject({ retryable: false, error: { code: 'PAYMENT_SESSION_EXPIRED' } });
     expect(await outcome(json(404, { error: { code: 'NOT_FOUND', message: 'x' } }))).toMatchObject({ retryable: false, error: { code: 'PAYMENT_SESSION_UNKNOWN' } });

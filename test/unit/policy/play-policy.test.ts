@@ -4,22 +4,25 @@ import { atom } from 'nanostores';
 import { BLOCKER_ORDER, blockersOf, createPlayPolicy, decide, type Blocker, type PolicyInputs } from '../../../src/policy/play-policy.js';
 import type { PaymentStatus } from '../../../src/payments/payments-store.js';
 
-const PAYMENTS: PaymentStatus[] = ['idle', 'starting', 'active', 'grace', 'paused-unreachable', 'insufficient-funds', 'elsewhere', 'error'];
+const PAYMENTS: PaymentStatus[] = ['idle', 'starting', 'active', 'grace', 'paused-unreachable', 'insufficient-funds', 'elsewhere', 'error', 'budget'];
 const PAYMENT_BLOCKER: Partial<Record<PaymentStatus, Blocker>> = {
   'paused-unreachable': 'unreachable', 'insufficient-funds': 'funds', elsewhere: 'elsewhere', error: 'payment-error',
+  // The server refused a tick past the session's signed budget: the same blocker (and overlay) as the meter's cap.
+  budget: 'budget',
 };
 
 function* combinations(): Generator<PolicyInputs> {
   const bools = [false, true];
-  for (const configInvalid of bools) for (const paid of bools) for (const previewSpent of bools) for (const canCharge of bools)
+  for (const configInvalid of bools) for (const priceRefused of bools) for (const paid of bools) for (const previewSpent of bools) for (const canCharge of bools)
     for (const payment of PAYMENTS) for (const budgetReached of bools) for (const hidden of bools) for (const pauseWhenHidden of bools)
-      yield { configInvalid, paid, previewSpent, canCharge, payment, budgetReached, hidden, pauseWhenHidden };
+      yield { configInvalid, priceRefused, paid, previewSpent, canCharge, payment, budgetReached, hidden, pauseWhenHidden };
 }
 
 /** The table, written out: each blocker and the one condition that raises it. */
 function expected(i: PolicyInputs): Blocker[] {
   const out = new Set<Blocker>();
   if (i.configInvalid) out.add('config');
+  if (i.priceRefused) out.add('price');
   if (i.paid && i.previewSpent && !i.canCharge) out.add('sign-in');
   const p = PAYMENT_BLOCKER[i.payment];
   if (i.paid && p) out.add(p);
@@ -29,26 +32,26 @@ function expected(i: PolicyInputs): Blocker[] {
 }
 
 describe('play policy', () => {
-  it('lists exactly the blockers of every combination (2,048), most important first', () => {
+  it('lists exactly the blockers of every combination (2,304), most important first', () => {
     let n = 0;
     for (const i of combinations()) {
       expect(blockersOf(i), JSON.stringify(i)).toEqual(expected(i));
       n++;
     }
-    expect(n).toBe(2 ** 7 * PAYMENTS.length);
+    expect(n).toBe(2 ** 8 * PAYMENTS.length);
   });
 
-  it('a free video is never held by payments or sign-in, only by an invalid price, the budget or a hidden tab', () => {
+  it('a free video is never held by payments or sign-in, only by an invalid price, the catalog, the budget or a hidden tab', () => {
     for (const i of combinations()) {
       if (i.paid) continue;
-      for (const b of blockersOf(i)) expect(['config', 'budget', 'hidden']).toContain(b);
+      for (const b of blockersOf(i)) expect(['config', 'price', 'budget', 'hidden']).toContain(b);
     }
   });
 
-  it('orders the overlays: configuration, another tab, sign-in, funds, the API, a refusal, the budget, a hidden tab', () => {
-    expect(BLOCKER_ORDER).toEqual(['config', 'elsewhere', 'sign-in', 'funds', 'unreachable', 'payment-error', 'budget', 'hidden']);
-    const all: PolicyInputs = { configInvalid: true, paid: true, previewSpent: true, canCharge: false, payment: 'elsewhere', budgetReached: true, hidden: true, pauseWhenHidden: true };
-    expect(blockersOf(all)).toEqual(['config', 'elsewhere', 'sign-in', 'budget', 'hidden']);
+  it('orders the overlays: configuration, the catalog’s price, another tab, sign-in, funds, the API, a refusal, the budget, a hidden tab', () => {
+    expect(BLOCKER_ORDER).toEqual(['config', 'price', 'elsewhere', 'sign-in', 'funds', 'unreachable', 'payment-error', 'budget', 'hidden']);
+    const all: PolicyInputs = { configInvalid: true, priceRefused: true, paid: true, previewSpent: true, canCharge: false, payment: 'elsewhere', budgetReached: true, hidden: true, pauseWhenHidden: true };
+    expect(blockersOf(all)).toEqual(['config', 'price', 'elsewhere', 'sign-in', 'budget', 'hidden']);
   });
 
   it('decides: pause a playing media while anything blocks; play only what was wanted once nothing does', () => {

@@ -62,7 +62,9 @@ describe('GET /streaming/audit/…', () => {
       expect(await verifySignature(parseSigningKey(fromHex(t.sessionKey)), bytes, fromHex(t.signature))).toBe(true);
     }
     const st = await get(`/streaming/audit/settlements?sessionId=${sa.sessionId}`);
-    expect(st.json.settlements).toMatchObject([{ sessionId: sa.sessionId, contentId: 'film-1', principal: a.principal, seq: 3, seconds: 25, microAlgos: 2_500, totalSeconds: 25, totalMicroAlgos: 2_500, platformFee: 250 }]);
+    expect(st.json.settlements).toMatchObject([{ sessionId: sa.sessionId, contentId: 'film-1', principal: a.principal, seq: 3, seconds: 25, microAlgos: 2_500, totalSeconds: 25, totalMicroAlgos: 2_500, platformFee: 250,
+      // v3: the settlement booked by the title's splits (creator / platform by the fee), whole µALGO adding up.
+      splits: [{ recipient: 'creator', microAlgos: 2_250 }, { recipient: 'platform', microAlgos: 250 }] }]);
   });
 
   it('filters by content and by period [from, to), pages with limit, and answers CSV', async () => {
@@ -86,7 +88,7 @@ describe('GET /streaming/audit/…', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1].split(',').slice(0, 7)).toEqual([sb.sessionId, 'film-2', expect.any(String), '1', '5', '50', '50']);
     const viaAccept = await fetch(`${h.url}/streaming/audit/settlements`, { headers: { ...TOKEN, accept: 'text/csv' } });
-    expect((await viaAccept.text()).split('\r\n')[0]).toBe('id,sessionId,contentId,principal,seq,seconds,microAlgos,totalSeconds,totalMicroAlgos,platformFee,createdAt');
+    expect((await viaAccept.text()).split('\r\n')[0]).toBe('id,sessionId,contentId,principal,seq,seconds,microAlgos,totalSeconds,totalMicroAlgos,platformFee,createdAt,splits');
   });
 
   it('needs the platform token; a production server without one does not serve it; bad filters are 400', async () => {

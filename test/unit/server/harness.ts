@@ -14,6 +14,7 @@ import {
 import type { DelegationChainJson, SessionStartResponse, TickRequest } from '../../../src/payments/protocol.js';
 import type { Tick } from '../../../src/payments/tick.js';
 import { postgresUrl } from '../../support/postgres-store.js';
+import { defaultSplits } from '../../../server/catalog/catalog-rules.js';
 
 export interface Viewer extends SessionSigner {
   principal: string;
@@ -51,9 +52,21 @@ export interface Harness {
 /** Which ledger the server suites run on: the vitest project `server-postgres` sets SIPPAR_TEST_DB=postgres. */
 const defaultDb = () => (process.env.SIPPAR_TEST_DB === 'postgres' ? postgresUrl() : ':memory:');
 
+/** v3: what the server suites sell unless a test gives its own catalog (`forged`: the canister-flood bench's starts). */
+export const TEST_CATALOG = {
+  titles: [
+    { contentId: 'film-1', title: 'Film one', rateMicroAlgos: 100 },
+    { contentId: 'film-2', title: 'Film two', rateMicroAlgos: 50 },
+    { contentId: 'other', title: 'Another film', rateMicroAlgos: 100 },
+    { contentId: 'c', title: 'Free film', rateMicroAlgos: 0 },
+    { contentId: 'forged', title: 'Forged starts', rateMicroAlgos: 1 },
+  ],
+};
+
 export async function startHarness(options: ServerOptions = {}): Promise<Harness> {
   const clock = { now: Date.now() };
-  const server = await startServer({ dev: true, quiet: true, db: defaultDb(), now: () => clock.now, ...options });
+  const server = await startServer({ dev: true, quiet: true, db: defaultDb(), now: () => clock.now, catalog: TEST_CATALOG, ...options });
+  await server.catalogReady;
   return { server, url: server.url, api: createApiClient({ baseUrl: server.url }), clock, close: () => server.close() };
 }
 
@@ -61,7 +74,20 @@ export async function credit(h: Harness, v: Viewer, microAlgos: number) {
   return h.api.devCredit({ principal: v.principal, microAlgos });
 }
 
+/**
+ * v3: the catalog sells `contentId` at `rateMicroAlgos` with `previewSeconds` free (0 unless given), split
+ * by the server's platform fee — stored directly, as the catalog file or the admin API would.
+ */
+export async function sell(h: Harness, contentId: string, rateMicroAlgos: number, previewSeconds = 0): Promise<void> {
+  const now = h.clock.now;
+  await h.server.ledger.putTitle({ contentId, title: contentId, rateMicroAlgos, previewSeconds, splits: defaultSplits(h.server.options.platformFeeBps) }, now);
+}
+
+/** Starts a session; the title is put in the catalog at this rate first when the catalog has it at another. */
 export async function startSession(h: Harness, v: Viewer, rateMicroAlgos = 100, contentId = 'film-1'): Promise<SessionStartResponse> {
+  // A harness-shaped view of a separate process has no `server`: its titles come from its --catalog.
+  const listed = h.server && (await h.server.ledger.title(contentId));
+  if (h.server && listed?.rateMicroAlgos !== rateMicroAlgos) await sell(h, contentId, rateMicroAlgos, listed?.previewSeconds ?? 0);
   return h.api.start(await signedStartRequest(v, { api: h.url, contentId, rateMicroAlgos, requestTime: h.clock.now, nonce: randomNonce() }));
 }
 

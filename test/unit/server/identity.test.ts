@@ -95,7 +95,7 @@ describe('POST /streaming/viewer', () => {
     h = await startHarness({ dev: false });
     const v = await makeViewer();
     await refused(h.api.viewer(await signedViewerRequest(v, h.clock.now)), 'UNTRUSTED_ROOT', 401);
-    await refused(h.api.start(await signedStartRequest(v, { api: h.url, contentId: 'c', rateMicroAlgos: 1, requestTime: h.clock.now, nonce: randomNonce() })), 'UNTRUSTED_ROOT');
+    await refused(h.api.start(await signedStartRequest(v, { api: h.url, contentId: 'c', rateMicroAlgos: 0, requestTime: h.clock.now, nonce: randomNonce() })), 'UNTRUSTED_ROOT');
     await refused(h.api.devCredit({ principal: v.principal, microAlgos: 5 }), 'DEV_ONLY', 404);
   });
 

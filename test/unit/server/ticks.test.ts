@@ -21,7 +21,8 @@ describe('POST /streaming/session/start', () => {
   it('opens a session with limits, bound to the chain root principal', () => {
     expect(s.principal).toBe(v.principal);
     expect(s.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(s.limits).toMatchObject({ maxPlaybackRate: 2, slackSeconds: 5, maxBodyBytes: 16384 });
+    expect(s.limits).toMatchObject({ maxPlaybackRate: 2, slackSeconds: 90, maxBodyBytes: 16384, maxSessions: 3 });
+    expect(s.budgetMicroAlgos).toBeNull();
     expect(s.balanceMicroAlgos).toBe(10_000);
   });
 
@@ -31,12 +32,13 @@ describe('POST /streaming/session/start', () => {
     expect((await startSession(h, poor, 0)).rateMicroAlgos).toBe(0);
   });
 
-  it('refuses a replayed start message (REPLAYED) and a tampered one (BAD_SIGNATURE)', async () => {
+  it('refuses a replayed start message (REPLAYED) and a tampered one (PRICE_MISMATCH for the rate, before the signature; BAD_SIGNATURE)', async () => {
     const req = await signedStartRequest(v, { api: h.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
     await h.api.start(req);
     await refused(h.api.start(req), 'REPLAYED', 409);
     const req2 = await signedStartRequest(v, { api: h.url, contentId: 'film-1', rateMicroAlgos: 100, requestTime: h.clock.now, nonce: randomNonce() });
-    await refused(h.api.start({ ...req2, rateMicroAlgos: 1 }), 'BAD_SIGNATURE', 401);
+    // v3: a rate other than the catalog's is refused before any signature check, with the price.
+    expect((await refused(h.api.start({ ...req2, rateMicroAlgos: 1 }), 'PRICE_MISMATCH', 409)).message).toContain('100');
     await refused(h.api.start({ ...req2, contentId: 'other' }), 'BAD_SIGNATURE', 401);
   });
 
@@ -90,10 +92,16 @@ describe('PUT /streaming/session/extend', () => {
     await refused(h.api.extend(await signTick(v, makeTick(s, 1, 10, { microAlgos: 1001 }))), 'AMOUNT_MISMATCH', 422);
   });
 
-  it('refuses seconds ahead of wall time × maxPlaybackRate + slack (RATE_EXCEEDED): 60 s × 2 + 5 = 125', async () => {
+  it('refuses seconds ahead of wall time × maxPlaybackRate + slack (RATE_EXCEEDED): 60 s × 2 + 90 = 210', async () => {
     await credit(h, v, 100_000);
-    await refused(h.api.extend(await signTick(v, makeTick(s, 1, 126))), 'RATE_EXCEEDED', 429);
-    expect((await h.api.extend(await signTick(v, makeTick(s, 2, 125)))).seconds).toBe(125);
+    await refused(h.api.extend(await signTick(v, makeTick(s, 1, 211))), 'RATE_EXCEEDED', 429);
+    // Signed, but billed only as far as the sliding ceiling allows at once (its 90 s bucket); the rest is
+    // billed by later ticks as wall time refills it, 2 s per second.
+    expect(await h.api.extend(await signTick(v, makeTick(s, 2, 210)))).toMatchObject({ seconds: 90, status: 'active' });
+    h.clock.now += 30_000;
+    expect(await h.api.extend(await signTick(v, makeTick(s, 3, 211)))).toMatchObject({ seconds: 150 });
+    h.clock.now += 60_000;
+    expect(await h.api.extend(await signTick(v, makeTick(s, 4, 212)))).toMatchObject({ seconds: 212 });
   });
 
   it("refuses a tick for another viewer's session (NOT_SESSION_OWNER with its key, BAD_SIGNATURE without)", async () => {
@@ -104,17 +112,20 @@ describe('PUT /streaming/session/extend', () => {
   });
 
   it('answers 402 when the balance runs out: charges the affordable whole seconds, the rest stays owed', async () => {
-    h.clock.now += 200_000;
-    const e = await refused(h.api.extend(await signTick(v, makeTick(s, 1, 150))), 'INSUFFICIENT_FUNDS', 402);
-    expect(e.ledger).toMatchObject({ seq: 1, seconds: 100, microAlgos: 10_000, balanceMicroAlgos: 0, status: 'exhausted' });
+    await h.api.extend(await signTick(v, makeTick(s, 1, 80)));
+    h.clock.now += 100_000;
+    const e = await refused(h.api.extend(await signTick(v, makeTick(s, 2, 150))), 'INSUFFICIENT_FUNDS', 402);
+    expect(e.ledger).toMatchObject({ seq: 2, seconds: 100, microAlgos: 10_000, balanceMicroAlgos: 0, status: 'exhausted' });
     // After a top-up a later tick settles the owed seconds too.
     await credit(h, v, 10_000);
-    expect(await h.api.extend(await signTick(v, makeTick(s, 2, 160)))).toMatchObject({ seconds: 160, microAlgos: 16_000, balanceMicroAlgos: 4_000, status: 'active' });
+    h.clock.now += 100_000;
+    expect(await h.api.extend(await signTick(v, makeTick(s, 3, 160)))).toMatchObject({ seconds: 160, microAlgos: 16_000, balanceMicroAlgos: 4_000, status: 'active' });
   });
 
   it('a repeated 402 tick gets the same 402 answer', async () => {
-    h.clock.now += 200_000;
-    const req = await signTick(v, makeTick(s, 1, 150));
+    await h.api.extend(await signTick(v, makeTick(s, 1, 80)));
+    h.clock.now += 100_000;
+    const req = await signTick(v, makeTick(s, 2, 150));
     const a = await refused(h.api.extend(req), 'INSUFFICIENT_FUNDS', 402);
     const b = await refused(h.api.extend(req), 'INSUFFICIENT_FUNDS', 402);
     expect(b.ledger).toEqual(a.ledger);

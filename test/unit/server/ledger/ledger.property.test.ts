@@ -1,13 +1,15 @@
 // The ledger's invariants, as properties run against EVERY store of stores.ts (memory, SQLite, PostgreSQL):
 // conservation, idempotence, no (session, seq) applied twice, monotone totals, 402 charging only affordable
-// whole seconds, and the same under concurrent ticks.
+// whole seconds, and the same under concurrent ticks. v3: sessions start with free seconds (the server-held
+// preview: ticks sign every second, the first `free` cost nothing) and settle by a title's splits.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiError } from '../../../../server/errors.js';
 import { applyTick, decideAndApply, openSession } from '../../../../server/ledger/ledger-service.js';
 import type { LedgerStorage } from '../../../../server/ledger/storage.js';
 import type { TickResponse } from '../../../../src/payments/protocol.js';
-import { canonicalTickJson, type Tick } from '../../../../src/payments/tick.js';
+import { canonicalTickJson, tickAmount, type Tick } from '../../../../src/payments/tick.js';
+import type { Split } from '../../../../server/catalog/catalog-rules.js';
 import { STORES } from './stores.js';
 
 const P = '2vxsx-fae';
@@ -16,10 +18,13 @@ const LIMITS = { maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1000 };
 
 type Result = { status: number; body: TickResponse } | { refused: string };
 
-async function open(l: LedgerStorage, rate: number, credited: number, ids: string[]) {
+/** Three recipients whose shares rarely divide evenly: the remainder rule is exercised on every settlement. */
+const SPLITS: Split[] = [{ recipient: 'creator', bps: 6_667 }, { recipient: 'studio', bps: 2_333 }, { recipient: 'platform', bps: 1_000 }];
+
+async function open(l: LedgerStorage, rate: number, credited: number, ids: string[], free = 0, splits: Split[] | null = null) {
   await l.credit(P, 'ADDR', credited, 0);
   for (const id of ids) {
-    await openSession(l, { id, principal: P, contentId: 'c', rate, sessionKey: new Uint8Array([1]), startHash: enc.encode(id), startedAt: 0, expiresAt: 1e15 }, 'ADDR');
+    await openSession(l, { id, principal: P, contentId: 'c', rate, budget: null, sessionKey: new Uint8Array([1]), startHash: enc.encode(id), startedAt: 0, expiresAt: 1e15, freeSeconds: free, splits }, 'ADDR');
   }
 }
 
@@ -52,11 +57,11 @@ const PROPERTY_TIMEOUT_MS = 120_000;
 describe.each(STORES)('ledger invariants on the $name store (fast-check)', (store) => {
   it('sequential ticks: conservation, idempotent repeats, one row per (session, seq), monotone totals, 402 = affordable whole seconds', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3_000 }), fc.array(stepArb, { maxLength: 40 }), async (rate, extra, steps) => {
+      fc.asyncProperty(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3_000 }), fc.array(stepArb, { maxLength: 40 }), fc.integer({ min: 0, max: 20 }), fc.boolean(), async (rate, extra, steps, free, split) => {
         const l = await store.make();
         try {
           const credited = rate + extra;
-          await open(l, rate, credited, IDS);
+          await open(l, rate, credited, IDS, free, split ? SPLITS : null);
           const sent: Array<{ tick: Tick; at: number }> = [];
           /** First answer per (session, seq), with the hash it answered. */
           const accepted = new Map<string, { text: string; result: Result }>();
@@ -64,7 +69,7 @@ describe.each(STORES)('ledger invariants on the $name store (fast-check)', (stor
             const sessionId = IDS[st.session];
             const again = st.replay === 0 && sent.length > 0 ? sent[st.seq % sent.length] : undefined;
             const tick: Tick = again?.tick ?? {
-              sessionId, seq: st.seq, seconds: st.seconds, microAlgos: st.seconds * rate + (st.badAmount === 0 ? 1 : 0), mediaTime: 0, clientTime: 0, final: st.settle,
+              sessionId, seq: st.seq, seconds: st.seconds, microAlgos: tickAmount(st.seconds, rate, free) + (st.badAmount === 0 ? 1 : 0), mediaTime: 0, clientTime: 0, final: st.settle,
             };
             const at = again?.at ?? st.at;
             sent.push({ tick, at });
@@ -83,15 +88,20 @@ describe.each(STORES)('ledger invariants on the $name store (fast-check)', (stor
             } else {
               accepted.set(key, { text: canonicalTickJson(tick), result: r });
               const charged = before.balance - after.balance;
-              expect(charged).toBe((after.session.billedSeconds - before.session.billedSeconds) * rate);
+              expect(charged).toBe(after.session.billedMicro - before.session.billedMicro);
+              // Free seconds are never charged; every paid one is charged at the rate.
+              expect(charged).toBe(tickAmount(after.session.billedSeconds, rate, free) - tickAmount(before.session.billedSeconds, rate, free));
               if (r.status === 402) {
                 expect(rate).toBeGreaterThan(0);
                 expect(after.balance).toBeLessThan(rate); // it charged every second the balance could pay…
+                expect(r.body.seconds).toBeGreaterThanOrEqual(Math.min(tick.seconds, free)); // …after every free one…
                 expect(r.body.seconds).toBeLessThan(tick.seconds); // …and not all of them
                 expect(r.body.status).toBe('exhausted');
               } else {
                 expect(r.status).toBe(200);
-                expect(r.body.seconds).toBe(tick.seconds);
+                expect(r.body.seconds).toBeLessThanOrEqual(tick.seconds);
+                // Less than signed only when the sliding ceiling held it back: at most its capacity billed.
+                if (r.body.seconds < tick.seconds) expect(after.session.billedSeconds - before.session.billedSeconds).toBeLessThanOrEqual(LIMITS.slackSeconds);
               }
               expect(after.session.seq).toBe(tick.seq);
               expect(after.session.claimedSeconds).toBeGreaterThanOrEqual(before.session.claimedSeconds);
@@ -103,13 +113,20 @@ describe.each(STORES)('ledger invariants on the $name store (fast-check)', (stor
               const s = await sessionOf(l, id);
               const a = (await l.sessionAnalytics(id))!;
               billed += s.billedMicro;
-              expect(s.billedMicro).toBe(s.billedSeconds * rate);
+              expect(s.billedMicro).toBe(tickAmount(s.billedSeconds, rate, free));
               expect(s.billedSeconds).toBeLessThanOrEqual(s.claimedSeconds);
               expect(s.settledMicro).toBeLessThanOrEqual(s.billedMicro);
               expect(a.ticks).toBe([...accepted.keys()].filter((k) => k.startsWith(`${id} `)).length);
             }
             expect(after.balance).toBeGreaterThanOrEqual(0);
             expect(after.balance + billed).toBe(credited);
+          }
+          // Every settlement is booked by the splits in whole µALGO adding up exactly; the platform's share is its fee.
+          for (const st of await l.auditSettlements({ limit: 1_000 })) {
+            expect(st.splits.map((x) => x.recipient)).toEqual(split ? ['creator', 'studio', 'platform'] : ['creator', 'platform']);
+            expect(st.splits.reduce((a, x) => a + x.microAlgos, 0)).toBe(st.microAlgos);
+            for (const x of st.splits) expect(Number.isInteger(x.microAlgos) && x.microAlgos >= 0).toBe(true);
+            expect(st.platformFee).toBe(st.splits.find((x) => x.recipient === 'platform')!.microAlgos);
           }
         } finally {
           await l.close();

@@ -38,6 +38,7 @@ describe('PostgreSQL stopped and restarted mid-load', () => {
     h.clock.now += 3_600_000; // an hour of wall time: the rate ceiling stays out of the way
     let acked = 0;
     let failures = 0;
+    const codes = new Map<string, number>();
     const acks = new Map<string, TickResponse[]>();
     async function viewerLoop(s: (typeof sessions)[number]) {
       for (let seq = 1; seq <= TICKS; seq++) {
@@ -50,6 +51,7 @@ describe('PostgreSQL stopped and restarted mid-load', () => {
             break;
           } catch (e: any) {
             failures++;
+            codes.set(`${e?.status} ${e?.code}`, (codes.get(`${e?.status} ${e?.code}`) ?? 0) + 1);
             if (attempt > 200) throw new Error(`tick ${seq} never acknowledged: ${e?.code} ${e?.message}`);
             await sleep(50); // the outbox's retry, shortened
           }
@@ -65,6 +67,9 @@ describe('PostgreSQL stopped and restarted mid-load', () => {
     await Promise.all([...sessions.map(viewerLoop), crashAndRestart()]);
 
     expect(failures).toBeGreaterThan(0); // the outage was seen by clients: ticks really were in flight
+    // …as 503 DATABASE_UNAVAILABLE (JSON, Retry-After), never as 500 INTERNAL.
+    expect(codes.get('503 DATABASE_UNAVAILABLE')).toBeGreaterThan(0);
+    expect([...codes.keys()].filter((k) => k !== '503 DATABASE_UNAVAILABLE')).toEqual([]);
     const audit = (await (await fetch(`${h.url}/streaming/audit/ticks`)).json()) as { ticks: Array<{ sessionId: string; seq: number; seconds: number; charged: number }> };
     for (const s of sessions) {
       const rows = audit.ticks.filter((t) => t.sessionId === s.sessionId);

@@ -2,6 +2,9 @@
 // but the database: every tick is sent to both at once, and the sessions of one viewer drain one balance
 // from both. The database's guards alone must keep the balance ≥ 0, apply each (session, seq) once, and
 // give the same tick the same answer from either process.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../../../src/payments/api-client.js';
 import type { TickResponse } from '../../../../src/payments/protocol.js';
@@ -15,9 +18,13 @@ const viaNode = (n: ApiProcess) => ({ api: createApiClient({ baseUrl: n.url }), 
 
 beforeAll(async () => {
   const db = postgresUrl();
+  const catalog = join(mkdtempSync(join(tmpdir(), 'sippar-catalog-')), 'catalog.json');
+  writeFileSync(catalog, JSON.stringify({ titles: [0, 1].map((i) => ({ contentId: `film-${i}`, title: `Film ${i}`, rateMicroAlgos: 1_000 })) }));
   // The first applies the migrations; the second starts on the same database and finds them applied.
-  nodes = [await startApiProcess(['--db', db, '--dev', '--quiet'])];
-  nodes.push(await startApiProcess(['--db', db, '--dev', '--quiet']));
+  // Six sessions of one viewer below: above the default limit of live sessions (3).
+  const args = ['--db', db, '--dev', '--quiet', '--max-sessions', '6', '--catalog', catalog];
+  nodes = [await startApiProcess(args)];
+  nodes.push(await startApiProcess(args));
 }, 90_000);
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()));
