@@ -2,7 +2,7 @@
  * Builds the ads part of the API from the server's options: its tables go into the ledger's database —
  * its SQLite file (one writer per file) or its PostgreSQL database (migrations 007–008, any number of API
  * processes) — else (the in-memory ledger) into `ads.db` (default in memory). The titles' ad settings come from
- * the platform's catalog (each title's `ads` field, catalog-ad-settings.ts) unless `ads.catalog` is given (tests, benches).
+ * the platform's catalog (each title's `ads` and `media.src`, catalog-ad-settings.ts) unless `ads.catalog` is given (tests, benches).
  */
 import type Database from 'better-sqlite3';
 import type { ResolvedOptions } from '../config.js';

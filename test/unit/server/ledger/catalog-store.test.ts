@@ -45,7 +45,7 @@ describe.each(STORES)('the catalog on the $name store', (store) => {
       await open('s2', 'q', 'x', 10);
       await open('s3', 'p', 'y', 10);
       const tick: Tick = { sessionId: 's1', seq: 1, seconds: 13, microAlgos: 300, mediaTime: 0, clientTime: 0, final: true };
-      const out = await applyTick(l, { tick, tickHash: enc.encode(canonicalTickJson(tick)), signature: new Uint8Array([2]) }, { now: 60_000, maxPlaybackRate: 2, slackSeconds: 5, platformFeeBps: 1_000, settle: true });
+      const out = await applyTick(l, { tick, tickHash: enc.encode(canonicalTickJson(tick)), signature: new Uint8Array([2]) }, { now: 60_000, maxPlaybackRate: 2, slackSeconds: 90, platformFeeBps: 1_000, settle: true });
       expect(out.body).toMatchObject({ seconds: 13, microAlgos: 300, settlement: { seconds: 13, microAlgos: 300 } });
       expect(await l.previewUse('p', 'x')).toEqual([{ freeSeconds: 10, billedSeconds: 13 }]);
       expect(await l.previewUse('q', 'x')).toEqual([{ freeSeconds: 10, billedSeconds: 0 }]);

@@ -135,23 +135,25 @@ describe('decideStart', () => {
 });
 
 describe('v3: free seconds and splits', () => {
+  // A full sliding bucket (the default 90 s): these ticks bill many seconds at once.
+  const roomy = { ...limits, slackSeconds: 90 };
   const fresh: SessionState = { ...session, seq: 0, claimedSeconds: 0, billedSeconds: 0, billedMicro: 0, settledSeconds: 0, settledMicro: 0, freeSeconds: 5 };
   const free = (balance: number): TickContext => ({ session: fresh, balance });
   const signed = (seq: number, seconds: number, extra: Partial<Tick> = {}) => tick(seq, seconds, { microAlgos: Math.max(0, seconds - 5) * 100, ...extra });
 
   it('ticks sign every second; the free ones are accepted without a balance, the rest charged at the rate', () => {
-    expect(decideTick(free(0), input(signed(1, 5)), limits)).toMatchObject({ kind: 'apply', status: 200, writes: { session: { billedSeconds: 5, billedMicro: 0 } } });
-    expect(decideTick(free(300), input(signed(1, 8)), limits)).toMatchObject({ kind: 'apply', status: 200, writes: { debit: { microAlgos: 300 } } });
+    expect(decideTick(free(0), input(signed(1, 5)), roomy)).toMatchObject({ kind: 'apply', status: 200, writes: { session: { billedSeconds: 5, billedMicro: 0 } } });
+    expect(decideTick(free(300), input(signed(1, 8)), roomy)).toMatchObject({ kind: 'apply', status: 200, writes: { debit: { microAlgos: 300 } } });
     // 402 past the free seconds: they are all accepted, then the affordable paid ones.
-    expect(decideTick(free(150), input(signed(1, 8)), limits)).toMatchObject({ kind: 'apply', status: 402, writes: { session: { billedSeconds: 6, billedMicro: 100, claimedSeconds: 8 }, debit: { microAlgos: 100 } } });
-    expect(decideTick(free(0), input(signed(1, 8)), limits)).toMatchObject({ kind: 'apply', status: 402, writes: { session: { billedSeconds: 5, billedMicro: 0 } } });
+    expect(decideTick(free(150), input(signed(1, 8)), roomy)).toMatchObject({ kind: 'apply', status: 402, writes: { session: { billedSeconds: 6, billedMicro: 100, claimedSeconds: 8 }, debit: { microAlgos: 100 } } });
+    expect(decideTick(free(0), input(signed(1, 8)), roomy)).toMatchObject({ kind: 'apply', status: 402, writes: { session: { billedSeconds: 5, billedMicro: 0 } } });
     // The old amount (every second charged) does not match.
-    expect(decideTick(free(10_000), input(tick(1, 8)), limits)).toMatchObject({ kind: 'refuse', code: 'AMOUNT_MISMATCH' });
+    expect(decideTick(free(10_000), input(tick(1, 8)), roomy)).toMatchObject({ kind: 'refuse', code: 'AMOUNT_MISMATCH' });
   });
 
   it('a settlement is shared by the session’s splits, whole µALGO adding up, remainder to the first recipient', () => {
     const splits = [{ recipient: 'creator', bps: 3_333 }, { recipient: 'studio', bps: 3_333 }, { recipient: 'platform', bps: 3_334 }];
-    const d = decideTick({ session: { ...fresh, splits }, balance: 10_000 }, input(signed(1, 6, { final: true })), { ...limits, settle: true });
+    const d = decideTick({ session: { ...fresh, splits }, balance: 10_000 }, input(signed(1, 6, { final: true })), { ...roomy, settle: true });
     expect(d).toMatchObject({
       kind: 'apply',
       writes: { settlement: { microAlgos: 100, platformFee: 33, splits: [{ recipient: 'creator', microAlgos: 34 }, { recipient: 'studio', microAlgos: 33 }, { recipient: 'platform', microAlgos: 33 }] } },
