@@ -47,8 +47,11 @@ export async function adPlaylist(c: AdsContext, q: URLSearchParams, apiBase: str
   const contentId = q.get('contentId') ?? '';
   if (!CONTENT_ID_PATTERN.test(contentId)) throw new ApiError('BAD_REQUEST', 'contentId is missing or malformed');
   const settings = await c.catalog.adSettings(contentId);
-  const src = await c.catalog.mediaSrc?.(contentId);
-  if (!settings || !src) throw new ApiError('NOT_FOUND', 'this title has no ad breaks or no media source');
+  const raw = await c.catalog.mediaSrc?.(contentId);
+  if (!settings || !raw) throw new ApiError('NOT_FOUND', 'this title has no ad breaks or no media source');
+  // The catalog allows an absolute path (media on the page's own origin): the API's public URL is that origin
+  // when one host serves both (the demo); name an http(s) URL otherwise.
+  const src = new URL(raw, apiBase).href;
   const variant = q.get('variant');
   if (variant !== null && !variantAllowed(variant, src)) throw new ApiError('BAD_REQUEST', 'variant must be under the title\'s own media directory');
   const url = variant ?? src;

@@ -1,6 +1,7 @@
 /**
  * The titles' ad settings read from the platform's catalog (the `ads` field of a title, stored as given
- * by the catalog store): what the auction and the playlist rewrite use unless a test passes its own AdCatalog.
+ * by the catalog store) and its `media.src`: what the auction and the playlist rewrite use unless a test passes
+ * its own AdCatalog.
  * Read at each break, so a title changed through the admin API takes effect at its next break.
  */
 import type { LedgerStorage } from '../ledger/storage.js';

@@ -60,6 +60,19 @@ describe('GET /streaming/ads/playlist', () => {
     expect(served).toHaveLength(n);
   });
 
+  it('reads the breaks and media.src from the platform\'s catalog when no ad catalog is given', async () => {
+    const other = await startHarness({
+      catalog: { titles: [{ contentId: 'film-cat', title: 'From the catalog', rateMicroAlgos: 100, media: { src: `${cdnUrl}/film-1/index.m3u8` }, ads: FILM_ADS }] },
+    });
+    try {
+      const res = await fetch(`${other.url}${AD_PATHS.playlist}?contentId=film-cat`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`X-ASSET-LIST="${other.url}/streaming/ads/asset-list?contentId=film-cat&break=0"`);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('answers 502 AD_MEDIA_UNAVAILABLE when the CDN fails, 404 for a title without breaks', async () => {
     const gone = await get('contentId=film-gone');
     expect(gone.status).toBe(502);

@@ -23,10 +23,11 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sippar-ads-'));
   const catalog = join(dir, 'catalog.json');
   const ads = { every: { seconds: 60, maxSeconds: MAX_SECONDS, count: 50 }, floorMicroAlgosPerSecond: PRICE };
-  writeFileSync(catalog, JSON.stringify({ titles: [{ contentId: 'film-1', ads }] }));
+  // The platform's catalog: the title's price and its breaks (the ads read from the catalog store).
+  writeFileSync(catalog, JSON.stringify({ titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 100, ads }] }));
   const db = postgresUrl();
-  nodes = [await startApiProcess(['--db', db, '--dev', '--quiet', '--ads-catalog', catalog])];
-  nodes.push(await startApiProcess(['--db', db, '--dev', '--quiet', '--ads-catalog', catalog]));
+  nodes = [await startApiProcess(['--db', db, '--dev', '--quiet', '--catalog', catalog])];
+  nodes.push(await startApiProcess(['--db', db, '--dev', '--quiet', '--catalog', catalog]));
 }, 90_000);
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()));
