@@ -92,9 +92,12 @@ describe('GET /streaming/audit/…', () => {
   });
 
   it('needs the platform token; a production server without one does not serve it; bad filters are 400', async () => {
-    h = await startHarness({ analyticsToken: 'secret' });
+    h = await startHarness({ analyticsToken: 'secret', adminToken: 'admin' });
     expect((await get('/streaming/audit/ticks', {})).status).toBe(403);
     expect((await get('/streaming/audit/ticks', { authorization: 'Bearer wrong' })).status).toBe(403);
+    expect((await get('/streaming/audit/ticks', { authorization: 'Bearer secre' })).status).toBe(403);
+    // The platform's admin token reads it too, as it reads analytics.
+    expect((await get('/streaming/audit/ticks', { authorization: 'Bearer admin' })).status).toBe(200);
     for (const q of ['limit=0', 'limit=10001', 'from=-1', 'to=1.5', 'sessionId=a%20b', 'contentId=%3Cx%3E']) {
       const r = await get(`/streaming/audit/ticks?${q}`);
       expect([q, r.status, r.json.error.code]).toEqual([q, 400, 'BAD_REQUEST']);
