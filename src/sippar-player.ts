@@ -232,14 +232,18 @@ export class SipparPlayer extends ReactiveElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    // A price, or none but a payment API and a title: then the platform's catalog prices it (protocol v3).
-    if ((changed.has('rate') && isPaid(this.rate)) || (this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id'))) this.parts.awaitCommerceNeed();
+    if ((changed.has('rate') && isPaid(this.rate)) || this.pricedByCatalog()) this.parts.awaitCommerceNeed();
   }
 
   /** Also waits for the chunks requested so far (player-parts.ts); on a paid player it asks for the paid chunk,
    *  as the page wants `meter`, `identity` or `payments` (else that loads when the viewer can need it). */
+  /** No price on the page, but a payment API and a title: the platform's catalog prices it (protocol v3). */
+  private pricedByCatalog(): boolean {
+    return this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id');
+  }
+
   protected override async getUpdateComplete(): Promise<boolean> {
-    if (isPaid(this.rate)) void this.parts.loadCommerce();
+    if (isPaid(this.rate) || this.pricedByCatalog()) void this.parts.loadCommerce();
     let done = await super.getUpdateComplete();
     for (let wait = this.parts.pending(); wait; wait = this.parts.pending()) {
       await wait;
