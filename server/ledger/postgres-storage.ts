@@ -15,6 +15,8 @@ import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } f
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { ApiError } from '../errors.js';
 import { auditSettlements, auditTicks } from './postgres-audit.js';
+import * as analytics from './postgres-analytics.js';
+import * as catalog from './postgres-catalog.js';
 import { keyRelease, putMediaKeys, recordKeyRelease } from './postgres-media-keys.js';
 import { migrate } from './postgres-migrate.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
@@ -67,6 +69,8 @@ export class PostgresLedgerStorage implements LedgerStorage {
     })();
     this.ready.catch(() => {}); // reported by the first call that awaits it
   }
+
+  private readonly q = (text: string, params?: unknown[]) => this.query(text, params);
 
   private async query(text: string, params: unknown[] = []) {
     await this.ready;
@@ -226,38 +230,12 @@ export class PostgresLedgerStorage implements LedgerStorage {
     }
   }
 
-  async sessionAnalytics(id: string): Promise<SessionAnalytics | undefined> {
-    const { rows } = await this.query('SELECT s.*, (SELECT count(*) FROM settlements WHERE session_id = s.id) AS n FROM sessions s WHERE s.id = $1', [id]);
-    const s = rows[0];
-    if (!s) return undefined;
-    return {
-      sessionId: s.id, contentId: s.content_id, principal: s.principal, rateMicroAlgos: s.rate, billedSeconds: s.billed_seconds,
-      microAlgos: s.billed_micro, ticks: s.ticks, settlements: s.n, status: s.status, startedAt: s.started_at,
-      lastTickAt: s.ticks > 0 ? s.last_activity : null,
-    };
+  sessionAnalytics(id: string): Promise<SessionAnalytics | undefined> {
+    return analytics.sessionAnalytics(this.q, id);
   }
 
-  async totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics> {
-    const only = contentId === undefined ? '' : 'WHERE content_id = $2';
-    const [t, e] = await Promise.all([
-      this.query(
-        `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0)::bigint AS "watchSeconds",
-           coalesce(sum(billed_micro),0)::bigint AS "microAlgos", coalesce(sum(ticks),0)::bigint AS ticks,
-           count(*) FILTER (WHERE status = 'active' AND last_activity > $1) AS "liveSessions"
-         FROM sessions ${only}`,
-        contentId === undefined ? [now - liveWindowMs] : [now - liveWindowMs, contentId],
-      ),
-      this.query(
-        `SELECT coalesce(sum(settled_micro),0)::bigint AS settled, coalesce(sum(fee_micro),0)::bigint AS fee FROM platform_earnings ${only.replace('$2', '$1')}`,
-        contentId === undefined ? [] : [contentId],
-      ),
-    ]);
-    const r = t.rows[0];
-    return {
-      ...(contentId !== undefined && { contentId }),
-      sessions: r.sessions, viewers: r.viewers, watchSeconds: r.watchSeconds, microAlgos: r.microAlgos, ticks: r.ticks, liveSessions: r.liveSessions,
-      settledMicroAlgos: e.rows[0].settled, earningsMicroAlgos: e.rows[0].fee,
-    };
+  totals(now: number, liveWindowMs: number, contentId?: string): Promise<TotalsAnalytics> {
+    return analytics.totals(this.q, now, liveWindowMs, contentId);
   }
 
   async auditTicks(q: AuditQuery): Promise<AuditTick[]> {
@@ -270,33 +248,24 @@ export class PostgresLedgerStorage implements LedgerStorage {
     return auditSettlements(this.pool, q);
   }
 
-  async putTitle(t: CatalogTitle, now: number): Promise<void> {
-    await this.query(
-      `INSERT INTO catalog (content_id, entry, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (content_id) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at`,
-      [t.contentId, JSON.stringify(t), now],
-    );
+  putTitle(t: CatalogTitle, now: number): Promise<void> {
+    return catalog.putTitle(this.q, t, now);
   }
 
-  async deleteTitle(contentId: string): Promise<boolean> {
-    return ((await this.query('DELETE FROM catalog WHERE content_id = $1', [contentId])).rowCount ?? 0) === 1;
+  deleteTitle(contentId: string): Promise<boolean> {
+    return catalog.deleteTitle(this.q, contentId);
   }
 
-  async title(contentId: string): Promise<CatalogTitle | undefined> {
-    return (await this.query('SELECT entry FROM catalog WHERE content_id = $1', [contentId])).rows[0]?.entry as CatalogTitle | undefined;
+  title(contentId: string): Promise<CatalogTitle | undefined> {
+    return catalog.title(this.q, contentId);
   }
 
-  async titles(): Promise<CatalogTitle[]> {
-    // Byte order, as SQLite and the memory store sort: the database's collation may differ.
-    return (await this.query('SELECT entry FROM catalog ORDER BY content_id COLLATE "C"')).rows.map((r) => r.entry as CatalogTitle);
+  titles(): Promise<CatalogTitle[]> {
+    return catalog.titles(this.q);
   }
 
-  async previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
-    const { rows } = await this.query(
-      'SELECT free_seconds AS "freeSeconds", billed_seconds AS "billedSeconds" FROM sessions WHERE principal = $1 AND content_id = $2',
-      [principal, contentId],
-    );
-    return rows as PreviewUse[];
+  previewUse(principal: string, contentId: string): Promise<PreviewUse[]> {
+    return catalog.previewUse(this.q, principal, contentId);
   }
 
   putMediaKeys(contentId: string, keys: readonly MediaKey[]): Promise<void> {

@@ -228,16 +228,8 @@ export class SqliteLedgerStorage implements LedgerStorage {
     if (!s) return undefined;
     const { n } = this.s.settlementCount.get(id) as { n: number };
     return {
-      sessionId: s.id,
-      contentId: s.content_id,
-      principal: s.principal,
-      rateMicroAlgos: s.rate,
-      billedSeconds: s.billed_seconds,
-      microAlgos: s.billed_micro,
-      ticks: s.ticks,
-      settlements: n,
-      status: s.status,
-      startedAt: s.started_at,
+      sessionId: s.id, contentId: s.content_id, principal: s.principal, rateMicroAlgos: s.rate, billedSeconds: s.billed_seconds,
+      microAlgos: s.billed_micro, ticks: s.ticks, settlements: n, status: s.status, startedAt: s.started_at,
       lastTickAt: s.ticks > 0 ? s.last_activity : null,
     };
   }

@@ -1,4 +1,5 @@
 /** The payments machine's state, events and effects (payments-machine.ts is the transition function). */
+import { tickAmount } from './tick.js';
 import type { OutboxError, OutboxRecord, LedgerTotals } from './outbox.js';
 import type { PaymentState } from './payments-store.js';
 import type { Tick } from './tick.js';
@@ -139,3 +140,5 @@ export function initialState(): MachineState {
   };
 }
 
+/** What a tick of the open session signs for `seconds` (protocol v3: its free seconds cost nothing). */
+export const sessionAmount = (s: MachineState, seconds: number): number => tickAmount(seconds, s.sessionRate, s.sessionFree);
