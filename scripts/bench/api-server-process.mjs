@@ -2,6 +2,7 @@
 // reads its CPU time from /proc, for the payment API benches (tick-latency.mjs, load.mjs).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
