@@ -62,7 +62,8 @@ export class World {
   constructor(readonly tickInterval = 1) {}
 
   dispatch(ev: MachineEvent): void {
-    if (ev.type === 'retry' || ev.type === 'identity' || ev.type === 'configure') this.refusedStartsInARow = 0;
+    // The viewer asking again (Try again, signing in, Watch here after another tab) or a new configuration may start again.
+    if (ev.type === 'retry' || ev.type === 'identity' || ev.type === 'configure' || ev.type === 'watch-here') this.refusedStartsInARow = 0;
     const [next, fx] = step(this.s, ev, this.now);
     this.s = next;
     for (const e of fx) this.perform(e);

@@ -166,10 +166,10 @@ describe('ads money across agents, holds and charges', () => {
     expect(released).toBeGreaterThan(0);
   }
 
-  it('property (SQLite): credited = balance + open holds + charges, for every agent, after every step', () => property(sqlite, 40));
+  it('property (SQLite): credited = balance + open holds + charges, for every agent, after every step', () => property(sqlite, 150), 60_000);
 
   // The same sequences through the PostgreSQL store on the run's cluster.
-  it('property (PostgreSQL): the same, through the PostgreSQL store', () => property(postgres, 40), 120_000);
+  it('property (PostgreSQL): the same, through the PostgreSQL store', () => property(postgres, 80), 120_000);
 });
 
 afterAll(() => pg?.close());
