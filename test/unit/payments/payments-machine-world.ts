@@ -186,7 +186,9 @@ export class World {
       case 'start-session':
         if (this.api === 'down') return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: true, error: { code: 'PAYMENT_API_UNREACHABLE', message: 'down' } });
         if (this.api === 'full') {
-          this.maxRefusedStartsInARow = Math.max(this.maxRefusedStartsInARow, ++this.refusedStartsInARow);
+          // Only a refusal the machine takes in counts: one for a session already closed (sign-out, another
+          // tab) is dropped by its epoch, and the next start is not a retry of it.
+          if (fx.epoch === this.s.epoch) this.maxRefusedStartsInARow = Math.max(this.maxRefusedStartsInARow, ++this.refusedStartsInARow);
           return this.dispatch({ type: 'start-failed', epoch: fx.epoch, retryable: false, error: { code: 'PAYMENT_TOO_MANY_SESSIONS', message: 'full' } });
         }
         this.sessions += 1;
