@@ -4,12 +4,12 @@
 // localhost, interleaved in fresh browser contexts (cold caches). Prints the medians, their ratio,
 // the request chain before `playing` and the JS (gzip -9) fetched before it; writes
 // bench-results/first-frame.json. Run `npm run build` (and `npm run streams`) first.
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../browser.mjs';
+import { startPageServer } from './page-server.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const STREAM = '/media/demo/index.m3u8';
@@ -33,18 +33,7 @@ const pages = {
       hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));
     </script>`,
 };
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4', '.vtt': 'text/vtt', '.html': 'text/html' };
-
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (pages[path]) return res.writeHead(200, { 'content-type': 'text/html' }).end(pages[path]);
-  const file = join(process.cwd(), normalize(path));
-  if (!file.startsWith(process.cwd()) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-  createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await startPageServer(pages);
 
 const gzCache = new Map();
 const gz = (path) => {

@@ -5,11 +5,10 @@
 // Animation Frame attribution: source file, what invoked it, its own duration), so a task can be told
 // apart as ours, hls.js's or the browser's. Goal: none before `playing` on the element's page.
 // Writes bench-results/long-tasks.json. Run `npm run build` (and `npm run streams`) first.
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../browser.mjs';
+import { startPageServer } from './page-server.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const CPU = Number(process.env.CPU ?? 4);
@@ -42,17 +41,7 @@ const pages = {
       hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));
     </script>`,
 };
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4', '.html': 'text/html' };
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (pages[path]) return res.writeHead(200, { 'content-type': 'text/html' }).end(pages[path]);
-  const file = join(process.cwd(), normalize(path));
-  if (!file.startsWith(process.cwd()) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-  createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await startPageServer(pages);
 
 async function measure(kind) {
   const context = await browser.newContext();
