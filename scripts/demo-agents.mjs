@@ -5,7 +5,7 @@
 // (data/agents/<name>.pem for `npm start`), so a restart is the same advertiser with the same account.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -31,10 +31,16 @@ const READY_MS = 60_000;
 export async function startDemoAgents({ apiUrl, mediaOrigin, keysDir, log = console.log, agents = DEMO_AGENTS }) {
   mkdirSync(keysDir, { recursive: true });
   const running = [];
-  const stop = () => Promise.all(running.map(stopChild));
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    return Promise.all(running.map(stopChild));
+  };
   try {
     for (const a of agents) running.push(startAgent(a, { apiUrl, mediaOrigin, keysDir }));
     for (const line of await Promise.all(running.map((r) => r.ready))) log(line);
+    // An agent that gives up later (the API gone for longer than its interval) says so once; the demo plays on.
+    for (const r of running) r.exited.then(({ code, signal }) => stopping || log(`  ad agent ${r.name} stopped (${signal ?? code}): ${r.stderr().trim().split('\n').at(-1) ?? ''}`));
   } catch (error) {
     await stop();
     throw error;
@@ -61,7 +67,7 @@ function startAgent(a, { apiUrl, mediaOrigin, keysDir }) {
       try { o = JSON.parse(line); } catch { return; }
       if (o.msg !== 'bidding') return;
       clearTimeout(timer);
-      ok(`  ad agent ${a.name}: bids ${o.microAlgosPerSecond} µALGO/s on ${o.targets.join(', ')} (key ${key}, pid ${child.pid})`);
+      ok(`  ad agent ${a.name}: bids ${o.microAlgosPerSecond} µALGO/s on ${o.targets.join(', ')} (key ${key.startsWith(process.cwd()) ? relative(process.cwd(), key) : key}, pid ${child.pid})`);
     });
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
@@ -69,7 +75,7 @@ function startAgent(a, { apiUrl, mediaOrigin, keysDir }) {
     });
   });
   ready.catch(() => undefined); // reported by startDemoAgents
-  return { name: a.name, pid: child.pid, child, exited, ready };
+  return { name: a.name, pid: child.pid, child, exited, ready, stderr: () => stderr };
 }
 
 async function stopChild({ child, exited }) {
