@@ -1,7 +1,8 @@
 /**
  * The transfers table in SQLite (transfer-rules.ts): shared by the ledger and the ads store when they share a
  * file, or the ads store's own when it has one. Rows are written by the same transaction as the balance
- * change they book; nothing ever updates or deletes one.
+ * change they book; nothing ever updates or deletes one (so the rowid id grows without AUTOINCREMENT's extra
+ * write per row).
  */
 import type Database from 'better-sqlite3';
 import { upgradeAdsSchema } from '../ads/ads-sqlite-schema.js';
@@ -11,7 +12,7 @@ import type { LedgerCheck, Transfer } from './transfer-rules.js';
 
 export const TRANSFERS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS transfers (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,
   from_account TEXT NOT NULL,
   to_account TEXT NOT NULL,
