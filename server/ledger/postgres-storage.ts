@@ -288,9 +288,8 @@ export class PostgresLedgerStorage implements LedgerStorage {
     return recordKeyRelease((fn) => this.transaction(fn), r, expectReleases);
   }
 
-  async ledgerCheck(): Promise<LedgerCheck> {
-    await this.ready;
-    return postgresLedgerCheck(this.pool);
+  ledgerCheck(): Promise<LedgerCheck> {
+    return this.ready.then(() => postgresLedgerCheck(this.pool));
   }
 
   private closing?: Promise<void>;

@@ -23,35 +23,13 @@ import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
 import { LiveState } from './live-state.js';
-import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
+import { SCHEMA, prepareStatements, stateOf, upgradeSchema, type SessionRow } from './sqlite-schema.js';
 import { ensureTransfers, insertTransfers, sqliteLedgerCheck } from './sqlite-transfers.js';
 import { account, depositTransfers, tickTransfers, type LedgerCheck } from './transfer-rules.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
-import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
+import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type TickContext, type TickWrites } from './tick-rules.js';
 
 type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
-
-function stateOf(s: SessionRow): SessionState {
-  return {
-    id: s.id,
-    principal: s.principal,
-    contentId: s.content_id,
-    rate: s.rate,
-    startedAt: s.started_at,
-    status: s.status,
-    seq: s.seq,
-    claimedSeconds: s.claimed_seconds,
-    billedSeconds: s.billed_seconds,
-    billedMicro: s.billed_micro,
-    settledSeconds: s.settled_seconds,
-    settledMicro: s.settled_micro,
-    freeSeconds: s.free_seconds,
-    splits: s.splits === null ? null : JSON.parse(s.splits),
-    budget: s.budget,
-    lastActivity: s.last_activity,
-    rateTokensMs: s.rate_tokens_ms,
-  };
-}
 
 export class SqliteLedgerStorage implements LedgerStorage {
   /** Open for tests and tools that read the tables directly (e2e journeys check the ticks table). */

@@ -43,7 +43,7 @@ describe('GET /streaming/admin/ledger/check', () => {
 
   it('refuses without the admin token, or when none is configured', async () => {
     h = await startHarness({ adminToken: 'adm' });
-    for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }] as Array<Record<string, string>>) {
       const r = await raw(h, 'GET', '/streaming/admin/ledger/check', undefined, headers);
       expect([r.status, r.json.error.code]).toEqual([403, 'NOT_SESSION_OWNER']);
     }
