@@ -10,7 +10,7 @@ import { API_PATHS } from '../src/payments/protocol.js';
 import type { AppContext } from './handlers/context.js';
 import { contentPrice, deleteTitle, listTitles, putTitle } from './handlers/catalog.js';
 import { start, viewer } from './handlers/identity.js';
-import { analytics, credit } from './handlers/platform.js';
+import { LEDGER_CHECK_PATH, analytics, credit, ledgerCheck } from './handlers/platform.js';
 import { mediaKey } from './handlers/keys.js';
 import { revoke } from './handlers/revoke.js';
 import { tick, type Answer } from './handlers/ticks.js';
@@ -48,6 +48,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   [AUDIT_PATHS.settlements]: audit(AUDIT_PATHS.settlements),
   ...AD_ROUTES,
   [API_PATHS.adminContentList]: { method: 'GET', json: false, run: async (c, _b, _q, req) => ok(await listTitles(c, req)) },
+  [LEDGER_CHECK_PATH]: { method: 'GET', json: false, run: async (c, _b, _q, req) => ok(await ledgerCheck(c, req)) },
 };
 
 /** `/streaming/keys/<contentId>/<index>`: the one route with parameters, parsed from the raw path (key-request.ts). */

@@ -18,8 +18,8 @@ export async function contentPrice(c: AppContext, contentId: string): Promise<Co
   return publicPrice(t);
 }
 
-/** Only the platform changes its catalog: without an admin token configured, nobody does. */
-function authorize(c: AppContext, req: IncomingMessage): void {
+/** Only the platform changes its catalog (or reads its ledger's check): without an admin token configured, nobody does. */
+export function authorize(c: AppContext, req: IncomingMessage): void {
   if (c.o.adminToken === undefined) throw new ApiError('NOT_SESSION_OWNER', 'the admin API needs an admin token configured on the server (--admin-token)');
   if (!bearerMatches(req.headers.authorization, [c.o.adminToken])) throw new ApiError('NOT_SESSION_OWNER', 'the admin API needs the admin token');
 }
