@@ -97,11 +97,11 @@ for (const kind of KINDS) {
   console.log(`${kind.padEnd(8)} | ${String(s.count).padStart(3)} (${s.perRun.join(' ')})`.padEnd(34) + `| ${String(s.longestMs).padStart(4)} ms | ${s.playingMedianMs} ms`);
 }
 for (const kind of KINDS) {
-  console.log(`\n${kind}${kind === 'baseline' ? ` (${BASELINE})` : ''}: what each long task was (ms from the first HTML parse; its time by kind; [who posted it] its outermost scripts)`);
+  console.log(`\n${kind}${kind === 'baseline' ? ` (${BASELINE})` : ''}: what each long task was (ms from the first HTML parse; its duration and the main thread's CPU time in it; its time by kind; [who posted it] its outermost scripts)`);
   for (const [i, r] of runs[kind].entries()) {
     for (const t of r.tasks) {
       const kinds = Object.entries(t.kinds).map(([k, ms]) => `${k} ${ms}`).join(', ');
-      console.log(`  run ${i + 1} at ${String(t.startMs).padStart(4)} ms: ${t.ms} ms = ${kinds} — [${t.poster}] ${t.scripts.join('; ')}`);
+      console.log(`  run ${i + 1} at ${String(t.startMs).padStart(4)} ms: ${t.ms} ms (cpu ${t.cpuMs ?? '?'}) = ${kinds} — [${t.poster}] ${t.scripts.join('; ')}`);
       if (t.functions) console.log(`      busiest: ${t.functions.join('; ')}`);
     }
   }

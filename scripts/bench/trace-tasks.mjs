@@ -26,7 +26,7 @@ const short = (url) => (url ? new URL(url).pathname.replace(/^\/(dist\/|node_mod
 
 /**
  * `events`: the trace's events; `mark`: the user-timing mark the page sets at its first `playing`.
- * Answers { playingMs, tasks: [{ startMs, ms, kinds: {kind: ms}, scripts: [string], functions?: [string] }] },
+ * Answers { playingMs, tasks: [{ startMs, ms, cpuMs, kinds: {kind: ms}, poster, scripts: [string], functions?: [string] }] },
  * times from the page's first HTML parse.
  */
 export function longTasks(events, mark = 'playing') {
@@ -49,6 +49,9 @@ export function longTasks(events, mark = 'playing') {
     return {
       startMs: Math.round((t.ts - origin) / 1000),
       ms: Math.round(t.dur / 1000),
+      // The main thread's own CPU time in it: far below `ms`, the thread was waiting for a core (a busy
+      // machine) or suspended by the throttling, not working.
+      cpuMs: t.tdur === undefined ? undefined : Math.round(t.tdur / 1000),
       kinds: selfTimes(inside),
       // Who posted the task (Chromium's source location): a parser pump, a module's evaluation, a timer, a fetch body, a SourceBuffer event…
       poster: posterOf(inside),
