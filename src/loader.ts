@@ -11,7 +11,6 @@ import { loadDepth, prefetchSegments } from './playback/preload-policy.js';
 import { nextTask } from './playback/next-task.js';
 import { prefetchStream } from './playback/prefetch.js';
 import { reserveBoxes } from './ui/reserve-box.js';
-import { warmMediaStyles } from './ui/warm-media-styles.js';
 
 /** Paths relative to the loader, filled in at build time (vite.config.ts): the module with its static imports, and hls.js light with the session chunk. */
 declare const __SIPPAR_PRELOAD__: { module: string[]; hls: string[] };
@@ -50,15 +49,12 @@ function start(el: Element): void {
   hlsHinted = true;
   // hls.js is needed only once the module has run, a task or more later; the manifest request above
   // is what must leave now. Each hint in a task of its own keeps the parser's task short (a phone at
-  // 4× slower: under 50 ms; starting a request costs a few ms of main thread). Then, still before the
-  // module arrives, the browser's media styles the player's first frame will need (warm-media-styles.ts).
+  // 4× slower: under 50 ms; starting a request costs a few ms of main thread).
   void (async () => {
     for (const path of preload.hls) {
       await nextTask();
       modulePreload(path);
     }
-    await nextTask();
-    warmMediaStyles();
   })();
 }
 

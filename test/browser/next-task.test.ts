@@ -5,7 +5,6 @@ import type { HlsConfig, LoaderCallbacks, LoaderContext } from 'hls.js';
 import { nextTask } from '../../src/playback/next-task.js';
 import { handoverLoader } from '../../src/playback/handover-loader.js';
 import { offer } from '../../src/playback/prefetch-store.js';
-import { warmMediaStyles } from '../../src/ui/warm-media-styles.js';
 import { equal } from './helpers.js';
 
 /** Microtasks chained after the call, each queuing the next: all run before a new task starts. */
@@ -51,12 +50,5 @@ describe('task boundaries', () => {
     for (let i = 0; i < 5; i++) chain = chain.then(() => { order.push(`micro${i}`); });
     equal(await answered, '#EXTM3U\n', 'the prefetched body');
     equal(order.join(','), 'micro0,micro1,micro2,micro3,micro4,answer', 'order');
-  });
-
-  it('warmMediaStyles leaves the page as it found it', () => {
-    const before = document.head.innerHTML;
-    warmMediaStyles();
-    equal(document.head.innerHTML, before, '<head>');
-    equal(document.querySelectorAll('video').length, 0, 'videos in the page');
   });
 });
