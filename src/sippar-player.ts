@@ -7,6 +7,7 @@ import { Shell } from './ui/shell.js';
 import { controlsWanted } from './ui/chrome-timing.js';
 import { isPaid } from './config/is-paid.js';
 import { PlayerParts } from './player-parts.js';
+import { nextTask } from './playback/next-task.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
 import type { PaymentsController, PaymentServices } from './payments/payments-controller.js';
@@ -235,13 +236,12 @@ export class SipparPlayer extends ReactiveElement {
     if ((changed.has('rate') && isPaid(this.rate)) || this.pricedByCatalog()) this.parts.awaitCommerceNeed();
   }
 
-  /** Also waits for the chunks requested so far (player-parts.ts); on a paid player it asks for the paid chunk,
-   *  as the page wants `meter`, `identity` or `payments` (else that loads when the viewer can need it). */
   /** No price on the page, but a payment API and a title: the platform's catalog prices it (protocol v3). */
   private pricedByCatalog(): boolean {
     return this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id');
   }
 
+  /** Also waits for the chunks requested so far (player-parts.ts); a paid player asks for its chunk, as the page wants `meter`, `identity` or `payments`. */
   protected override async getUpdateComplete(): Promise<boolean> {
     if (isPaid(this.rate) || this.pricedByCatalog()) void this.parts.loadCommerce();
     let done = await super.getUpdateComplete();
@@ -252,6 +252,8 @@ export class SipparPlayer extends ReactiveElement {
     return done;
   }
 
+  // The first render (the <video>, playback's start) a task after the upgrade's: two short tasks, not one long (next-task.ts).
+  protected override scheduleUpdate(): void | Promise<unknown> { return this.hasUpdated ? super.scheduleUpdate() : nextTask().then(() => super.scheduleUpdate()); }
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const state = { muted: this.muted, autoplay: this.autoplay, loop: this.loop, preload: this.preload, poster: this.poster };
