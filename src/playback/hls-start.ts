@@ -11,8 +11,14 @@ export interface HlsParts {
 }
 
 /**
+ * What only hls.js's full build plays: subtitles and captions, and ad breaks (HLS Interstitials: a media
+ * playlist's DATERANGE class, or the marker the ads API puts on a multivariant playlist, docs/ADS.md §10).
+ */
+export const NEEDS_FULL_HLS = /TYPE=(SUBTITLES|CLOSED-CAPTIONS)|CLASS="com\.apple\.hls\.interstitial"|DATA-ID="com\.sippar\.ads"/;
+
+/**
  * Everything in parallel: the session chunk, the manifest, and hls.js light on the bet that the
- * stream has no subtitles (most have none); with subtitles the full build replaces it before any
+ * stream has no subtitles nor ad breaks (most have none); otherwise the full build replaces it before any
  * instance exists, so there is never a mid-play engine swap.
  */
 export async function loadHlsParts(manifest: Promise<Prefetched | undefined>): Promise<HlsParts> {
@@ -21,8 +27,8 @@ export async function loadHlsParts(manifest: Promise<Prefetched | undefined>): P
   const [mod, m] = await Promise.all([import('./hls-session.js'), manifest]);
   const status = m?.status ?? 0;
   if (status >= 400 && status < 500) return { status };
-  const captions = !!m && status < 300 && /TYPE=(SUBTITLES|CLOSED-CAPTIONS)/.test(new TextDecoder().decode(m.body));
-  const Hls = (await (captions ? import('hls.js') : light)).default;
+  const full = !!m && status < 300 && NEEDS_FULL_HLS.test(new TextDecoder().decode(m.body));
+  const Hls = (await (full ? import('hls.js') : light)).default;
   // A task of its own: evaluating hls.js and starting it in one go is a long task on a phone.
   await new Promise((resolve) => setTimeout(resolve));
   return { status, engine: { Session: mod.HlsSession, Hls } };
