@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ReadableAtom } from 'nanostores';
 import { Meter } from './meter.js';
+import type { MediaWithAds } from '../ads/ad-break.js';
 import { createMeterStore, type MeterSnapshot, type MeterTick, type PlayStatus } from './meter-store.js';
 
 /** What the meter needs from its element: the inner media element. */
@@ -183,6 +184,8 @@ export class MeterController implements ReactiveController {
       mediaTime: media?.currentTime ?? 0,
       playbackRate: media?.playbackRate ?? 1,
       status: force ?? this.statusOf(media),
+      // Playback's ad-break store (playback/hls-ads.ts): during an ad the media clock is the ad's.
+      ad: (media as MediaWithAds | null)?.sipparAdBreak?.state.get().status === 'playing',
     }));
   }
 
