@@ -166,7 +166,7 @@ export class Commerce implements ReactiveController {
     const payment = top === 'elsewhere' || top === 'funds' || top === 'unreachable' || top === 'payment-error' || this.payments.state.status === 'grace';
     const low = !top && this.canCharge.get() && lowBalance(balance, c.rateMicroAlgos, c.previewSeconds);
     return [
-      costCounter(s, locale, c.fiat),
+      costCounter(s, locale, c.fiat, (this.host.media as MediaWithAds | null)?.sipparAdBreak?.state.get()),
       this.identity.render(top === 'sign-in', balance === undefined ? undefined : fill(t(locale, 'badgeBalance'), { amount: formatAmount(balance, locale) })),
       low ? topupNotice(balance!, c.rateMicroAlgos, locale, () => this.requestTopup('low-balance')) : null,
       // The meter's own cap, or the server's refusal past the budget the session was signed with.

@@ -92,6 +92,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart reconnecting - The overlay shown while the stream reconnects.
  * @csspart notice - A passing notice over the picture.
  * @csspart counter - The live cost counter.
+ * @csspart ad-counter - The counter while an ad plays ("Ad · you are not charged · advertiser").
  * @csspart budget - The budget-reached overlay.
  * @csspart budget-button - Its button to continue.
  * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge.
@@ -113,6 +114,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @cssprop [--sippar-counter-bg] - Cost counter background colour.
  * @cssprop [--sippar-counter-fg] - Cost counter text colour.
  * @cssprop [--sippar-counter-warning-bg] - Cost counter background colour near the budget.
+ * @cssprop [--sippar-counter-ad-bg] - Cost counter background colour while an ad plays.
  * @cssprop [--sippar-login-background] - Sign-in overlay background colour.
  * @cssprop [--sippar-login-color] - Sign-in overlay text colour.
  * @cssprop [--sippar-login-accent] - Sign-in button colour.
