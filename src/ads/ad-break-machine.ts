@@ -48,7 +48,15 @@ export function adBreakStep(m: AdBreakModel, e: AdBreakEvent): AdBreakModel {
     case 'asset-list': {
       if (!e.auctionId) return m;
       const sale: Sale = { auctionId: e.auctionId, advertiser: e.advertiser ?? '', ...(finite(e.durationSeconds) && { durationSeconds: e.durationSeconds }) };
-      return { ...m, sales: { ...m.sales, [e.breakId]: sale } };
+      const sales = { ...m.sales, [e.breakId]: sale };
+      // hls.js starts the first asset from its own ASSET_LIST_LOADED listener, before ours hears of the list:
+      // the break already on screen learns its sale now.
+      const s = m.state;
+      if (s.status === 'playing' && s.breakId === e.breakId && !s.auctionId) {
+        const durationSeconds = sale.durationSeconds ?? s.durationSeconds;
+        return { ...m, sales, state: { ...s, auctionId: sale.auctionId, advertiser: sale.advertiser, durationSeconds, watchedSeconds: Math.min(s.watchedSeconds, durationSeconds) } };
+      }
+      return { ...m, sales };
     }
     case 'asset-started': {
       const s = m.state;

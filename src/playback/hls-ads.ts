@@ -8,7 +8,7 @@
  * The ad's playhead for `watchedSeconds` is read from `interstitialsManager` on each timeupdate.
  */
 import type Hls from 'hls.js';
-import type { AssetListLoadedData, InterstitialAssetEndedData, InterstitialAssetErrorData, InterstitialAssetStartedData, InterstitialEndedData } from 'hls.js';
+import type { AssetListJSON, AssetListLoadedData, InterstitialAssetEndedData, InterstitialAssetErrorData, InterstitialAssetStartedData, InterstitialEndedData } from 'hls.js';
 import { createAdBreakStore, type MediaWithAds, type WritableAdBreakStore } from '../ads/ad-break.js';
 import { adBreakStep, initialAdBreakModel, type AdBreakEvent } from '../ads/ad-break-machine.js';
 
@@ -35,19 +35,27 @@ export function watchAdBreaks(hls: Hls, video: HTMLMediaElement, store: Writable
   const on = hls.on.bind(hls) as unknown as (event: string, fn: (event: string, data: never) => void) => void;
   const off = hls.off.bind(hls) as unknown as (event: string, fn: (event: string, data: never) => void) => void;
 
+  const sale = (breakId: string, list: AssetListJSON | null | undefined) => {
+    const first = list?.ASSETS?.[0] as Record<string, unknown> | undefined;
+    apply({
+      type: 'asset-list',
+      breakId,
+      auctionId: text(first?.['X-SIPPAR-AUCTION']),
+      advertiser: text(first?.['X-SIPPAR-ADVERTISER']),
+      durationSeconds: first ? Number(first['DURATION']) : undefined,
+    });
+  };
   const handlers: Record<string, (event: string, data: never) => void> = {
-    hlsAssetListLoaded: (_e, d: AssetListLoadedData) => {
-      const first = d.assetListResponse?.ASSETS?.[0] as Record<string, unknown> | undefined;
-      apply({
-        type: 'asset-list',
-        breakId: d.event.identifier,
-        auctionId: text(first?.['X-SIPPAR-AUCTION']),
-        advertiser: text(first?.['X-SIPPAR-ADVERTISER']),
-        durationSeconds: first ? Number(first['DURATION']) : undefined,
-      });
-    },
+    hlsAssetListLoaded: (_e, d: AssetListLoadedData) => sale(d.event.identifier, d.assetListResponse),
     hlsInterstitialAssetStarted: (_e, d: InterstitialAssetStartedData) => {
+      // A pre-roll's first asset starts inside hls.js's own ASSET_LIST_LOADED listener, before ours runs:
+      // the event already holds the list.
+      if (d.event.assetListResponse) sale(d.event.identifier, d.event.assetListResponse);
       apply({ type: 'asset-started', breakId: d.event.identifier, durationSeconds: d.asset.duration ?? Number.NaN });
+      // hls.js plays the asset on when it saw the <video>'s `play` event; a play asked before hls.js existed
+      // (preload none or metadata: hls.js starts on play) is cut short by the asset's new source. Ask again.
+      const playing = !video.paused;
+      setTimeout(() => { if (!stopped && playing && video.paused) video.play().catch(() => undefined); });
     },
     hlsInterstitialAssetEnded: (_e, d: InterstitialAssetEndedData) => {
       // Played to its end (or its playout limit): the last timeupdate may be a fraction short of it.

@@ -37,6 +37,12 @@ describe('ad-break machine', () => {
     expect(run([{ type: 'break-ended', breakId: 'b' }], m)).toMatchObject({ state: { status: 'none' }, ended: undefined });
   });
 
+  it('an asset list heard after its first asset started (hls.js starts it from its own listener) names the break on screen', () => {
+    const m = run([{ type: 'asset-started', breakId: 'b', durationSeconds: 4 }, { type: 'progress', seconds: 1 }, { type: 'asset-list', breakId: 'b', auctionId: 'auc_late', advertiser: 'Acme', durationSeconds: 4 }]);
+    expect(m.state).toEqual({ status: 'playing', breakId: 'b', auctionId: 'auc_late', advertiser: 'Acme', durationSeconds: 4, watchedSeconds: 1 });
+    expect(run([{ type: 'break-ended', breakId: 'b' }], m).ended).toEqual({ auctionId: 'auc_late', watchedSeconds: 1, reason: 'completed' });
+  });
+
   it('the end of another break, or progress with nothing on screen, changes nothing', () => {
     const m = run([{ type: 'asset-list', breakId: 'a', auctionId: 'auc_a', advertiser: 'A', durationSeconds: 5 }, { type: 'asset-started', breakId: 'a', durationSeconds: 5 }]);
     expect(run([{ type: 'break-ended', breakId: 'z' }], m)).toBe(m);
