@@ -6,11 +6,16 @@
  * hls.js (1.7) plays our breaks through an asset player on the same <video>, not in place (CUE="ONCE" turns
  * append-in-place off): during an ad the <video>'s currentTime and duration are the ad's own (0 … its length).
  * The ad's playhead for `watchedSeconds` is read from `interstitialsManager` on each timeupdate.
+ *
+ * A chunk of its own (with the asset-list loader), loaded beside hls.js's full build for titles with breaks
+ * only (hls-start.ts): a free title's first frame does not carry it.
  */
 import type Hls from 'hls.js';
 import type { AssetListJSON, AssetListLoadedData, InterstitialAssetEndedData, InterstitialAssetErrorData, InterstitialAssetStartedData, InterstitialEndedData } from 'hls.js';
 import { createAdBreakStore, type MediaWithAds, type WritableAdBreakStore } from '../ads/ad-break.js';
 import { adBreakStep, initialAdBreakModel, type AdBreakEvent } from '../ads/ad-break-machine.js';
+
+export { adSessionLoader } from './asset-list-loader.js';
 
 /** The <video>'s store, made once. */
 export function adBreakStoreOf(video: HTMLMediaElement): WritableAdBreakStore {

@@ -4,8 +4,7 @@ import { codeForHlsError } from './hls-errors.js';
 import { handoverLoader } from './handover-loader.js';
 import type { MediaWithKeys } from './key-authoriser.js';
 import { keyAuthorisingLoader } from './key-loader.js';
-import { adSessionLoader } from './asset-list-loader.js';
-import { adBreakStoreOf, watchAdBreaks } from './hls-ads.js';
+import type * as HlsAds from './hls-ads.js';
 import type { MediaWithAds } from '../ads/ad-break.js';
 import { offer, type Prefetched } from './prefetch-store.js';
 import { MediaRecovery } from './media-recovery.js';
@@ -47,7 +46,9 @@ export class HlsSession {
   /** Stops writing the <video>'s ad-break store (a break on screen ends as `left`). */
   private stopAds: (() => void) | undefined;
 
-  constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean) {
+  /** `ads`: the ad-break wiring (hls-ads.ts), given for a title with breaks (hls-start.ts). */
+  constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean, private readonly ads?: typeof HlsAds) {
+    const Default = HlsClass.DefaultConfig.loader;
     this.hls = new HlsClass({
       // hls.js's worker is a blob: URL, which a strict CSP (worker-src falls back to script-src
       // 'self') refuses; fMP4 needs little transmuxing, so the main thread is fine.
@@ -62,7 +63,7 @@ export class HlsSession {
       // breaks' asset lists carry the paid player's session id (asset-list-loader.ts). The asset players of
       // breaks inherit this config, so their playlists and segments go through it too.
       loader: handoverLoader(keyAuthorisingLoader(
-        adSessionLoader(HlsClass.DefaultConfig.loader, () => this.video?.sipparAdSession),
+        ads ? ads.adSessionLoader(Default, () => this.video?.sipparAdSession) : Default,
         () => (this.hls?.media as MediaWithKeys | null)?.sipparKeyAuthoriser,
       )),
     });
@@ -81,7 +82,7 @@ export class HlsSession {
   start(video: HTMLVideoElement, url: string, manifest?: Promise<Prefetched | undefined>): void {
     this.url = url;
     this.video = video;
-    this.stopAds = watchAdBreaks(this.hls, video, adBreakStoreOf(video));
+    if (this.ads) this.stopAds = this.ads.watchAdBreaks(this.hls, video, this.ads.adBreakStoreOf(video));
     if (manifest) offer(url, manifest);
     // preload="none": hls.js fetches nothing until the viewer presses play.
     if (!this.autoStartLoad) video.addEventListener('play', this.onFirstPlay, { once: true });

@@ -3,7 +3,7 @@
 // shape docs/ADS.md §10 serves (media/basic's segments), an asset list per break as the API's auction
 // answers it (docs/ADS.md §4), and a short creative made by ffmpeg at set-up, like make-streams.mjs's.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const AD_TITLE = '/test-ads/film-ads.m3u8';
@@ -11,8 +11,27 @@ export const AD_SECONDS = 4;
 const CREATIVE_DIR = 'media/test-ad';
 const ADVERTISERS = ['Acme', 'Globex'];
 
+/**
+ * The same, as static files for the Storybook stories (stories/ads.stories.ts; a static build has no server
+ * to answer by query): media/test-ad/{preroll,midroll,nofill}.m3u8, and an asset list at a path ending in
+ * the API's (`…/streaming/ads/asset-list`, what the player's loader recognises), filled or empty.
+ */
+function writeStoryFixtures() {
+  const list = (dir, body) => {
+    mkdirSync(join(CREATIVE_DIR, dir, 'streaming/ads'), { recursive: true });
+    writeFileSync(join(CREATIVE_DIR, dir, 'streaming/ads/asset-list'), JSON.stringify(body));
+  };
+  list('fill', { ASSETS: [{ URI: `/${CREATIVE_DIR}/index.m3u8`, DURATION: AD_SECONDS, 'X-SIPPAR-AUCTION': 'auc_story_1', 'X-SIPPAR-ADVERTISER': 'Acme' }] });
+  list('nofill', { ASSETS: [] });
+  const at = (k, seconds, dir) => range(k, seconds).replace(/X-ASSET-LIST="[^"]*"/, `X-ASSET-LIST="/${CREATIVE_DIR}/${dir}/streaming/ads/asset-list?contentId=story-film&break=${k}"`);
+  writeFileSync(join(CREATIVE_DIR, 'preroll.m3u8'), playlist([at(0, 0, 'fill')]));
+  writeFileSync(join(CREATIVE_DIR, 'midroll.m3u8'), playlist([at(0, 4, 'fill')]));
+  writeFileSync(join(CREATIVE_DIR, 'nofill.m3u8'), playlist([at(0, 0, 'nofill')]));
+}
+
 /** 4 s, the codecs and size of media/basic (320x180 H.264 baseline, AAC), a flat colour card. */
 export function makeAdCreative() {
+  writeStoryFixtures();
   if (existsSync(join(CREATIVE_DIR, 'index.m3u8'))) return;
   mkdirSync(CREATIVE_DIR, { recursive: true });
   execFileSync('ffmpeg', [
@@ -32,14 +51,17 @@ const range = (k, at) => [
   at === 0 ? 'CUE="PRE,ONCE"' : 'CUE="ONCE",X-SNAP="OUT,IN"', 'X-RESTRICT="SKIP,JUMP"',
 ].join(',');
 
-/** media/basic (10 s) with a pre-roll and a mid-roll at 4 s. */
-const PLAYLIST = [
+/** media/basic (10 s) with these interstitials. */
+const playlist = (ranges) => [
   '#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD',
-  `#EXT-X-PROGRAM-DATE-TIME:${date(0)}`, range(0, 0), range(1, 4),
+  `#EXT-X-PROGRAM-DATE-TIME:${date(0)}`, ...ranges,
   '#EXT-X-MAP:URI="/media/basic/init.mp4"',
   ...[0, 1, 2, 3, 4].flatMap((i) => ['#EXTINF:2.000000,', `/media/basic/seg${i}.m4s`]),
   '#EXT-X-ENDLIST', '',
 ].join('\n');
+
+/** A pre-roll and a mid-roll at 4 s. */
+const PLAYLIST = playlist([range(0, 0), range(1, 4)]);
 
 /** Asset-list requests as they arrived (the test reads and clears them through /test-ads/requests). */
 let requests = [];
