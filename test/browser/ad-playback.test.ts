@@ -104,4 +104,16 @@ describe('ad breaks in the element (full hls.js)', () => {
     await waitFor(() => video.currentTime > 4, 'title resumed', 10_000);
     equal(seen.ended[1]!.auctionId, 'auc_test_1', 'the mid-roll was played');
   });
+
+  it('leaving mid-ad (a new src) ends the break as left, with the seconds watched', async function () {
+    this.timeout(40_000);
+    const { el, video, seen } = await paidAdPlayer();
+    await el.play().catch(() => undefined);
+    await waitFor(() => (video.sipparAdBreak?.state.get().status === 'playing') && video.currentTime > 1, 'the pre-roll playing past 1 s', 20_000);
+    el.setAttribute('src', '/media/basic/index.m3u8');
+    await waitFor(() => seen.ended.length === 1, 'ended', 5_000);
+    const e = seen.ended[0]!;
+    check(e.auctionId === 'auc_test_0' && e.reason === 'left' && e.watchedSeconds >= 1 && e.watchedSeconds < 4, `ended: ${JSON.stringify(e)}`);
+    equal(video.sipparAdBreak!.state.get().status, 'none', 'state after leaving');
+  });
 });
