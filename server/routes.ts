@@ -16,7 +16,7 @@ import { revoke } from './handlers/revoke.js';
 import { tick, type Answer } from './handlers/ticks.js';
 import { KEY_PATH_PREFIX, parseKeyPath } from '../src/payments/key-request.js';
 import { AUDIT_PATHS, auditRoutes, type TextAnswer } from './audit.js';
-import { AD_ROUTES } from './ads/ad-routes.js';
+import { AD_ID_ROUTES, AD_ROUTES } from './ads/ad-routes.js';
 import { CONTENT_ID_PATTERN } from '../src/payments/tick.js';
 
 export interface Route {
@@ -61,6 +61,7 @@ export const ID_ROUTES: Readonly<Record<string, readonly Route[]>> = {
     { method: 'PUT', json: true, run: async (c, b, _q, req, id) => ok(await putTitle(c, id, b, req)) },
     { method: 'DELETE', json: false, run: async (c, _b, _q, req, id) => ok(await deleteTitle(c, id, req)) },
   ],
+  ...AD_ID_ROUTES,
 };
 
 /** A content id as a path's last part: the id alphabet, and nothing a path normaliser would rewrite. */

@@ -93,6 +93,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart reconnecting - The overlay shown while the stream reconnects.
  * @csspart notice - A passing notice over the picture.
  * @csspart counter - The live cost counter.
+ * @csspart ad-counter - The counter while an ad plays ("Ad · you are not charged · advertiser").
  * @csspart budget - The budget-reached overlay.
  * @csspart budget-button - Its button to continue.
  * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge.
@@ -114,6 +115,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @cssprop [--sippar-counter-bg] - Cost counter background colour.
  * @cssprop [--sippar-counter-fg] - Cost counter text colour.
  * @cssprop [--sippar-counter-warning-bg] - Cost counter background colour near the budget.
+ * @cssprop [--sippar-counter-ad-bg] - Cost counter background colour while an ad plays.
  * @cssprop [--sippar-login-background] - Sign-in overlay background colour.
  * @cssprop [--sippar-login-color] - Sign-in overlay text colour.
  * @cssprop [--sippar-login-accent] - Sign-in button colour.
@@ -134,8 +136,7 @@ export class SipparPlayer extends ReactiveElement {
     pauseWhenHidden: { type: Boolean, attribute: 'pause-when-hidden' },
   };
 
-  src = ''; poster = ''; preload = 'metadata';
-  autoplay = false; muted = false; loop = false;
+  src = ''; poster = ''; preload = 'metadata'; autoplay = false; muted = false; loop = false;
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
   rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */
@@ -276,9 +277,7 @@ export class SipparPlayer extends ReactiveElement {
   }
 
   /** The seam for selling video by the second: the paid-video chunk's overlays (commerce.ts), once it is loaded. */
-  protected renderCommerce(): unknown {
-    return this.parts.commerce?.render() ?? null;
-  }
+  protected renderCommerce(): unknown { return this.parts.commerce?.render() ?? null; }
 
   private async ready(): Promise<HTMLVideoElement> {
     while (!this.video) await super.getUpdateComplete(); // not updateComplete, which asks for the paid chunk

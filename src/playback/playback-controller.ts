@@ -170,7 +170,7 @@ export class PlaybackController implements ReactiveController, SessionOwner {
       const { engine } = await loadHlsParts(manifest);
       if (gen !== this.generation) return;
       if (!engine) return this.fail('MANIFEST_NOT_FOUND');
-      session = new engine.Session(this, engine.Hls, this.resume?.time ?? -1, true);
+      session = new engine.Session(this, engine.Hls, this.resume?.time ?? -1, true, engine.ads);
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;
