@@ -58,6 +58,11 @@ export class HlsSession {
       // Load the first segment as soon as its playlist is parsed instead of waiting for the
       // MediaSource to open and the next 100 ms tick: it is usually in memory already (prefetch.ts).
       startFragPrefetch: true,
+      // The full build (captions, ad breaks) would give its metadata text track a `data:` source, which a strict
+      // CSP's media-src refuses; the player reads no timed metadata (breaks come from the interstitials controller).
+      enableDateRangeMetadataCues: false,
+      enableEmsgMetadataCues: false,
+      enableID3MetadataCues: false,
       // Playlists and segments that were requested ahead (prefetch.ts) are answered from memory; keys of
       // gated media are signed by the paid player's authoriser, set on its <video> (key-authoriser.ts); ad
       // breaks' asset lists carry the paid player's session id (asset-list-loader.ts). The asset players of
