@@ -12,6 +12,7 @@
  * No DOM, timers, IndexedDB, network or Lit: test/unit/ads/ad-tick-machine.property.test.ts drives random
  * sequences through it against the server's own charge rules.
  */
+import { AUCTION_ID_PATTERN } from '../payments/ad-tick.js';
 import { breakOf, initialAdTickState, newRecord, recordOf, standbyUsable, type AdLedger, type AdTickEffect, type AdTickEvent, type AdTickState, type BreakState, type UnsignedAdTick } from './ad-tick-state.js';
 
 export * from './ad-tick-state.js';
@@ -93,9 +94,12 @@ export function step(prev: AdTickState, ev: AdTickEvent, now: number): [AdTickSt
   return [s, fx];
 }
 
-/** A break first seen now: it was served to the open session (the asset list waits for one). */
+/**
+ * A break first seen now: it was served to the open session (the asset list waits for one). An interstitial
+ * the auction did not sell (playback's `auctionId` '') owes no tick.
+ */
 function newBreak(s: AdTickState, auctionId: string): BreakState | undefined {
-  if (!s.owner || !s.sessionId) return undefined;
+  if (!s.owner || !s.sessionId || !AUCTION_ID_PATTERN.test(auctionId)) return undefined;
   return (s.breaks[auctionId] = breakOf(newRecord(auctionId, s.sessionId), s.owner));
 }
 
