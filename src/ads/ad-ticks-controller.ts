@@ -89,17 +89,23 @@ export class AdTicksController implements ReactiveController {
       : [];
   }
 
+  /**
+   * The player leaves the page (or moves): payments closes its session now, so a break on screen can no longer
+   * be signed for; its pre-signed final goes out as on pagehide. The ad store stays followed (it holds this
+   * controller, not the other way round): a break that ends later without a standby still sends what it holds.
+   */
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('online', this.onOnline);
-    for (const u of this.unwatch) u();
-    this.unwatch = [];
-    this.adBreak = undefined;
+    this.onPageHide();
   }
 
   /** For a composition that goes away for good (the unsent ticks stay stored for the next page load). */
   dispose(): void {
     this.hostDisconnected();
+    for (const u of this.unwatch) u();
+    this.unwatch = [];
+    this.adBreak = undefined;
     this.unsubscribePayments();
     for (const h of this.timers.values()) this.clock.clearTimeout(h);
     this.timers.clear();

@@ -53,7 +53,8 @@ describe('ad ticks against the reference API', () => {
     await api('stop');
   });
 
-  it('the winner is charged the whole seconds watched at the second price; the final tick closes each break, also on pagehide', async () => {
+  it('the winner is charged the whole seconds watched at the second price; the final tick closes each break, also on pagehide', async function () {
+    this.timeout(90_000); // three ads watched in real time (the server charges no more seconds than have passed)
     const { url, contentId } = (await api('start', { origin: location.origin })) as { url: string; contentId: string };
     const viewer = await identity();
     await createApiClient({ baseUrl: url }).devCredit({ principal: viewer.getPrincipal().toText(), microAlgos: 1_000_000 });
@@ -118,6 +119,18 @@ describe('ad ticks against the reference API', () => {
     const charged = m.hold!.charged_seconds;
     check(charged <= Math.floor(midWatched) && charged >= Math.floor(midWatched) - 1, `charged ${charged} s for ${midWatched.toFixed(1)} s watched`);
     equal(m.hold?.charged, charged * 500, 'at the clearing price');
-    console.log(`ad ticks: pre-roll ${watched.toFixed(1)} s watched, ${a.hold!.charged_seconds} s charged (${a.hold!.charged} µALGO); mid-roll left at ${midWatched.toFixed(1)} s, ${charged} s charged, final sent at pagehide with adSeconds ${final!.adSeconds}`);
+
+    // A third break, and the player is removed from the page 2.4 s into the ad (an app navigating away):
+    // payments closes its session at once, so the pre-signed final goes out as on pagehide.
+    const third = await serveBreak(url, contentId, sessionId, 2);
+    const thirdWatched = await playAd(store, third, 'sippar-break-2', 2.4);
+    await waitFor(() => ticks.status.get().acknowledged?.auctionId === third.auctionId && ticks.status.get().acknowledged!.adSeconds >= 1, 'third break ticks acknowledged', 10_000);
+    await sleep(300);
+    el.remove();
+    for (let i = 0; i < 50 && (await hold(third.auctionId)).hold?.closed !== 1; i++) await sleep(100);
+    const r = await hold(third.auctionId);
+    equal(r.hold?.closed, 1, 'third hold closed when the player left');
+    check(r.hold!.charged_seconds <= Math.floor(thirdWatched) && r.hold!.charged_seconds >= Math.floor(thirdWatched) - 1, `charged ${r.hold!.charged_seconds} s for ${thirdWatched.toFixed(1)} s watched`);
+    console.log(`ad ticks: pre-roll ${watched.toFixed(1)} s watched, ${a.hold!.charged_seconds} s charged (${a.hold!.charged} µALGO); mid-roll left at ${midWatched.toFixed(1)} s, ${charged} s charged, final sent at pagehide with adSeconds ${final!.adSeconds}; third left at ${thirdWatched.toFixed(1)} s, ${r.hold!.charged_seconds} s charged`);
   });
 });

@@ -39,7 +39,7 @@ async function start(origin: string): Promise<{ url: string; contentId: string }
       titles: [{
         contentId: ADS_TITLE, title: 'A film with breaks', rateMicroAlgos: 1000, previewSeconds: 0,
         ads: {
-          breaks: [{ atSeconds: 0, maxSeconds: 8 }, { atSeconds: 20, maxSeconds: 8 }], floorMicroAlgosPerSecond: 200,
+          breaks: [{ atSeconds: 0, maxSeconds: 8 }, { atSeconds: 20, maxSeconds: 8 }, { atSeconds: 40, maxSeconds: 8 }], floorMicroAlgosPerSecond: 200,
           targeting: { categories: ['demo'] }, split: { creatorBps: 7000, platformBps: 2000, viewerBps: 1000 },
         },
       }],
