@@ -6,12 +6,17 @@ import { adsApiPlugin } from './test/support/wtr-ads-api.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { adFixtures, makeAdCreative } from './test/support/ad-fixtures.mjs';
 
 // test/browser/dist.test.ts loads the built files (script tag, strict CSP): build once if absent.
 if (!existsSync('dist/sippar-player.iife.js')) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+// test/browser/ad-playback.test.ts plays a creative of its own between media/basic's seconds.
+makeAdCreative();
 
 export default {
   rootDir: '.',
+  // Ads: a title with breaks and its asset lists, as the payment API serves them (test/support/ad-fixtures.mjs).
+  middleware: [adFixtures],
   files: ['test/browser/**/*.test.ts'],
   // Production conditions, as shipped: nanostores' `development` build reads `process.env`,
   // which a browser does not have.

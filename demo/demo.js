@@ -41,6 +41,8 @@ paid.addEventListener('sippar-payment-state', (event) => {
 });
 
 paid.addEventListener('sippar-error', (event) => { say(event.detail?.message ?? 'Error'); });
+// The player with ads shares the viewer's sign-in (one identity per origin); only its errors are its own.
+$('ads').addEventListener('sippar-error', (event) => { $('ads-message').textContent = event.detail?.message ?? 'Error'; });
 
 // Development mode only: credits the viewer and answers the new balance.
 async function credit(microAlgos) {

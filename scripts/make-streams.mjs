@@ -34,11 +34,19 @@ const film = (size, fps, seconds) => {
   return ['-f', 'lavfi', '-i', picture, '-f', 'lavfi', '-i', sound];
 };
 
+// An ad creative's picture: a colour card with the advertiser's name (drawtext needs a font through
+// fontconfig; without one the card stays a plain colour, still unlike the other advertiser's) and a tone.
+const adCard = (size, fps, { colour, name, tone }, withText) => {
+  const text = withText ? `,drawtext=text='${name}':fontsize=72:fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2-20,` +
+    "drawtext=text='Advertisement':fontsize=24:fontcolor=white@0.8:x=(w-text_w)/2:y=h/2+50" : '';
+  return ['-f', 'lavfi', '-i', `color=c=${colour}:size=${size}:rate=${fps}${text}`, '-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=48000`];
+};
+
 // H.264 baseline + AAC, keyframe every 2 s so every segment starts on one.
-function hls(dir, { seconds, size, fps = 30, segment = 2, look = 'test-card' }) {
+function hls(dir, { seconds, size, fps = 30, segment = 2, look = 'test-card', ad }) {
   mkdirSync(dir, { recursive: true });
   ffmpeg([
-    ...(look === 'film' ? film(size, fps, seconds) : testCard(size, fps)),
+    ...(look === 'film' ? film(size, fps, seconds) : look === 'ad' ? adCard(size, fps, ad, ad.withText) : testCard(size, fps)),
     '-t', String(seconds),
     '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
     // The film's detail would take ~20 MB a minute at ultrafast's quality; a capped bitrate keeps it ~4 MB.
@@ -118,6 +126,26 @@ if (force || !existsSync(join(demo, 'film'))) {
   rmSync(demo, { recursive: true, force: true });
   hls(demo, { seconds: 60, size: '640x360', look: 'film' });
   writeFileSync(join(demo, 'film'), 'made by scripts/make-streams.mjs\n');
+}
+
+// The demo's ad creatives (docs/ADS.md): two advertisers' 6 s breaks, clear fMP4 HLS with the demo film's
+// codecs, size and frame rate, so hls.js appends them in place of the film. Not `npm run package-media`: that
+// packages a gated title (keys, a catalog entry); a creative is a plain stream on the advertiser's CDN.
+const ADS = [
+  { name: 'Acme', colour: '0xc0392b', tone: 523.25 },
+  { name: 'Globex', colour: '0x1f6fb2', tone: 659.25 },
+];
+for (const ad of ADS) {
+  const dir = join(out, 'ads', ad.name.toLowerCase());
+  if (!force && existsSync(join(dir, 'index.m3u8'))) continue;
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    hls(dir, { seconds: 6, size: '640x360', look: 'ad', ad: { ...ad, withText: true } });
+  } catch {
+    console.warn(`make-streams: drawtext failed (no font?), the ${ad.name} card is a plain colour`);
+    rmSync(dir, { recursive: true, force: true });
+    hls(dir, { seconds: 6, size: '640x360', look: 'ad', ad: { ...ad, withText: false } });
+  }
 }
 
 // The demo's paid title, gated (docs/PROTOCOL.md §Encrypted media): the same film as an MP4, packaged by

@@ -4,14 +4,16 @@
 //   → payment API in development mode on data/demo.sqlite, selling demo/catalog.json's titles
 //   → identity provider on its own port (cross-origin, as real II is)
 //   → demo page, which also forwards /streaming/* to the API so the player's default `api`
-//     (the page's origin) works and the page's CSP can stay connect-src 'self'.
+//     (the page's origin) works and the page's CSP can stay connect-src 'self'
+//   → two ad agents, Acme and Globex, bidding for the breaks of the "With ads" title (demo-agents.mjs).
 // Ctrl-C (SIGINT) or SIGTERM stops everything it started. `--rebuild` rebuilds dist and the IdP.
 // Also a module: test/e2e/journey.spec.ts starts the same servers with startDemo({ port: 0, ... }).
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startDemoAgents } from './demo-agents.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const at = (...p) => join(root, ...p);
@@ -29,7 +31,8 @@ const GATED_KEYS = at('data/gated/keys/demo-paid.keys.json');
 /** Makes what the demo needs when it is missing (or always, with rebuild). */
 export function prepare({ rebuild = false, log = console.log } = {}) {
   const node = (script, ...args) => execFileSync(process.execPath, [at(script), ...args], { cwd: root, stdio: 'inherit' });
-  if (!existsSync(at('media/demo/index.m3u8')) || !existsSync(at('media/demo-paid/index.m3u8')) || !existsSync(GATED_KEYS)) {
+  const streams = ['media/demo/index.m3u8', 'media/demo-paid/index.m3u8', 'media/ads/acme/index.m3u8', 'media/ads/globex/index.m3u8'];
+  if (streams.some((f) => !existsSync(at(f))) || !existsSync(GATED_KEYS)) {
     log('making streams…');
     node('scripts/make-streams.mjs');
   }
@@ -95,14 +98,17 @@ function proxy(req, res, apiUrl) {
 }
 
 /** The reference payment API (server/, TypeScript), loaded through tsx. */
-async function startApi({ port, host, dbPath, origins, quiet, keyLeadSeconds }) {
+async function startApi({ port, host, dbPath, origins, quiet, keyLeadSeconds, publicUrls }) {
   const { tsImport } = await import('tsx/esm/api');
   const { startServer } = await tsImport(pathToFileURL(at('server/app.ts')).href, import.meta.url);
   // dev: trusts the local IdP's Ed25519 root keys and opens POST /streaming/dev/credit.
   // catalog: what the demo sells, at what price and preview (demo/catalog.json, protocol v3); mediaKeys: the
   // keys of its packaged, encrypted title (made by make-streams.mjs, kept out of the public media folder).
+  // publicUrls: the page's origin, which forwards /streaming/* here, is the API's public URL. The catalog's
+  // path-absolute media.src resolve against it (the ads playlist reads /media/demo/ from the page's server),
+  // and the ads playlist's asset-list URLs point at it, so the player fetches them under connect-src 'self'.
   const server = await startServer({
-    port, host, db: dbPath, dev: true, origins, quiet, catalog: at('demo', 'catalog.json'),
+    port, host, db: dbPath, dev: true, origins, quiet, catalog: at('demo', 'catalog.json'), publicUrls,
     keyLeadSeconds, mediaKeys: existsSync(GATED_KEYS) ? [GATED_KEYS] : [],
   });
   await server.catalogReady;
@@ -110,10 +116,14 @@ async function startApi({ port, host, dbPath, origins, quiet, keyLeadSeconds }) 
 }
 
 /**
- * Starts the API, the identity provider and the demo page. Ports 0 pick free ones.
- * Returns { url, idpUrl, apiUrl, api: { stop, start, ledger }, close }.
+ * Starts the API, the identity provider, the demo page and (unless `agents: false`) the two ad agents,
+ * whose keys live in `agentKeysDir` (default: `agents/` beside the database). Ports 0 pick free ones.
+ * Returns { url, idpUrl, apiUrl, api: { stop, start, ledger }, agents: [{ name, pid }], close }.
  */
-export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), distDir = at('dist'), quiet = true, keyLeadSeconds } = {}) {
+export async function startDemo({
+  port = 8080, idpPort = 8081, apiPort = 0, host = '127.0.0.1', dbPath = at('data/demo.sqlite'), distDir = at('dist'), quiet = true,
+  keyLeadSeconds, agents = true, agentKeysDir = join(dirname(resolve(dbPath)), 'agents'), log = () => undefined,
+} = {}) {
   mkdirSync(resolve(dbPath, '..'), { recursive: true });
   const stops = [];
   const stopAll = async () => { for (const stop of stops.reverse()) await stop().catch(() => undefined); };
@@ -136,7 +146,8 @@ export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host
     const url = `${await listen(demo, port, host)}/`;
     stops.push(() => close(demo));
 
-    const apiOptions = { port: apiPort, host, dbPath, origins: [new URL(url).origin], quiet, keyLeadSeconds };
+    const origin = new URL(url).origin;
+    const apiOptions = { port: apiPort, host, dbPath, origins: [origin], publicUrls: [origin], quiet, keyLeadSeconds };
     let running = await startApi(apiOptions);
     stops.push(() => running?.close() ?? Promise.resolve());
     apiUrl = running.url;
@@ -147,7 +158,10 @@ export async function startDemo({ port = 8080, idpPort = 8081, apiPort = 0, host
       async stop() { const r = running; running = undefined; await r?.close(); },
       async start() { if (!running) running = await startApi(apiOptions); },
     };
-    return { url, idpUrl, apiUrl, api, close: stopAll };
+    // After the API (they register, get credit and bid through it); stopped before it (stops run in reverse).
+    const ads = agents ? await startDemoAgents({ apiUrl, mediaOrigin: origin, keysDir: agentKeysDir, log }) : undefined;
+    if (ads) stops.push(ads.stop);
+    return { url, idpUrl, apiUrl, api, agents: ads?.agents ?? [], close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -158,7 +172,7 @@ async function main() {
   const args = process.argv.slice(2);
   prepare({ rebuild: args.includes('--rebuild') });
   const port = Number(process.env.PORT ?? 8080);
-  const demo = await startDemo({ port, idpPort: Number(process.env.IDP_PORT ?? port + 1) });
+  const demo = await startDemo({ port, idpPort: Number(process.env.IDP_PORT ?? port + 1), log: console.log });
   console.log(`\n  sippar-player demo: ${demo.url}\n\n  (Ctrl-C to stop)`);
   let stopping = false;
   const stop = async () => {

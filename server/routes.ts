@@ -10,13 +10,13 @@ import { API_PATHS } from '../src/payments/protocol.js';
 import type { AppContext } from './handlers/context.js';
 import { contentPrice, deleteTitle, listTitles, putTitle } from './handlers/catalog.js';
 import { start, viewer } from './handlers/identity.js';
-import { analytics, credit } from './handlers/platform.js';
+import { LEDGER_CHECK_PATH, analytics, credit, ledgerCheck } from './handlers/platform.js';
 import { mediaKey } from './handlers/keys.js';
 import { revoke } from './handlers/revoke.js';
 import { tick, type Answer } from './handlers/ticks.js';
 import { KEY_PATH_PREFIX, parseKeyPath } from '../src/payments/key-request.js';
 import { AUDIT_PATHS, auditRoutes, type TextAnswer } from './audit.js';
-import { AD_ROUTES } from './ads/ad-routes.js';
+import { AD_ID_ROUTES, AD_ROUTES } from './ads/ad-routes.js';
 import { CONTENT_ID_PATTERN } from '../src/payments/tick.js';
 
 export interface Route {
@@ -48,6 +48,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   [AUDIT_PATHS.settlements]: audit(AUDIT_PATHS.settlements),
   ...AD_ROUTES,
   [API_PATHS.adminContentList]: { method: 'GET', json: false, run: async (c, _b, _q, req) => ok(await listTitles(c, req)) },
+  [LEDGER_CHECK_PATH]: { method: 'GET', json: false, run: async (c, _b, _q, req) => ok(await ledgerCheck(c, req)) },
 };
 
 /** `/streaming/keys/<contentId>/<index>`: the one route with parameters, parsed from the raw path (key-request.ts). */
@@ -60,6 +61,7 @@ export const ID_ROUTES: Readonly<Record<string, readonly Route[]>> = {
     { method: 'PUT', json: true, run: async (c, b, _q, req, id) => ok(await putTitle(c, id, b, req)) },
     { method: 'DELETE', json: false, run: async (c, _b, _q, req, id) => ok(await deleteTitle(c, id, req)) },
   ],
+  ...AD_ID_ROUTES,
 };
 
 /** A content id as a path's last part: the id alphabet, and nothing a path normaliser would rewrite. */

@@ -29,6 +29,7 @@ import { fill } from './i18n/paid-messages.js';
 import { lowBalance, topupNotice, topupNoticeStyles } from './ui/topup-notice.js';
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
 import type { MediaWithKeys } from './playback/key-authoriser.js';
+import type { MediaWithAds } from './ads/ad-break.js';
 import { AdTicksController } from './ads/ad-ticks-controller.js';
 
 export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
@@ -106,6 +107,8 @@ export class Commerce implements ReactiveController {
     );
     this.blockers = createPlayPolicy(inputs);
     this.governor = new PlayGovernor(host, this.blockers);
+    // A break's asset list waits for a session only when one can come: signed in, or sign-in asked for now.
+    this.payments.canWaitForAdSession = () => this.identity.canCharge || this.blockers.get()[0] === 'sign-in';
     host.addController(this);
   }
 
@@ -128,8 +131,10 @@ export class Commerce implements ReactiveController {
   /** After the meter's hostUpdate: a closed meter session's last seconds went out under the old configuration. */
   hostUpdate(): void {
     // Gated media: playback's key loader asks the <video> for this; payments signs (payments/key-authoriser.ts).
-    const media = this.host.media as MediaWithKeys | null;
+    const media = this.host.media as (MediaWithKeys & MediaWithAds) | null;
     if (media) media.sipparKeyAuthoriser = this.payments.keyAuthoriser;
+    // Ad breaks: playback's asset-list loader asks for the session id (payments/ad-session.ts).
+    if (media) media.sipparAdSession = this.payments.adSession;
     this.reportConfigErrors();
     this.payments.configure(this.paymentsConfig());
     this.syncIdentity();
@@ -165,7 +170,7 @@ export class Commerce implements ReactiveController {
     const payment = top === 'elsewhere' || top === 'funds' || top === 'unreachable' || top === 'payment-error' || this.payments.state.status === 'grace';
     const low = !top && this.canCharge.get() && lowBalance(balance, c.rateMicroAlgos, c.previewSeconds);
     return [
-      costCounter(s, locale, c.fiat),
+      costCounter(s, locale, c.fiat, (this.host.media as MediaWithAds | null)?.sipparAdBreak?.state.get()),
       this.identity.render(top === 'sign-in', balance === undefined ? undefined : fill(t(locale, 'badgeBalance'), { amount: formatAmount(balance, locale) })),
       low ? topupNotice(balance!, c.rateMicroAlgos, locale, () => this.requestTopup('low-balance')) : null,
       // The meter's own cap, or the server's refusal past the budget the session was signed with.

@@ -7,6 +7,7 @@ import { Shell } from './ui/shell.js';
 import { controlsWanted } from './ui/chrome-timing.js';
 import { isPaid } from './config/is-paid.js';
 import { PlayerParts } from './player-parts.js';
+import { nextTask } from './playback/next-task.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
 import type { PaymentsController, PaymentServices } from './payments/payments-controller.js';
@@ -92,6 +93,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @csspart reconnecting - The overlay shown while the stream reconnects.
  * @csspart notice - A passing notice over the picture.
  * @csspart counter - The live cost counter.
+ * @csspart ad-counter - The counter while an ad plays ("Ad · you are not charged · advertiser").
  * @csspart budget - The budget-reached overlay.
  * @csspart budget-button - Its button to continue.
  * @csspart login - The sign-in overlay (role=dialog) and the signed-in badge.
@@ -113,6 +115,7 @@ import type { PaymentsController, PaymentServices } from './payments/payments-co
  * @cssprop [--sippar-counter-bg] - Cost counter background colour.
  * @cssprop [--sippar-counter-fg] - Cost counter text colour.
  * @cssprop [--sippar-counter-warning-bg] - Cost counter background colour near the budget.
+ * @cssprop [--sippar-counter-ad-bg] - Cost counter background colour while an ad plays.
  * @cssprop [--sippar-login-background] - Sign-in overlay background colour.
  * @cssprop [--sippar-login-color] - Sign-in overlay text colour.
  * @cssprop [--sippar-login-accent] - Sign-in button colour.
@@ -133,8 +136,7 @@ export class SipparPlayer extends ReactiveElement {
     pauseWhenHidden: { type: Boolean, attribute: 'pause-when-hidden' },
   };
 
-  src = ''; poster = ''; preload = 'metadata';
-  autoplay = false; muted = false; loop = false;
+  src = ''; poster = ''; preload = 'metadata'; autoplay = false; muted = false; loop = false;
   /** ALGO per second as a decimal string ("0.001"); absent or "0" is free. */
   rate: string | null = null;
   /** ALGO one session may spend; playback pauses there until the viewer adds more. */
@@ -235,13 +237,12 @@ export class SipparPlayer extends ReactiveElement {
     if ((changed.has('rate') && isPaid(this.rate)) || this.pricedByCatalog()) this.parts.awaitCommerceNeed();
   }
 
-  /** Also waits for the chunks requested so far (player-parts.ts); on a paid player it asks for the paid chunk,
-   *  as the page wants `meter`, `identity` or `payments` (else that loads when the viewer can need it). */
   /** No price on the page, but a payment API and a title: the platform's catalog prices it (protocol v3). */
   private pricedByCatalog(): boolean {
     return this.rate == null && this.hasAttribute('api') && this.hasAttribute('content-id');
   }
 
+  /** Also waits for the chunks requested so far (player-parts.ts); a paid player asks for its chunk, as the page wants `meter`, `identity` or `payments`. */
   protected override async getUpdateComplete(): Promise<boolean> {
     if (isPaid(this.rate) || this.pricedByCatalog()) void this.parts.loadCommerce();
     let done = await super.getUpdateComplete();
@@ -252,6 +253,8 @@ export class SipparPlayer extends ReactiveElement {
     return done;
   }
 
+  // The first render (the <video>, playback's start) a task after the upgrade's: two short tasks, not one long (next-task.ts).
+  protected override scheduleUpdate(): void | Promise<unknown> { return this.hasUpdated ? super.scheduleUpdate() : nextTask().then(() => super.scheduleUpdate()); }
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const state = { muted: this.muted, autoplay: this.autoplay, loop: this.loop, preload: this.preload, poster: this.poster };
@@ -274,9 +277,7 @@ export class SipparPlayer extends ReactiveElement {
   }
 
   /** The seam for selling video by the second: the paid-video chunk's overlays (commerce.ts), once it is loaded. */
-  protected renderCommerce(): unknown {
-    return this.parts.commerce?.render() ?? null;
-  }
+  protected renderCommerce(): unknown { return this.parts.commerce?.render() ?? null; }
 
   private async ready(): Promise<HTMLVideoElement> {
     while (!this.video) await super.getUpdateComplete(); // not updateComplete, which asks for the paid chunk

@@ -3,7 +3,9 @@
 // element in the markup) against a bare <video> + hls.js light page, same stream, served from
 // localhost, interleaved in fresh browser contexts (cold caches). Prints the medians, their ratio,
 // the request chain before `playing` and the JS (gzip -9) fetched before it; writes
-// bench-results/first-frame.json. Run `npm run build` (and `npm run streams`) first.
+// bench-results/first-frame.json. BASELINE=<dir under this one> adds that build of dist/ as a third
+// page, interleaved: a change against what it replaces, in the same run (this machine is shared: never
+// compare across runs). Run `npm run build` (and `npm run streams`) first.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,6 +14,8 @@ import { chromiumLaunchOptions } from '../browser.mjs';
 import { startPageServer } from './page-server.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 10);
+// CPU=4: the same at a CPU slowed 4× (CDP Emulation.setCPUThrottlingRate), a mid-range phone.
+const CPU = Number(process.env.CPU ?? 1);
 const STREAM = '/media/demo/index.m3u8';
 if (!existsSync('dist/sippar-player.js') || !existsSync(`.${STREAM}`)) {
   console.error('need dist/ and media/: run `npm run build` and `npm run streams` first');
@@ -19,12 +23,19 @@ if (!existsSync('dist/sippar-player.js') || !existsSync(`.${STREAM}`)) {
 }
 
 // Both pages stamp performance.now() at the first `playing` (captured on the document, so the
-// element's re-dispatched event counts the same as the bare <video>'s).
-const stamp = `<script>addEventListener('playing', () => { window.playingAt ??= performance.now(); }, true);</script>`;
+// element's re-dispatched event counts the same as the bare <video>'s) and say so on the console:
+// nothing is evaluated in the page before then (waitForFunction injects Playwright's script, a task
+// of its own in the middle of the page's start).
+const PLAYING = 'sippar-bench-playing';
+const BASELINE = process.env.BASELINE?.replace(/^(\.\/)?\/*|\/+$/g, '');
+const KINDS = ['element', ...(BASELINE ? ['baseline'] : []), 'bare'];
+const stamp = `<script>addEventListener('playing', () => { if (window.playingAt) return; window.playingAt = performance.now(); console.debug('${PLAYING}'); }, true);</script>`;
+const elementPage = (dist) => `<!doctype html><meta charset="utf-8">${stamp}
+    <script src="/${dist}/sippar-player.iife.js"></script>
+    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`;
 const pages = {
-  '/bench/element.html': `<!doctype html><meta charset="utf-8">${stamp}
-    <script src="/dist/sippar-player.iife.js"></script>
-    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`,
+  '/bench/element.html': elementPage('dist'),
+  ...(BASELINE ? { '/bench/baseline.html': elementPage(BASELINE) } : {}),
   '/bench/bare.html': `<!doctype html><meta charset="utf-8">${stamp}
     <body><video muted autoplay playsinline></video>
     <script type="module">
@@ -45,22 +56,25 @@ const gz = (path) => {
 async function measure(kind) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (CPU > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: CPU });
+  const playing = page.waitForEvent('console', { predicate: (m) => m.text() === PLAYING, timeout: 20_000 });
   await page.goto(`${origin}/bench/${kind}.html`);
-  const { ms, requests } = await page.waitForFunction(() => window.playingAt && {
+  await playing;
+  const { ms, requests } = await page.evaluate(() => ({
     ms: window.playingAt,
     requests: performance.getEntriesByType('resource').filter((e) => e.startTime < window.playingAt)
       .map((e) => ({ path: new URL(e.name).pathname, start: Math.round(e.startTime), end: Math.round(e.responseEnd) })),
-  }, null, { timeout: 20_000 }).then((h) => h.jsonValue());
+  }));
   await context.close();
   return { ms, requests };
 }
 
 const browser = await chromium.launch(chromiumLaunchOptions());
-const times = { element: [], bare: [] };
+const times = Object.fromEntries(KINDS.map((k) => [k, []]));
 const chains = {};
 try {
-  for (let i = 0; i < RUNS * 2; i++) {
-    const kind = i % 2 ? 'bare' : 'element';
+  for (let i = 0; i < RUNS * KINDS.length; i++) {
+    const kind = KINDS[i % KINDS.length];
     const { ms, requests } = await measure(kind);
     times[kind].push(ms);
     // The chain of the run closest to the median is printed below; keep them all until then.
@@ -79,6 +93,7 @@ const typical = (kind) => {
 const jsBefore = (requests) => requests.filter((r) => /\.m?js$/.test(r.path)).reduce((sum, r) => sum + gz(r.path), 0);
 const result = {
   runs: RUNS,
+  cpuThrottling: CPU,
   stream: STREAM,
   metric: 'ms from navigation to the first `playing` event',
   elementMedianMs: Math.round(median(times.element)),
@@ -90,6 +105,13 @@ const result = {
   bareJsBeforePlayingGzipBytes: jsBefore(typical('bare').requests),
   elementChain: typical('element').requests,
   bareChain: typical('bare').requests,
+  ...(BASELINE ? {
+    baseline: BASELINE,
+    baselineMedianMs: Math.round(median(times.baseline)),
+    baselineRatio: Number((median(times.baseline) / median(times.bare)).toFixed(2)),
+    baselineMs: times.baseline.map(Math.round),
+    baselineJsBeforePlayingGzipBytes: jsBefore(typical('baseline').requests),
+  } : {}),
 };
 const kb = (n) => (n / 1024).toFixed(1);
 for (const kind of ['bare', 'element']) {
@@ -97,6 +119,7 @@ for (const kind of ['bare', 'element']) {
   for (const r of typical(kind).requests) console.log(`  ${String(r.start).padStart(5)} → ${String(r.end).padStart(5)} ms  ${r.path}`);
 }
 console.log(`JS before playing (gzip -9): <sippar-player> ${kb(result.elementJsBeforePlayingGzipBytes)} KB, bare ${kb(result.bareJsBeforePlayingGzipBytes)} KB  (budget 120 KB)`);
-console.log(`playing, median of ${RUNS}: <sippar-player> ${result.elementMedianMs} ms, bare <video> + hls.js ${result.bareMedianMs} ms, ratio ${result.ratio}  (goal ≤ 1.00)`);
+console.log(`playing, median of ${RUNS}${CPU > 1 ? ` at ${CPU}× CPU` : ''}: <sippar-player> ${result.elementMedianMs} ms, bare <video> + hls.js ${result.bareMedianMs} ms, ratio ${result.ratio}  (goal ≤ 1.00)`);
+if (BASELINE) console.log(`baseline ${BASELINE}, same run: ${result.baselineMedianMs} ms, ratio ${result.baselineRatio}, JS before playing ${kb(result.baselineJsBeforePlayingGzipBytes)} KB`);
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/first-frame.json', JSON.stringify(result, null, 2) + '\n');

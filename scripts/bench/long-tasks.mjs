@@ -1,38 +1,43 @@
 #!/usr/bin/env node
 // Long tasks (> 50 ms) before the first frame on a 4× slowed CPU (CDP Emulation.setCPUThrottlingRate),
 // on the first-frame bench's pages: <sippar-player> behind its classic loader, and the bare <video> +
-// hls.js light page for reference. Each long task is listed with the scripts that ran in it (Long
-// Animation Frame attribution: source file, what invoked it, its own duration), so a task can be told
-// apart as ours, hls.js's or the browser's. Goal: none before `playing` on the element's page.
-// Writes bench-results/long-tasks.json. Run `npm run build` (and `npm run streams`) first.
+// hls.js light page for reference, interleaved in fresh contexts. Each run is a Chrome trace
+// (trace-tasks.mjs): every main-thread task over 50 ms between the page's first HTML parse and its
+// first `playing`, with what the browser did in it (parse, compile, evaluate, JS, style, layout,
+// paint, GC) and the scripts that ran. PROFILE=1 adds each task's busiest functions (sampling
+// profiler, mapped through dist/'s source maps; it slows the page). Goal: none on the element's page.
+// The page is never evaluated into before `playing` (Playwright's injected script is a long task of
+// its own at 4×): it says `playing` on the console. Writes bench-results/long-tasks.json.
+// BASELINE=<dir under this one> adds that build of dist/ as a third page, interleaved with the others:
+// a change compared with what it replaces in the same run (this machine is shared: never across runs).
+// Run `npm run build` (and `npm run streams`) first.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../browser.mjs';
 import { startPageServer } from './page-server.mjs';
+import { CATEGORIES, LONG_MS, PROFILER, longTasks } from './trace-tasks.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const CPU = Number(process.env.CPU ?? 4);
+const PROFILE = process.env.PROFILE === '1';
 const STREAM = '/media/demo/index.m3u8';
 if (!existsSync('dist/sippar-player.js') || !existsSync(`.${STREAM}`)) {
   console.error('need dist/ and media/: run `npm run build` and `npm run streams` first');
   process.exit(1);
 }
 
-// Installed before any page script: every long task and long animation frame, and the first `playing`.
-const observe = `
-  window.longTasks = []; window.frames = [];
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration }); })
-    .observe({ type: 'longtask', buffered: true });
-  try {
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) frames.push({ start: e.startTime, duration: e.duration,
-      scripts: e.scripts.map((s) => ({ source: s.sourceURL, invoker: s.invoker, fn: s.sourceFunctionName, duration: Math.round(s.duration) })) }); })
-      .observe({ type: 'long-animation-frame', buffered: true });
-  } catch {}
-  addEventListener('playing', () => { window.playingAt ??= performance.now(); }, true);`;
+const BASELINE = process.env.BASELINE?.replace(/^(\.\/)?\/*|\/+$/g, '');
+const KINDS = ['element', ...(BASELINE ? ['baseline'] : []), 'bare'];
+const PLAYING = 'sippar-bench-playing';
+const stamp = `addEventListener('playing', () => { if (self.playingAt) return; self.playingAt = performance.now();
+  performance.mark('playing'); console.debug('${PLAYING}'); }, true);`;
+const elementPage = (dist) => `<!doctype html><meta charset="utf-8">
+    <script src="/${dist}/sippar-player.iife.js"></script>
+    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`;
 const pages = {
-  '/bench/element.html': `<!doctype html><meta charset="utf-8">
-    <script src="/dist/sippar-player.iife.js"></script>
-    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`,
+  '/bench/element.html': elementPage('dist'),
+  ...(BASELINE ? { '/bench/baseline.html': elementPage(BASELINE) } : {}),
   '/bench/bare.html': `<!doctype html><meta charset="utf-8">
     <body><video muted autoplay playsinline></video>
     <script type="module">
@@ -45,53 +50,62 @@ const { server, origin } = await startPageServer(pages);
 
 async function measure(kind) {
   const context = await browser.newContext();
-  await context.addInitScript(observe);
+  await context.addInitScript(stamp);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU });
+  await browser.startTracing(page, { categories: PROFILE ? [...CATEGORIES, PROFILER] : CATEGORIES });
+  const playing = page.waitForEvent('console', { predicate: (m) => m.text() === PLAYING, timeout: 60_000 });
   await page.goto(`${origin}/bench/${kind}.html`);
-  await page.waitForFunction(() => window.playingAt, null, { timeout: 60_000 });
-  // Entries are delivered after their task: let the observers catch up.
-  await page.waitForTimeout(300);
-  const run = await page.evaluate(() => {
-    const before = (e) => e.start < window.playingAt;
-    const tasks = longTasks.filter(before).map((t) => ({
-      start: Math.round(t.start), duration: Math.round(t.duration),
-      // The long animation frames this task falls in, with their scripts.
-      scripts: frames.filter((f) => f.start <= t.start + t.duration && t.start <= f.start + f.duration).flatMap((f) => f.scripts),
-    }));
-    return { playingAt: Math.round(window.playingAt), tasks };
-  });
+  await playing;
+  const raw = await browser.stopTracing();
   await context.close();
-  return run;
+  // TRACE_DIR=…: keep each run's trace, to open in the Performance panel.
+  if (process.env.TRACE_DIR) writeFileSync(`${process.env.TRACE_DIR}/${kind}-${runs[kind].length + 1}.json`, raw);
+  const trace = JSON.parse(String(raw));
+  return longTasks(trace.traceEvents);
 }
 
-const short = (url) => (url ? new URL(url, origin).pathname.replace(/^\/(dist|node_modules)\//, '') : '(browser)');
+const load = [loadavg()[0]];
 const browser = await chromium.launch(chromiumLaunchOptions());
-const runs = { element: [], bare: [] };
+const runs = Object.fromEntries(KINDS.map((k) => [k, []]));
 try {
-  for (let i = 0; i < RUNS * 2; i++) {
-    const kind = i % 2 ? 'bare' : 'element';
-    runs[kind].push(await measure(kind));
-  }
+  for (let i = 0; i < RUNS; i++) for (const kind of KINDS) runs[kind].push(await measure(kind));
 } finally {
   await browser.close();
   server.close();
 }
+load.push(loadavg()[0]);
 
-for (const kind of ['element', 'bare']) {
-  const all = runs[kind].flatMap((r) => r.tasks);
-  const longest = all.reduce((m, t) => Math.max(m, t.duration), 0);
-  console.log(`${kind}: ${all.length} long task(s) before playing in ${RUNS} runs at ${CPU}× CPU, longest ${longest} ms`);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const summary = (kind) => {
+  const tasks = runs[kind].flatMap((r) => r.tasks);
+  return {
+    runs: runs[kind],
+    count: tasks.length,
+    perRun: runs[kind].map((r) => r.tasks.length),
+    longestMs: tasks.reduce((m, t) => Math.max(m, t.ms), 0),
+    playingMedianMs: median(runs[kind].map((r) => r.playingMs)),
+  };
+};
+const result = { cpuThrottling: CPU, runs: RUNS, loadAverage: load, ...(BASELINE ? { baseline: BASELINE } : {}), ...Object.fromEntries(KINDS.map((k) => [k, summary(k)])) };
+
+console.log(`long tasks (> ${LONG_MS} ms) before the first \`playing\`, ${RUNS} runs per page at ${CPU}× CPU, load average ${load.map((l) => l.toFixed(2)).join(' → ')}`);
+console.log('page     | tasks > 50 ms (per run) | longest | playing (median, traced)');
+for (const kind of KINDS) {
+  const s = result[kind];
+  console.log(`${kind.padEnd(8)} | ${String(s.count).padStart(3)} (${s.perRun.join(' ')})`.padEnd(34) + `| ${String(s.longestMs).padStart(4)} ms | ${s.playingMedianMs} ms`);
+}
+for (const kind of KINDS) {
+  console.log(`\n${kind}${kind === 'baseline' ? ` (${BASELINE})` : ''}: what each long task was (ms from the first HTML parse; its duration and the main thread's CPU time in it; its time by kind; [who posted it] its outermost scripts)`);
   for (const [i, r] of runs[kind].entries()) {
     for (const t of r.tasks) {
-      const who = t.scripts.length ? t.scripts.map((s) => `${short(s.source)} ${s.invoker ?? ''} ${s.duration} ms`).join('; ') : 'no script attribution (parsing, style, layout or media)';
-      console.log(`  run ${i + 1}: at ${t.start} ms, ${t.duration} ms — ${who}`);
+      const kinds = Object.entries(t.kinds).map(([k, ms]) => `${k} ${ms}`).join(', ');
+      console.log(`  run ${i + 1} at ${String(t.startMs).padStart(4)} ms: ${t.ms} ms (cpu ${t.cpuMs ?? '?'}) = ${kinds} — [${t.poster}] ${t.scripts.join('; ')}`);
+      if (t.functions) console.log(`      busiest: ${t.functions.join('; ')}`);
     }
   }
 }
 mkdirSync('bench-results', { recursive: true });
-const summary = (kind) => ({ runs: runs[kind], count: runs[kind].flatMap((r) => r.tasks).length });
-writeFileSync('bench-results/long-tasks.json', JSON.stringify({ cpuThrottling: CPU, element: summary('element'), bare: summary('bare') }, null, 2) + '\n');
-const failed = runs.element.some((r) => r.tasks.some((t) => t.duration > 50));
-if (failed) console.log('element: long task over 50 ms before the first frame (goal: none)');
+writeFileSync('bench-results/long-tasks.json', JSON.stringify(result, null, 2) + '\n');
+if (result.element.count) console.log(`\nelement: ${result.element.count} long task(s) over ${LONG_MS} ms before the first frame (goal: none)`);

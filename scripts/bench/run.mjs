@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 
 const self = basename(new URL(import.meta.url).pathname);
 // Modules the benches import, not benches themselves.
-const HELPERS = new Set(['api-server-process.mjs', 'load-connections.mjs', 'load-step.mjs']);
+const HELPERS = new Set(['api-server-process.mjs', 'load-connections.mjs', 'load-step.mjs', 'page-server.mjs', 'trace-tasks.mjs']);
 // The load bench measures the API as deployed for many viewers: a tick every 4 s (docs/SCALING.md).
 const ARGS = { 'load.mjs': ['--tick-interval', '4'] };
 const benches = readdirSync('scripts/bench').filter((f) => f.endsWith('.mjs') && f !== self && !HELPERS.has(f)).sort();

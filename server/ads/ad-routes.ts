@@ -48,6 +48,24 @@ const signed = (method: 'GET' | 'POST', path: string, run: (a: AdsContext, r: Ag
   },
 });
 
+/**
+ * `/streaming/ads/playlist/<contentId>.m3u8`: the playlist by path (routes.ts's ID_ROUTES hands over the id as
+ * sent), so a player's `src` ends in .m3u8 like any HLS URL. The same answer as `?contentId=`; a `variant`
+ * query is passed on.
+ */
+export const AD_ID_ROUTES: Readonly<Record<string, readonly Route[]>> = {
+  [AD_PATHS.playlistByTitle]: [{
+    method: 'GET',
+    json: false,
+    run: (c, _b, q, _r, id) => {
+      if (!id.endsWith('.m3u8')) throw new ApiError('NOT_FOUND', 'an ads playlist path ends in <contentId>.m3u8');
+      const query = new URLSearchParams(q);
+      query.set('contentId', id.slice(0, -'.m3u8'.length));
+      return adPlaylist(adsOf(c), query, c.baseUrl());
+    },
+  }],
+};
+
 export const AD_ROUTES: Readonly<Record<string, Route>> = {
   [AD_PATHS.agents]: signed('POST', AD_PATHS.agents, registerAgent),
   [AD_PATHS.agent]: signed('GET', AD_PATHS.agent, agentReport),

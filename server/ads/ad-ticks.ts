@@ -62,7 +62,7 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
     let hold: typeof h = h;
     const expired = expireHold(h, now);
     if (expired) {
-      yield* s.updateHold(expired.hold, h, expired.release);
+      yield* s.updateHold(expired.hold, h, expired.release, null, now);
       hold = { ...h, ...expired.hold };
     }
     const d = decideAdTick(hold, t, now, h.split);
@@ -72,7 +72,7 @@ export async function adTick(c: AdsContext, body: unknown): Promise<Answer> {
       return { status: e.status, body: { ...e.body(), adLedger: stateOf(hold) } };
     }
     const answer = stateOf(d.hold);
-    yield* s.updateHold(d.hold, h, d.release);
+    yield* s.updateHold(d.hold, h, d.release, t.seq, now);
     // The viewer's share (a split naming the viewer) goes to the viewer's balance with the charge, exactly once.
     const viewerCredited = d.shares.viewer > 0 && (yield* s.creditViewer(session.principal, d.shares.viewer, now));
     yield* s.insertCharge(t.auctionId, t.seq, d.billableSeconds, d.charge, d.shares, d.release, {

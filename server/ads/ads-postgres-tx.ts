@@ -8,6 +8,8 @@ import type { Targeting } from '../../src/payments/ad-protocol.js';
 import type { HoldState, Shares, Split } from './ad-charge-rules.js';
 import type { AdChargeEvidence, AdsTx, AuctionInputs, AgentRow, AuctionRecord, CreativeRow, Step, StoredAnswer, StoredHold } from './ads-store.js';
 import type { StandingBid } from './auction.js';
+import { transfersInsert } from '../ledger/postgres-transfers.js';
+import { account, adChargeTransfers, depositTransfers, holdTransfers, releaseTransfers, type Transfer } from '../ledger/transfer-rules.js';
 
 let savepoints = 0;
 type Pair = [string, number];
@@ -46,8 +48,14 @@ export class PostgresAdsTx implements AdsTx {
     yield* this.q('INSERT INTO agents (id, name, created_at) VALUES ($1, $2, $3)', [id, name, now]);
     yield* this.q('INSERT INTO agent_keys (key_id, agent_id, public_key, created_at) VALUES ($1, $2, $3, $4)', [keyId, id, Buffer.from(publicKey), now]);
   }
+  /** The transfers of one step, in one multi-row INSERT. */
+  private *transfers(rows: Transfer[]): Step<void> {
+    const ins = transfersInsert(rows);
+    if (ins.text) yield* this.q(ins.text, ins.values);
+  }
   *credit(agentId: string, micro: number, source: string, now: number): Step<number> {
-    yield* this.q('INSERT INTO agent_credits (agent_id, micro_algos, source, created_at) VALUES ($1, $2, $3, $4)', [agentId, micro, source, now]);
+    const { id } = (yield* this.one<{ id: number }>('INSERT INTO agent_credits (agent_id, micro_algos, source, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [agentId, micro, source, now]))!;
+    yield* this.transfers(depositTransfers(account.agent(agentId), micro, `agent-credit:${id}`, now));
     return (yield* this.one<{ balance: number }>('UPDATE agents SET balance = balance + $1 WHERE id = $2 RETURNING balance', [micro, agentId]))!.balance;
   }
   *balances(): Step<ReadonlyMap<string, number>> {
@@ -147,7 +155,9 @@ export class PostgresAdsTx implements AdsTx {
        SELECT COUNT(*) AS n FROM debit`,
       [h.auctionId, h.sessionId, x.agentId, x.bidId, x.contentId, x.day, h.priceMicroAlgosPerSecond, h.holdSeconds, h.creativeSeconds, h.remaining, JSON.stringify(x.split), h.servedAt, h.expiresAt, x.viewer],
     );
-    return Number(r!.n) === 1;
+    if (Number(r!.n) !== 1) return false;
+    yield* this.transfers(holdTransfers(x.agentId, h.auctionId, h.remaining, h.servedAt));
+    return true;
   }
   *hold(auctionId: string): Step<StoredHold | undefined> {
     const r = yield* this.one<Record<string, unknown>>('SELECT * FROM holds WHERE auction_id = $1', [auctionId]);
@@ -166,12 +176,13 @@ export class PostgresAdsTx implements AdsTx {
     const r = yield* this.one<{ answer: string; tick_hash: Buffer }>('SELECT answer, tick_hash FROM ad_charges WHERE auction_id = $1 AND seq = $2', [auctionId, seq]);
     return r && { answer: r.answer, tickHash: new Uint8Array(r.tick_hash) };
   }
-  *updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number): Step<void> {
+  *updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number, finalSeq: number | null, now: number): Step<void> {
     yield* this.q('UPDATE holds SET remaining = $1, charged_seconds = $2, charged = $3, seq = $4, ad_seconds = $5, closed = $6 WHERE auction_id = $7',
       [h.remaining, h.chargedSeconds, h.charged, h.seq, h.adSeconds, h.closed, h.auctionId]);
     if (release > 0) {
       yield* this.q('UPDATE agents SET balance = balance + $1 WHERE id = $2', [release, x.agentId]);
       yield* this.q('UPDATE bid_spend SET committed = committed - $1 WHERE bid_id = $2 AND day = $3', [release, x.bidId, x.day]);
+      yield* this.transfers(releaseTransfers(x.agentId, h.auctionId, release, finalSeq, now));
     }
   }
   *insertCharge(auctionId: string, seq: number, chargedSeconds: number, micro: number, s: Shares, release: number, e: AdChargeEvidence, now: number): Step<void> {
@@ -181,6 +192,7 @@ export class PostgresAdsTx implements AdsTx {
       [auctionId, seq, e.agentId, e.contentId, e.adSeconds, chargedSeconds, micro, s.creator, s.platform, s.viewer, release, e.final, e.clientTime,
         Buffer.from(e.tickHash), Buffer.from(e.signature), e.answer, now, e.viewer, e.viewerCredited],
     );
+    yield* this.transfers(adChargeTransfers({ auctionId, seq, contentId: e.contentId, viewer: e.viewer, viewerCredited: e.viewerCredited, shares: s, at: now }));
   }
   *creditViewer(principal: string, micro: number, now: number): Step<boolean> {
     // The ledger's tables are in this database (the ads store runs on the ledger's pool).

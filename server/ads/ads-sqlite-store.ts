@@ -11,6 +11,8 @@ import { ADS_SCHEMA, upgradeAdsSchema } from './ads-sqlite-schema.js';
 import { sqliteReads } from './ads-sqlite-reads.js';
 import { runSync, type AdChargeEvidence, type AdsReads, type AdsStore, type AdsTx, type AgentRow, type AuctionInputs, type AuctionRecord, type CreativeRow, type Step, type StoredAnswer, type StoredHold } from './ads-store.js';
 import type { StandingBid } from './auction.js';
+import { ensureTransfers, insertTransfers } from '../ledger/sqlite-transfers.js';
+import { account, adChargeTransfers, depositTransfers, holdTransfers, releaseTransfers } from '../ledger/transfer-rules.js';
 
 const row = <T>(v: unknown) => v as T | undefined;
 
@@ -36,6 +38,7 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
     if (this.own) this.db.pragma('journal_mode = WAL');
     this.db.exec(ADS_SCHEMA);
     upgradeAdsSchema(this.db);
+    ensureTransfers(this.db, Date.now());
     this.withLedger = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'viewers'").get() !== undefined;
     this.reads = sqliteReads(this.db);
   }
@@ -103,7 +106,8 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
     return row<AgentRow>(this.st('SELECT id, name, balance FROM agents WHERE id = ?').get(id));
   }
   *credit(agentId: string, micro: number, source: string, now: number): Step<number> {
-    this.st('INSERT INTO agent_credits (agent_id, micro_algos, source, created_at) VALUES (?, ?, ?, ?)').run(agentId, micro, source, now);
+    const id = this.st('INSERT INTO agent_credits (agent_id, micro_algos, source, created_at) VALUES (?, ?, ?, ?)').run(agentId, micro, source, now).lastInsertRowid;
+    insertTransfers(this.db, depositTransfers(account.agent(agentId), micro, `agent-credit:${id}`, now));
     this.st('UPDATE agents SET balance = balance + ? WHERE id = ?').run(micro, agentId);
     this.moved(agentId, micro);
     return (this.st('SELECT balance FROM agents WHERE id = ?').get(agentId) as { balance: number }).balance;
@@ -213,6 +217,7 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
     ).run(h.auctionId, h.sessionId, x.agentId, x.bidId, x.contentId, x.day, h.priceMicroAlgosPerSecond, h.holdSeconds, h.creativeSeconds, h.remaining, h.remaining, JSON.stringify(x.split), h.servedAt, h.expiresAt);
     this.st('INSERT INTO bid_spend (bid_id, day, committed) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET committed = committed + excluded.committed').run(x.bidId, x.day, h.remaining);
     this.st('INSERT INTO viewer_wins (viewer, day, bid_id, wins) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET wins = wins + 1').run(x.viewer, x.day, x.bidId);
+    insertTransfers(this.db, holdTransfers(x.agentId, h.auctionId, h.remaining, h.servedAt));
     return true;
   }
 
@@ -229,13 +234,14 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
     return r && { answer: r.answer, tickHash: new Uint8Array(r.tick_hash) };
   }
   /** Writes a hold's new state, gives `release` back to the agent and lowers the bid's committed spend by it. */
-  *updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number): Step<void> {
+  *updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number, finalSeq: number | null, now: number): Step<void> {
     this.st('UPDATE holds SET remaining = ?, charged_seconds = ?, charged = ?, seq = ?, ad_seconds = ?, closed = ? WHERE auction_id = ?')
       .run(h.remaining, h.chargedSeconds, h.charged, h.seq, h.adSeconds, h.closed ? 1 : 0, h.auctionId);
     if (release > 0) {
       this.st('UPDATE agents SET balance = balance + ? WHERE id = ?').run(release, x.agentId);
       this.moved(x.agentId, release);
       this.st('UPDATE bid_spend SET committed = committed - ? WHERE bid_id = ? AND day = ?').run(release, x.bidId, x.day);
+      insertTransfers(this.db, releaseTransfers(x.agentId, h.auctionId, release, finalSeq, now));
     }
   }
   *insertCharge(auctionId: string, seq: number, chargedSeconds: number, micro: number, s: Shares, release: number, e: AdChargeEvidence, now: number): Step<void> {
@@ -244,6 +250,7 @@ export class SqliteAdsStore implements AdsStore, AdsTx {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(auctionId, seq, e.agentId, e.contentId, e.adSeconds, chargedSeconds, micro, s.creator, s.platform, s.viewer, release, e.final ? 1 : 0, e.clientTime,
         Buffer.from(e.tickHash), Buffer.from(e.signature), e.answer, now, e.viewer, e.viewerCredited ? 1 : 0);
+    insertTransfers(this.db, adChargeTransfers({ auctionId, seq, contentId: e.contentId, viewer: e.viewer, viewerCredited: e.viewerCredited, shares: s, at: now }));
   }
   *creditViewer(principal: string, micro: number, now: number): Step<boolean> {
     if (!this.withLedger) return false;

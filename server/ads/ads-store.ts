@@ -4,7 +4,9 @@
  * is written once, as generator functions over `AdsTx` steps: a SQLite step returns at once and never
  * yields, so a SQLite transaction runs synchronously from BEGIN to COMMIT and nothing else in the process
  * can interleave with it (the ledger shares its file); a PostgreSQL step yields its query and is resumed
- * with the rows. Stores only load and store: the rules are in auction.ts and ad-charge-rules.ts.
+ * with the rows. Stores only load and store: the rules are in auction.ts and ad-charge-rules.ts. Every step
+ * that moves money (credit, placeHold, updateHold's release, insertCharge) also inserts its transfers
+ * (server/ledger/transfer-rules.ts) in the same transaction.
  */
 import type { AdTitleAnalytics } from '../../src/payments/ad-protocol.js';
 import type { HoldState, Shares, Split } from './ad-charge-rules.js';
@@ -128,8 +130,11 @@ export interface AdsTx {
   hold(auctionId: string): Step<StoredHold | undefined>;
   expiredHolds(now: number, limit: number): Step<string[]>;
   chargeAnswer(auctionId: string, seq: number): Step<{ answer: string; tickHash: Uint8Array } | undefined>;
-  /** Writes a hold's new state, gives `release` back to the agent and lowers the bid's committed spend by it. */
-  updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number): Step<void>;
+  /**
+   * Writes a hold's new state, gives `release` back to the agent and lowers the bid's committed spend by it;
+   * `finalSeq`: the final ad tick that closed the break, null when the hold expired (the release's evidence).
+   */
+  updateHold(h: HoldState, x: { agentId: string; bidId: string; day: number }, release: number, finalSeq: number | null, now: number): Step<void>;
   insertCharge(auctionId: string, seq: number, chargedSeconds: number, micro: number, s: Shares, release: number, e: AdChargeEvidence, now: number): Step<void>;
   /**
    * Adds the viewer's share of a charge to the viewer's balance in the payment ledger, in this same

@@ -29,7 +29,7 @@ export function* sweepExpiredHolds(s: AdsTx, now: number): Step<void> {
   for (const id of yield* s.expiredHolds(now, 20)) {
     const h = (yield* s.hold(id))!;
     const out = expireHold(h, now);
-    if (out) yield* s.updateHold(out.hold, h, out.release);
+    if (out) yield* s.updateHold(out.hold, h, out.release, null, now);
   }
 }
 

@@ -22,7 +22,9 @@
  *   break play it first, SKIP stops the ad from being skipped. false → no restriction.
  *
  * A multivariant playlist gets each variant and rendition URI pointed at the API's playlist endpoint
- * (`variant=` the absolute CDN URL), so every media playlist carries the same breaks.
+ * (`variant=` the absolute CDN URL), so every media playlist carries the same breaks, and
+ * `#EXT-X-SESSION-DATA:DATA-ID="com.sippar.ads"` after `#EXTM3U`, so the player knows from this first
+ * manifest that it needs the build of hls.js that plays interstitials.
  */
 import { resolveBreak, type AdBreak, type AdSettings } from './ad-settings.js';
 
@@ -38,6 +40,11 @@ export interface PlaylistSource {
 export const PLAYLIST_ANCHOR_MS = Date.UTC(2000, 0, 1);
 export const ASSET_LIST_PATH = '/streaming/ads/asset-list';
 export const AD_PLAYLIST_PATH = '/streaming/ads/playlist';
+/**
+ * Added to a multivariant playlist: its variants carry interstitials, which only hls.js's full build plays.
+ * The player reads the first manifest before choosing an engine (src/playback/hls-start.ts).
+ */
+export const ADS_SESSION_DATA = '#EXT-X-SESSION-DATA:DATA-ID="com.sippar.ads",VALUE="1"';
 
 const URI_ATTR = /URI="([^"]*)"/;
 
@@ -120,7 +127,7 @@ export function variantUrl(src: PlaylistSource, uri: string): string {
 }
 
 function rewriteMultivariant(lines: string[], src: PlaylistSource): string[] {
-  return lines.map((line, i) => {
+  const rewritten = lines.map((line, i) => {
     if (line === '') return line;
     if (!line.startsWith('#')) return lines[i - 1]?.startsWith('#EXT-X-STREAM-INF') ? variantUrl(src, line) : absolute(line, src.playlistUrl);
     const m = URI_ATTR.exec(line);
@@ -129,6 +136,8 @@ function rewriteMultivariant(lines: string[], src: PlaylistSource): string[] {
     const to = line.startsWith('#EXT-X-MEDIA:') || line.startsWith('#EXT-X-I-FRAME-STREAM-INF') ? variantUrl(src, m[1]!) : absolute(m[1]!, src.playlistUrl);
     return line.replace(URI_ATTR, `URI="${to}"`);
   });
+  // Right after #EXTM3U: the player sniffs the start of the manifest. Any marker the CDN's playlist had is ours to set.
+  return [rewritten[0]!, ADS_SESSION_DATA, ...rewritten.slice(1).filter((l) => !l.includes('DATA-ID="com.sippar.ads"'))];
 }
 
 /** Throws TypeError when the text is not an HLS playlist. */

@@ -5,6 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ContentPrice } from '../../src/payments/protocol.js';
+import { adPlaylistPath } from '../../src/payments/ad-protocol.js';
+import { adsOf } from '../ads/ad-routes.js';
+import type { AdSettings } from '../ads/ad-settings.js';
 import { CatalogError, publicPrice, validateTitle, type CatalogTitle } from '../catalog/catalog-rules.js';
 import { titleRules } from '../catalog/catalog-file.js';
 import { ApiError } from '../errors.js';
@@ -15,11 +18,15 @@ export async function contentPrice(c: AppContext, contentId: string): Promise<Co
   await c.catalogReady;
   const t = await c.ledger.title(contentId);
   if (!t) throw new ApiError('UNKNOWN_CONTENT', `no title ${contentId} in the catalog`);
-  return publicPrice(t);
+  const breaks = declaredBreaks(await adsOf(c).catalog.adSettings(contentId));
+  return { ...publicPrice(t), ...(breaks > 0 && { ads: { breaks, playlist: adPlaylistPath(contentId) } }) };
 }
 
-/** Only the platform changes its catalog: without an admin token configured, nobody does. */
-function authorize(c: AppContext, req: IncomingMessage): void {
+/** The breaks a title declares (some may fall past its end: the playlist leaves those out). */
+const declaredBreaks = (s: AdSettings | undefined): number => (s ? (s.breaks?.length ?? s.every?.count ?? 0) : 0);
+
+/** Only the platform changes its catalog (or reads its ledger's check): without an admin token configured, nobody does. */
+export function authorize(c: AppContext, req: IncomingMessage): void {
   if (c.o.adminToken === undefined) throw new ApiError('NOT_SESSION_OWNER', 'the admin API needs an admin token configured on the server (--admin-token)');
   if (!bearerMatches(req.headers.authorization, [c.o.adminToken])) throw new ApiError('NOT_SESSION_OWNER', 'the admin API needs the admin token');
 }

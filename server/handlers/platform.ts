@@ -10,6 +10,11 @@ import { bearerMatches } from '../tokens.js';
 import type { AppContext } from './context.js';
 import { adsOf } from '../ads/ad-routes.js';
 import { adAnalytics } from '../ads/ads-reports.js';
+import type { LedgerCheck } from '../ledger/transfer-rules.js';
+import { authorize } from './catalog.js';
+
+/** GET: the double-entry check (docs/PROTOCOL.md §14), admin token only. */
+export const LEDGER_CHECK_PATH = '/streaming/admin/ledger/check';
 
 const LIVE_WINDOW_MS = 30_000;
 
@@ -49,4 +54,10 @@ export async function credit(c: AppContext, body: unknown, req: IncomingMessage)
   const algorandAddress = algorandAddressOf(principal);
   const balanceMicroAlgos = await ledger.credit(principal, algorandAddress, b.microAlgos, o.now());
   return { principal, algorandAddress, balanceMicroAlgos };
+}
+
+/** Every account's transfers against the balances the ledger caches: `{ok, accounts, total, mismatches}`. */
+export async function ledgerCheck(c: AppContext, req: IncomingMessage): Promise<LedgerCheck> {
+  authorize(c, req);
+  return c.ledger.ledgerCheck();
 }

@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { MemoryMediaKeys } from './memory-media-keys.js';
 import { WriteConflict, type AuditQuery, type KeyRelease, type KeyReleaseContext, type MediaKey, type AuditSettlement, type AuditTick, type LedgerStorage, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type StoredTick, type TickContext, type TickWrites } from './tick-rules.js';
+import { DEPOSITS, account, addTo, balancesOf, checkLedger, depositTransfers, tickTransfers, type LedgerCheck, type Transfer } from './transfer-rules.js';
 
 interface MemorySession extends SessionState {
   sessionKey: Uint8Array;
@@ -49,6 +50,8 @@ export class MemoryLedgerStorage implements LedgerStorage {
   /** Every accepted tick and settlement in the order applied: what the audit export reads. */
   readonly auditLog: { ticks: AuditTick[]; settlements: AuditSettlement[] } = { ticks: [], settlements: [] };
   private settlementIds = 0;
+  /** The double-entry ledger (transfer-rules.ts), appended with every balance change. */
+  readonly transfers: Transfer[] = [];
   readonly mediaKeys = new MemoryMediaKeys(() => this.sessions.values());
 
   ensureViewerNow(principal: string, algorandAddress: string): MemoryViewer {
@@ -57,10 +60,11 @@ export class MemoryLedgerStorage implements LedgerStorage {
     return v;
   }
 
-  creditNow(principal: string, algorandAddress: string, microAlgos: number): number {
+  creditNow(principal: string, algorandAddress: string, microAlgos: number, now = 0): number {
     const v = this.ensureViewerNow(principal, algorandAddress);
     v.balance += microAlgos;
     this.credits.push({ principal, microAlgos });
+    this.transfers.push(...depositTransfers(account.viewer(principal), microAlgos, `credit:${this.credits.length}`, now));
     return v.balance;
   }
 
@@ -129,6 +133,7 @@ export class MemoryLedgerStorage implements LedgerStorage {
       const e = this.earnings.get(w.settlement.contentId) ?? { settled: 0, fee: 0 };
       this.earnings.set(w.settlement.contentId, { settled: e.settled + w.settlement.microAlgos, fee: e.fee + w.settlement.platformFee });
     }
+    this.transfers.push(...tickTransfers(w));
     const answer = answerWithSettlementId(w.answer, settlementId);
     this.ticks.set(key, { tickHash: w.tick.tickHash.slice(), httpStatus: w.tick.httpStatus, answer: structuredClone(answer), charged: w.tick.charged });
     const t = w.tick;
@@ -145,9 +150,9 @@ export class MemoryLedgerStorage implements LedgerStorage {
     await Promise.resolve();
     return this.ensureViewerNow(principal, algorandAddress).balance;
   }
-  async credit(principal: string, algorandAddress: string, microAlgos: number): Promise<number> {
+  async credit(principal: string, algorandAddress: string, microAlgos: number, now = 0): Promise<number> {
     await Promise.resolve();
-    return this.creditNow(principal, algorandAddress, microAlgos);
+    return this.creditNow(principal, algorandAddress, microAlgos, now);
   }
   async createSession(n: NewSession, limit?: SessionLimit): Promise<void> {
     await Promise.resolve();
@@ -243,5 +248,15 @@ export class MemoryLedgerStorage implements LedgerStorage {
     await Promise.resolve();
     this.mediaKeys.record(r, expectReleases);
   }
+  async ledgerCheck(): Promise<LedgerCheck> {
+    await Promise.resolve();
+    const cached = new Map<string, number>();
+    for (const v of this.viewers.values()) addTo(cached, account.viewer(v.principal), v.balance);
+    for (const s of this.sessions.values()) addTo(cached, account.session(s.id), s.billedMicro - s.settledMicro);
+    for (const st of this.auditLog.settlements) for (const a of st.splits) addTo(cached, account.recipient(a, st.contentId), a.microAlgos);
+    addTo(cached, DEPOSITS, -this.credits.reduce((a, c) => a + c.microAlgos, 0));
+    return checkLedger(balancesOf(this.transfers), cached);
+  }
+
   async close(): Promise<void> {}
 }

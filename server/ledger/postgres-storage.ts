@@ -19,8 +19,10 @@ import * as analytics from './postgres-analytics.js';
 import * as catalog from './postgres-catalog.js';
 import { keyRelease, putMediaKeys, recordKeyRelease } from './postgres-media-keys.js';
 import { migrate } from './postgres-migrate.js';
+import { postgresLedgerCheck } from './postgres-transfers.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
 import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type TickContext, type TickWrites } from './tick-rules.js';
+import { DEPOSITS, account, tickTransfers, type LedgerCheck } from './transfer-rules.js';
 
 export interface PostgresOptions {
   /** Connections in this process's pool. */
@@ -116,7 +118,12 @@ export class PostgresLedgerStorage implements LedgerStorage {
          ON CONFLICT (principal) DO UPDATE SET balance = viewers.balance + excluded.balance RETURNING balance`,
         [principal, address, microAlgos, now],
       );
-      await c.query('INSERT INTO credits (principal, micro_algos, created_at) VALUES ($1, $2, $3)', [principal, microAlgos, now]);
+      // The credit and its deposit transfer (transfer-rules.ts depositTransfers) in one statement.
+      await c.query(
+        `WITH cr AS (INSERT INTO credits (principal, micro_algos, created_at) VALUES ($1, $2, $3) RETURNING id)
+         INSERT INTO transfers (at, from_account, to_account, micro_algos, kind, evidence) SELECT $3, $4, $5, $2, 'deposit', 'credit:' || id FROM cr`,
+        [principal, microAlgos, now, DEPOSITS, account.viewer(principal)],
+      );
       return rows[0].balance as number;
     });
   }
@@ -200,7 +207,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
   }
 
   /**
-   * One statement, one round trip: apply_tick (migrations/002) runs the guarded writes of the contract in
+   * One statement, one round trip: apply_tick (migrations/002, with its transfers since 009) runs the guarded writes of the contract in
    * the statement's own transaction; a guard that does not hold raises SQ001–SQ003, rolling it all back.
    */
   async applyTick(w: TickWrites): Promise<TickResponse> {
@@ -210,7 +217,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
     try {
       const { rows } = await this.query(
         `SELECT apply_tick($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) AS settlement_id`,
+                           $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) AS settlement_id`,
         [
           w.sessionId, w.expectSeq, u.seq, u.claimedSeconds, u.billedSeconds, u.billedMicro, u.settledSeconds, u.settledMicro, u.status, u.lastActivity,
           u.rateTokensMs,
@@ -220,6 +227,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
           t.tick.seconds, t.tick.microAlgos, t.charged, t.tick.mediaTime, t.tick.clientTime, t.tick.final === true,
           Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(w.answer), t.receivedAt,
           st ? JSON.stringify(st.splits) : null,
+          JSON.stringify(tickTransfers(w)),
         ],
       );
       return answerWithSettlementId(w.answer, (rows[0].settlement_id as number | null) ?? undefined);
@@ -278,6 +286,10 @@ export class PostgresLedgerStorage implements LedgerStorage {
 
   recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
     return recordKeyRelease((fn) => this.transaction(fn), r, expectReleases);
+  }
+
+  ledgerCheck(): Promise<LedgerCheck> {
+    return this.ready.then(() => postgresLedgerCheck(this.pool));
   }
 
   private closing?: Promise<void>;

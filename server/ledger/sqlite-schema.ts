@@ -4,6 +4,7 @@
  * UNIQUE (session_id, seq) of `ticks`.
  */
 import type Database from 'better-sqlite3';
+import type { SessionState } from './tick-rules.js';
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS viewers (
@@ -153,6 +154,29 @@ export interface SessionRow {
   splits: string | null;
   budget: number | null;
   rate_tokens_ms: number | null;
+}
+
+/** A session row as the rules read it. */
+export function stateOf(s: SessionRow): SessionState {
+  return {
+    id: s.id,
+    principal: s.principal,
+    contentId: s.content_id,
+    rate: s.rate,
+    startedAt: s.started_at,
+    status: s.status,
+    seq: s.seq,
+    claimedSeconds: s.claimed_seconds,
+    billedSeconds: s.billed_seconds,
+    billedMicro: s.billed_micro,
+    settledSeconds: s.settled_seconds,
+    settledMicro: s.settled_micro,
+    freeSeconds: s.free_seconds,
+    splits: s.splits === null ? null : JSON.parse(s.splits),
+    budget: s.budget,
+    lastActivity: s.last_activity,
+    rateTokensMs: s.rate_tokens_ms,
+  };
 }
 
 const TOTALS = `SELECT count(*) AS sessions, count(DISTINCT principal) AS viewers, coalesce(sum(billed_seconds),0) AS watchSeconds,

@@ -23,33 +23,13 @@ import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
 import { LiveState } from './live-state.js';
-import { SCHEMA, prepareStatements, upgradeSchema, type SessionRow } from './sqlite-schema.js';
+import { SCHEMA, prepareStatements, stateOf, upgradeSchema, type SessionRow } from './sqlite-schema.js';
+import { ensureTransfers, insertTransfers, sqliteLedgerCheck } from './sqlite-transfers.js';
+import { account, depositTransfers, tickTransfers, type LedgerCheck } from './transfer-rules.js';
 import { WriteConflict, type AuditQuery, type AuditSettlement, type AuditTick, type KeyRelease, type KeyReleaseContext, type LedgerStorage, type MediaKey, type NewSession, type Revocation, type SessionKeyRecord } from './storage.js';
-import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type SessionState, type TickContext, type TickWrites } from './tick-rules.js';
+import { answerWithSettlementId, decideSessionLimit, type SessionLimit, type TickContext, type TickWrites } from './tick-rules.js';
 
 type Job<T> = { run: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
-
-function stateOf(s: SessionRow): SessionState {
-  return {
-    id: s.id,
-    principal: s.principal,
-    contentId: s.content_id,
-    rate: s.rate,
-    startedAt: s.started_at,
-    status: s.status,
-    seq: s.seq,
-    claimedSeconds: s.claimed_seconds,
-    billedSeconds: s.billed_seconds,
-    billedMicro: s.billed_micro,
-    settledSeconds: s.settled_seconds,
-    settledMicro: s.settled_micro,
-    freeSeconds: s.free_seconds,
-    splits: s.splits === null ? null : JSON.parse(s.splits),
-    budget: s.budget,
-    lastActivity: s.last_activity,
-    rateTokensMs: s.rate_tokens_ms,
-  };
-}
 
 export class SqliteLedgerStorage implements LedgerStorage {
   /** Open for tests and tools that read the tables directly (e2e journeys check the ticks table). */
@@ -76,6 +56,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
     upgradeSchema(this.db);
+    ensureTransfers(this.db, Date.now());
     this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
     this.s = prepareStatements(this.db);
     this.k = mediaKeyStatements(this.db);
@@ -134,7 +115,8 @@ export class SqliteLedgerStorage implements LedgerStorage {
     return this.batch(() => {
       this.s.insertViewer.run(principal, address, now);
       this.s.credit.run(microAlgos, principal);
-      this.s.insertCredit.run(principal, microAlgos, now);
+      const id = this.s.insertCredit.run(principal, microAlgos, now).lastInsertRowid;
+      insertTransfers(this.db, depositTransfers(account.viewer(principal), microAlgos, `credit:${id}`, now));
       this.afterCommit.push(() => this.live.forget(undefined, principal));
       return this.balanceOf(principal);
     });
@@ -218,6 +200,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
         Buffer.from(t.tickHash), Buffer.from(t.signature), t.httpStatus, JSON.stringify(answer), t.receivedAt,
       );
       if (inserted.changes !== 1) throw new WriteConflict(`seq ${t.tick.seq} of ${w.sessionId} is already stored`);
+      insertTransfers(this.db, tickTransfers(w));
       this.afterCommit.push(() => this.live.applied(w));
       return answer;
     });
@@ -283,6 +266,10 @@ export class SqliteLedgerStorage implements LedgerStorage {
 
   recordKeyRelease(r: KeyRelease, expectReleases: number): Promise<void> {
     return this.batch(() => recordKeyRelease(this.k, r, expectReleases));
+  }
+
+  async ledgerCheck(): Promise<LedgerCheck> {
+    return sqliteLedgerCheck(this.db);
   }
 
   /** Drops what memory holds of a session and/or a viewer's balance (after a write outside applyTick and credit). */

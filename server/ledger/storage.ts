@@ -8,13 +8,15 @@
  * 1. update the session to `writes.session` (tick count + 1) only where its seq is still `writes.expectSeq`;
  * 2. if `writes.debit`: `balance −= microAlgos` only where `balance ≥ microAlgos`;
  * 3. if `writes.settlement`: insert it (the store assigns its id) and add it to the content's earnings;
- * 4. insert the tick row, unique on (session, seq), storing the answer with the settlement id filled in.
+ * 4. insert the tick row, unique on (session, seq), storing the answer with the settlement id filled in;
+ * 5. insert its transfers (transfer-rules.ts tickTransfers: the charge, the settlement's shares).
  * A guard that does not hold (1, 2) or a duplicate (session, seq) (4) throws WriteConflict after rolling
  * back; the service then loads and decides again (the repeat is then answered from the stored row).
  */
 import type { SessionAnalytics, SessionStatus, TickResponse, TotalsAnalytics } from '../../src/payments/protocol.js';
 import type { CatalogTitle, PreviewUse, Split, SplitAmount } from '../catalog/catalog-rules.js';
 import type { SessionLimit, TickContext, TickWrites } from './tick-rules.js';
+import type { LedgerCheck } from './transfer-rules.js';
 
 export interface NewSession {
   id: string;
@@ -155,7 +157,7 @@ export interface MediaKeyStorage {
 export interface LedgerStorage extends MediaKeyStorage {
   /** Creates the viewer's account if new (balance 0); answers the balance. */
   ensureViewer(principal: string, algorandAddress: string, now: number): Promise<number>;
-  /** Adds to the balance (and records the credit); creates the account if new; answers the new balance. */
+  /** Adds to the balance (and records the credit and its deposit transfer); creates the account if new; answers the new balance. */
   credit(principal: string, algorandAddress: string, microAlgos: number, now: number): Promise<number>;
   /**
    * Throws ApiError REPLAYED when `startHash` was already used, and, with `limit`, TOO_MANY_SESSIONS when the
@@ -187,5 +189,10 @@ export interface LedgerStorage extends MediaKeyStorage {
   titles(): Promise<CatalogTitle[]>;
   /** The viewer's sessions of a title, as the preview rule reads them (catalog-rules.ts freeSecondsAtStart). */
   previewUse(principal: string, contentId: string): Promise<PreviewUse[]>;
+  /**
+   * The double-entry check (transfer-rules.ts): every account's transfers against the balances the tables
+   * cache (the ads' too when they share this database). Scans whole tables: an admin's audit.
+   */
+  ledgerCheck(): Promise<LedgerCheck>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ReadableAtom } from 'nanostores';
 import { Meter } from './meter.js';
+import type { MediaWithAds } from '../ads/ad-break.js';
 import { createMeterStore, type MeterSnapshot, type MeterTick, type PlayStatus } from './meter-store.js';
 
 /** What the meter needs from its element: the inner media element. */
@@ -167,10 +168,11 @@ export class MeterController implements ReactiveController {
     this.sample(event.type === 'waiting' ? 'waiting' : undefined);
   };
 
-  private statusOf(media: HTMLMediaElement | null): PlayStatus {
+  /** `ad`: the media is an ad's (playback/hls-ads.ts), whose end is not the title's: the title resumes next. */
+  private statusOf(media: HTMLMediaElement | null, ad: boolean): PlayStatus {
     if (!media || this.invalid) return this.invalid ? 'error' : 'idle';
     if (media.error) return 'error';
-    if (media.ended) return 'ended';
+    if (media.ended) return ad ? 'waiting' : 'ended';
     if (media.seeking) return 'seeking';
     if (media.paused) return this.started ? 'paused' : 'idle';
     return media.readyState < HAVE_FUTURE_DATA ? 'waiting' : 'playing';
@@ -179,10 +181,13 @@ export class MeterController implements ReactiveController {
   private sample(force?: PlayStatus): void {
     const media = this.media;
     const before = this.meter.state;
+    // Playback's ad-break store (playback/hls-ads.ts): during an ad the media clock is the ad's.
+    const ad = (media as MediaWithAds | null)?.sipparAdBreak?.state.get().status === 'playing';
     this.publish(before, this.meter.sample({
       mediaTime: media?.currentTime ?? 0,
       playbackRate: media?.playbackRate ?? 1,
-      status: force ?? this.statusOf(media),
+      status: force ?? this.statusOf(media, ad),
+      ad,
     }));
   }
 

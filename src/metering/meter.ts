@@ -5,6 +5,11 @@ export interface MeterSample {
   mediaTime: number;
   playbackRate: number;
   status: PlayStatus;
+  /**
+   * An ad is on screen (ads/ad-break.ts `playing`): the media clock is the ad's, and the viewer pays nothing
+   * for it. An interval with an ad at either end credits no content seconds.
+   */
+  ad?: boolean;
 }
 
 export interface MeterOptions {
@@ -34,6 +39,8 @@ const US = 1_000_000;
  *
  * A sample whose status is `seeking` carries the seek target, so its interval is discarded: the time
  * watched since the previous sample (≤ 1 s, a timeupdate is ~250 ms) is lost rather than guessed.
+ * So is an interval that begins or ends in an ad (`ad`): the ad's seconds are never content seconds, and the
+ * content seconds on either side of it (the fraction of a sample interval next to it aside) still count.
  */
 export class Meter {
   readonly store: MeterStore;
@@ -66,7 +73,7 @@ export class Meter {
     // An interval that starts while waiting (buffering) counts too: the media resumes before its `playing`
     // event fires, tens of ms later on a busy machine, and those ms were watched. The media clock does not
     // move while stalled, and its allowance is held to a second, so a stall itself is never billed.
-    if (p && (p.status === 'playing' || p.status === 'waiting') && s.status !== 'seeking') {
+    if (p && (p.status === 'playing' || p.status === 'waiting') && s.status !== 'seeking' && !p.ad && !s.ad) {
       const dMedia = s.mediaTime - p.mediaTime;
       this.allowance += (Math.max(0, wall - p.wall) / 1000) * Math.max(p.playbackRate, s.playbackRate) * (1 + SLACK);
       if (p.status === 'waiting') this.allowance = Math.min(this.allowance, CARRY_SECONDS);

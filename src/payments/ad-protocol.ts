@@ -22,11 +22,16 @@ export const AD_PATHS = {
   title: '/streaming/ads/title',
   /** GET, public: a title's HLS playlist with its breaks as interstitials (segments stay on the CDN). */
   playlist: '/streaming/ads/playlist',
+  /** GET, public: the same playlist by path, `playlistByTitle + <contentId>.m3u8` (a player's `src`: ends in .m3u8). */
+  playlistByTitle: '/streaming/ads/playlist/',
   /** GET, public: the HLS Interstitials asset list of one break (runs the auction once per session and break). */
   assetList: '/streaming/ads/asset-list',
   /** POST, signed by the viewer's session key: cumulative ad seconds watched in one break. */
   adTick: '/streaming/ads/tick',
 } as const;
+
+/** A title's playlist with its breaks, relative to the API (what `ContentPrice.ads.playlist` names). */
+export const adPlaylistPath = (contentId: string): string => `${AD_PATHS.playlistByTitle}${contentId}.m3u8`;
 
 export const AD_ERROR_CODES = [
   'AD_SIGNATURE_MISSING', // 401: no or malformed Signature, Signature-Input, Content-Digest or Idempotency-Key

@@ -14,6 +14,8 @@ import { servicesResolver, type PaymentServices } from './payment-services.js';
 import { initialState, step, type Effect, type MachineConfig, type MachineEvent, type TimerName } from './payments-machine.js';
 import { initialPaymentState, type PaymentState } from './payments-store.js';
 import { createKeyAuthoriser } from './key-authoriser.js';
+import { createAdSessionProvider } from './ad-session.js';
+import type { AdSessionProvider } from '../ads/ad-break.js';
 import type { KeyAuthoriser } from '../playback/key-authoriser.js';
 import { loadSession, startSession, storageKey, storedRow } from './session-effects.js';
 import { signTick, type SessionIdentity } from './signer.js';
@@ -92,6 +94,16 @@ export class PaymentsController implements ReactiveController {
   readonly keyAuthoriser: KeyAuthoriser = createKeyAuthoriser({
     store: this.store,
     signer: () => this.sessionSigner(),
+    wantSession: () => this.dispatch({ type: 'want-session' }),
+  });
+
+  /** Whether an ad break's asset list may wait for a session (the element's identity and play policy say). */
+  canWaitForAdSession: () => boolean = () => false;
+
+  /** The session id that ad breaks' asset lists are asked with (ad-session.ts), set on the <video> by commerce. */
+  readonly adSession: AdSessionProvider = createAdSessionProvider({
+    store: this.store,
+    canWait: () => this.canWaitForAdSession(),
     wantSession: () => this.dispatch({ type: 'want-session' }),
   });
 

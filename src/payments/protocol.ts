@@ -106,6 +106,11 @@ export interface ContentPrice {
   /** Free seconds per viewer per title, counted by the server across sessions, reloads and tabs. */
   previewSeconds: number;
   media?: { src: string };
+  /**
+   * The title has ad breaks (docs/ADS.md): how many it declares, and its playlist with them as HLS
+   * Interstitials, relative to the API (`/streaming/ads/playlist/<contentId>.m3u8`): the `src` to play it with.
+   */
+  ads?: { breaks: number; playlist: string };
 }
 
 // ---- POST /streaming/session/revoke (sign-out)

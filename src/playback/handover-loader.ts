@@ -1,4 +1,5 @@
 import type { HlsConfig, Loader, LoaderCallbacks, LoaderConfiguration, LoaderContext, LoaderStats } from 'hls.js';
+import { nextTask } from './next-task.js';
 import { takePrefetched, type Prefetched } from './prefetch-store.js';
 
 type LoaderClass = new (config: HlsConfig) => Loader<LoaderContext>;
@@ -34,7 +35,11 @@ export function handoverLoader(Default: LoaderClass): LoaderClass {
       const waiting = context.rangeEnd ? undefined : takePrefetched(context.url);
       if (!waiting) return this.fallBack(context, config, callbacks);
       this.own.loading.start = performance.now();
-      void waiting.then((hit) => {
+      // Answered in a task of its own, as a network response would be: without the hop, a response
+      // already in memory runs hls.js's parsing of it in the task that asked (loadSource's, the last
+      // segment's), one long task on a slow phone.
+      void waiting.then(async (hit) => {
+        await nextTask();
         if (this.done) return;
         if (!hit || hit.status < 200 || hit.status >= 300) return this.fallBack(context, config, callbacks);
         this.answer(hit, context, callbacks);

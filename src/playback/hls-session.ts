@@ -4,6 +4,8 @@ import { codeForHlsError } from './hls-errors.js';
 import { handoverLoader } from './handover-loader.js';
 import type { MediaWithKeys } from './key-authoriser.js';
 import { keyAuthorisingLoader } from './key-loader.js';
+import type * as HlsAds from './hls-ads.js';
+import type { MediaWithAds } from '../ads/ad-break.js';
 import { offer, type Prefetched } from './prefetch-store.js';
 import { MediaRecovery } from './media-recovery.js';
 import { NetworkRecovery } from './network-recovery.js';
@@ -40,8 +42,13 @@ export class HlsSession {
 
   private readonly hls: Hls;
   private url = '';
+  private video: MediaWithAds | undefined;
+  /** Stops writing the <video>'s ad-break store (a break on screen ends as `left`). */
+  private stopAds: (() => void) | undefined;
 
-  constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean) {
+  /** `ads`: the ad-break wiring (hls-ads.ts), given for a title with breaks (hls-start.ts). */
+  constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean, private readonly ads?: typeof HlsAds) {
+    const Default = HlsClass.DefaultConfig.loader;
     this.hls = new HlsClass({
       // hls.js's worker is a blob: URL, which a strict CSP (worker-src falls back to script-src
       // 'self') refuses; fMP4 needs little transmuxing, so the main thread is fine.
@@ -52,8 +59,13 @@ export class HlsSession {
       // MediaSource to open and the next 100 ms tick: it is usually in memory already (prefetch.ts).
       startFragPrefetch: true,
       // Playlists and segments that were requested ahead (prefetch.ts) are answered from memory; keys of
-      // gated media are signed by the paid player's authoriser, set on its <video> (key-authoriser.ts).
-      loader: handoverLoader(keyAuthorisingLoader(HlsClass.DefaultConfig.loader, () => (this.hls?.media as MediaWithKeys | null)?.sipparKeyAuthoriser)),
+      // gated media are signed by the paid player's authoriser, set on its <video> (key-authoriser.ts); ad
+      // breaks' asset lists carry the paid player's session id (asset-list-loader.ts). The asset players of
+      // breaks inherit this config, so their playlists and segments go through it too.
+      loader: handoverLoader(keyAuthorisingLoader(
+        ads ? ads.adSessionLoader(Default, () => this.video?.sipparAdSession) : Default,
+        () => (this.hls?.media as MediaWithKeys | null)?.sipparKeyAuthoriser,
+      )),
     });
     playbackDebug.liveEngines += 1;
     // String event names: the Events enum lives in hls.js, which stays out of the main bundle.
@@ -69,6 +81,8 @@ export class HlsSession {
   /** `manifest`: the response already fetched for `url`, which hls.js then reads instead of fetching it again. */
   start(video: HTMLVideoElement, url: string, manifest?: Promise<Prefetched | undefined>): void {
     this.url = url;
+    this.video = video;
+    if (this.ads) this.stopAds = this.ads.watchAdBreaks(this.hls, video, this.ads.adBreakStoreOf(video));
     if (manifest) offer(url, manifest);
     // preload="none": hls.js fetches nothing until the viewer presses play.
     if (!this.autoStartLoad) video.addEventListener('play', this.onFirstPlay, { once: true });
@@ -90,6 +104,8 @@ export class HlsSession {
     this.destroyed = true;
     this.owner.timers.cancel(this.retryTimer);
     this.hls.media?.removeEventListener('play', this.onFirstPlay);
+    this.video?.removeEventListener('play', this.onFirstPlay);
+    this.stopAds?.();
     // detach first so hls.js releases the MediaSource before it tears itself down.
     this.hls.detachMedia();
     this.hls.destroy();

@@ -6,6 +6,7 @@ import { t } from '../i18n/locale.js';
 import { browserEnv, chooseEngine, parseSrc, type Engine } from './engine.js';
 import type { Prefetched } from './prefetch-store.js';
 import { loadHlsParts, prefetch } from './hls-start.js';
+import { nextTask } from './next-task.js';
 import { loadDepth, prefetchSegments } from './preload-policy.js';
 import { Timers } from './timers.js';
 
@@ -169,11 +170,13 @@ export class PlaybackController implements ReactiveController, SessionOwner {
       const { engine } = await loadHlsParts(manifest);
       if (gen !== this.generation) return;
       if (!engine) return this.fail('MANIFEST_NOT_FOUND');
-      session = new engine.Session(this, engine.Hls, this.resume?.time ?? -1, true);
+      session = new engine.Session(this, engine.Hls, this.resume?.time ?? -1, true, engine.ads);
     } catch {
       if (gen === this.generation) this.fail('ENGINE_LOAD');
       return;
     }
+    // new Hls() and its start (loadSource, attachMedia) in tasks of their own: together, a long task at 4× CPU.
+    await nextTask();
     // Superseded while hls.js loaded (src changed, element removed): drop it unused.
     if (gen !== this.generation || !this.video) return session.destroy();
     this.session = session;

@@ -4,6 +4,7 @@
  * Each response waits in a page-wide store keyed by URL until the hls.js loader (handover-loader.ts)
  * takes it, once (prefetch-store.ts).
  */
+import { nextTask } from './next-task.js';
 import { store, type Prefetched } from './prefetch-store.js';
 
 export { offer, takePrefetched, type Prefetched } from './prefetch-store.js';
@@ -56,7 +57,10 @@ async function followToSegments(manifest: Prefetched): Promise<void> {
   const map = /#EXT-X-MAP:.*?URI="([^"]+)"/.exec(text);
   if (map && !/BYTERANGE/.test(map[0])) void prefetch(new URL(map[1]!, playlist.url).href);
   const first = firstUriAfter(text, '#EXTINF');
-  if (first) void prefetch(new URL(first, playlist.url).href);
+  if (!first) return;
+  // Each request a task apart: starting one costs a few ms of main thread, which add up on a slow phone.
+  await nextTask();
+  void prefetch(new URL(first, playlist.url).href);
 }
 
 /** The first URI line after the first line starting with `tag`. */

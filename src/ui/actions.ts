@@ -2,6 +2,8 @@
  * What the buttons and keys do, on the <video> and the host. Shared by controls and keyboard so a
  * key and its button can never disagree.
  */
+import type { MediaWithAds } from '../ads/ad-break.js';
+
 /** Play and pause are requests to the host: a paid video's play policy may refuse them. */
 export interface PlayTarget {
   readonly paused: boolean;
@@ -15,7 +17,14 @@ export function togglePlay(target: PlayTarget): void {
   else target.pause();
 }
 
+/**
+ * An ad is on screen (playback/hls-ads.ts): the <video> shows the ad's own timeline, and the break cannot be
+ * skipped (X-RESTRICT="SKIP"), so the controls do not seek; play/pause still work.
+ */
+export const adOnScreen = (video: HTMLMediaElement): boolean => (video as MediaWithAds).sipparAdBreak?.state.get().status === 'playing';
+
 export function seekBy(video: HTMLVideoElement, seconds: number): void {
+  if (adOnScreen(video)) return;
   const end = Number.isFinite(video.duration) ? video.duration : Infinity;
   video.currentTime = Math.max(0, Math.min(end, video.currentTime + seconds));
 }

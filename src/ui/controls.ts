@@ -2,7 +2,7 @@ import { html, svg, nothing } from 'lit';
 import type { Messages } from '../i18n/messages.js';
 import { formatTime } from '../i18n/format-time.js';
 import { icons } from './icons.js';
-import { captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay, type PlayTarget } from './actions.js';
+import { adOnScreen, captionTracks, captionsShowing, toggleCaptions, toggleFullscreen, togglePip, togglePlay, type PlayTarget } from './actions.js';
 import { controlsActivity } from './controls-activity.js';
 import { RATES, settingsButton, settingsMenu } from './settings-menu.js';
 
@@ -48,12 +48,14 @@ export function renderControls(host: ControlsHost, video: HTMLVideoElement, m: M
   const captionsOn = hasCaptions && captionsShowing(video);
   const fullscreen = document.fullscreenElement === host;
   const fmt = new Intl.NumberFormat(locale);
+  // During an ad the bar shows the ad's own timeline (the <video>'s, as hls.js's asset player sets it), unseekable.
+  const ad = adOnScreen(video);
   return html`
     ${playing ? nothing : centerPlay(host, m)}
-    <div class="controls" part="controls" ?data-playing=${playing} ?data-compact=${compact}>
+    <div class="controls" part="controls" ?data-playing=${playing} ?data-compact=${compact} ?data-ad=${ad}>
       <div class="seek">
         ${duration ? buffered(video, duration) : nothing}
-        <input part="seek" type="range" min="0" max=${duration || 0} step="any" .value=${String(video.currentTime)}
+        <input part="seek" type="range" min="0" max=${duration || 0} step="any" .value=${String(video.currentTime)} ?disabled=${ad}
           aria-label=${m.seek} aria-valuetext=${`${formatTime(video.currentTime, locale)} / ${formatTime(duration, locale)}`}
           @input=${(e: Event) => { video.currentTime = Number((e.target as HTMLInputElement).value); }} />
       </div>

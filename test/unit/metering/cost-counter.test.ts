@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import '../../../src/i18n/paid-messages.js';
-import { announcement, formatAmount } from '../../../src/ui/cost-counter.js';
+import { adLabel, announcement, formatAmount } from '../../../src/ui/cost-counter.js';
+import type { AdBreakState } from '../../../src/ads/ad-break.js';
 import { emptySnapshot, type MeterSnapshot } from '../../../src/metering/meter-store.js';
 
 const snap = (o: Partial<MeterSnapshot>): MeterSnapshot => ({ ...emptySnapshot(1000, 10_000), ...o });
@@ -19,5 +20,14 @@ describe('cost counter text', () => {
     expect(announcement(snap({ status: 'ended', totalMicroAlgos: 5000, watchedSeconds: 5 }), 'en')).toBe('Ended. 0:05 watched, 0.005 ALGO');
     expect(announcement(snap({ status: 'playing', budgetState: 'warning', totalMicroAlgos: 9000 }), 'en')).toBe('Budget almost spent');
     expect(announcement(snap({ status: 'paused', budgetState: 'reached', totalMicroAlgos: 10_000 }), 'en')).toBe('Budget reached: 0.010 ALGO spent');
+  });
+  it('during an ad: the viewer is not charged, by whom (as given), said once as it starts', () => {
+    const ad: AdBreakState = { status: 'playing', breakId: 'sippar-break-0', auctionId: 'auc_1', advertiser: 'Acme <b>&', durationSeconds: 6, watchedSeconds: 2 };
+    expect(adLabel(ad, 'en')).toBe('Ad · you are not charged · Acme <b>&');
+    expect(adLabel(ad, 'fr')).toBe('Publicité · rien ne vous est facturé · Acme <b>&');
+    expect(adLabel({ ...ad, advertiser: '' }, 'en')).toBe('Ad · you are not charged');
+    expect(adLabel({ ...ad, advertiser: '{seconds}' }, 'en')).toBe('Ad · you are not charged · {seconds}');
+    expect(announcement(snap({ status: 'playing' }), 'en', ad)).toBe('Ad · you are not charged · Acme <b>&');
+    expect(adLabel({ status: 'none' }, 'en')).toBe('');
   });
 });

@@ -7,6 +7,7 @@ import type { MeterTick } from '../../../src/metering/meter-store.js';
 import { BLOCKING_CONFIG_CODES, parsePlayerConfig, type PlayerAttributes } from '../../../src/config/player-config.js';
 import { createPlayPolicy } from '../../../src/policy/play-policy.js';
 import { PlayGovernor } from '../../../src/policy/play-governor.js';
+import { createAdBreakStore, type MediaWithAds } from '../../../src/ads/ad-break.js';
 
 /** A media element as far as the controller looks at it: properties plus events, driven by the test. */
 class FakeVideo extends EventTarget {
@@ -90,6 +91,31 @@ describe('MeterController', () => {
     // One meter session throughout, its credits cumulative and never repeated.
     expect(new Set(credited.map(([id]) => id)).size).toBe(1);
     expect(credited.map(([, n]) => n)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('an ad (the <video>\'s ad-break store playing): no second billed, and its end is not the title\'s', () => {
+    const s = setup();
+    const playing: boolean[] = [];
+    s.c.listener = { credited: () => undefined, playing: (p) => playing.push(p) };
+    const ad = createAdBreakStore();
+    (s.video as unknown as MediaWithAds).sipparAdBreak = ad;
+    void s.video.play();
+    s.pass(2);
+    // hls.js's asset player takes the <video>: its clock is the ad's, from 0.
+    ad.state.set({ status: 'playing', breakId: 'sippar-break-1', auctionId: 'auc_1', advertiser: 'Acme', durationSeconds: 3, watchedSeconds: 0 });
+    s.video.currentTime = 0;
+    s.pass(3);
+    s.video.ended = true;
+    s.video.fire('ended');
+    ad.state.set({ status: 'none' });
+    s.video.ended = false;
+    s.video.currentTime = 2;
+    s.video.fire('playing');
+    s.pass(2);
+    expect(s.ticks().map((t) => t.seq)).toEqual([1, 2, 3, 4]);
+    expect(s.c.store.get()).toMatchObject({ watchedSeconds: 4, status: 'playing' });
+    expect(s.states()).not.toContain('ended');
+    expect(playing).toEqual([true]);
   });
 
   it('bills while playing, stops at pause, emits ticks and state changes', () => {

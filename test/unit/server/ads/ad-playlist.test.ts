@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AD_PATHS } from '../../../../src/payments/ad-protocol.js';
+import { AD_PATHS, adPlaylistPath } from '../../../../src/payments/ad-protocol.js';
 import { MemoryAdCatalog } from '../../../../server/ads/ad-settings.js';
 import { startHarness, type Harness } from '../harness.js';
 import { FILM_ADS } from './ads-harness.js';
@@ -60,14 +60,30 @@ describe('GET /streaming/ads/playlist', () => {
     expect(served).toHaveLength(n);
   });
 
+  it('answers the same playlist by path, /streaming/ads/playlist/<contentId>.m3u8 (a src that ends in .m3u8)', async () => {
+    const byQuery = await (await get('contentId=film-1')).text();
+    const res = await fetch(`${h.url}${adPlaylistPath('film-1')}`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/vnd.apple.mpegurl']);
+    expect(await res.text()).toBe(byQuery);
+    const variant = encodeURIComponent(`${cdnUrl}/film-1/v2/index.m3u8`);
+    expect((await fetch(`${h.url}/streaming/ads/playlist/film-1.m3u8?variant=${variant}`)).status).toBe(200);
+    for (const path of ['/streaming/ads/playlist/film-1', '/streaming/ads/playlist/film-none.m3u8', '/streaming/ads/playlist/film-1.m3u8/']) {
+      expect([path, (await fetch(`${h.url}${path}`)).status]).toEqual([path, 404]);
+    }
+  });
+
   it('reads the breaks and media.src from the platform\'s catalog when no ad catalog is given', async () => {
     const other = await startHarness({
-      catalog: { titles: [{ contentId: 'film-cat', title: 'From the catalog', rateMicroAlgos: 100, media: { src: `${cdnUrl}/film-1/index.m3u8` }, ads: FILM_ADS }] },
+      catalog: { titles: [{ contentId: 'film-cat', title: 'From the catalog', rateMicroAlgos: 100, media: { src: `${cdnUrl}/film-1/index.m3u8` }, ads: FILM_ADS }, { contentId: 'film-plain', title: 'No ads', rateMicroAlgos: 100 }] },
     });
     try {
       const res = await fetch(`${other.url}${AD_PATHS.playlist}?contentId=film-cat`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain(`X-ASSET-LIST="${other.url}/streaming/ads/asset-list?contentId=film-cat&break=0"`);
+      // The public price says which titles have breaks and where their playlist is.
+      const price = await (await fetch(`${other.url}/streaming/content/film-cat`)).json();
+      expect(price.ads).toEqual({ breaks: 2, playlist: '/streaming/ads/playlist/film-cat.m3u8' });
+      expect((await (await fetch(`${other.url}/streaming/content/film-plain`)).json()).ads).toBeUndefined();
     } finally {
       await other.close();
     }

@@ -62,9 +62,15 @@ describe('interstitialPlaylist', () => {
     const mv = ['#EXTM3U', '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/en.m3u8"', '#EXT-X-STREAM-INF:BANDWIDTH=800000,AUDIO="a"', 'v720/index.m3u8', ''].join('\n');
     const out = interstitialPlaylist(mv, ADS, SRC).split('\n');
     const via = (u: string) => `https://api.example/streaming/ads/playlist?contentId=film-1&variant=${encodeURIComponent(`https://cdn.example/film-1/${u}`)}`;
-    expect(out[1]).toBe(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="${via('audio/en.m3u8')}"`);
-    expect(out[3]).toBe(via('v720/index.m3u8'));
+    // The marker the player's engine choice reads (hls-start.ts), right after #EXTM3U.
+    expect(out[1]).toBe('#EXT-X-SESSION-DATA:DATA-ID="com.sippar.ads",VALUE="1"');
+    expect(out[2]).toBe(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="${via('audio/en.m3u8')}"`);
+    expect(out[4]).toBe(via('v720/index.m3u8'));
     expect(out.join('\n')).not.toContain('DATERANGE');
+    // Once, even when the CDN's playlist carried one; a media playlist has none (its DATERANGEs say it).
+    const again = interstitialPlaylist(interstitialPlaylist(mv, ADS, SRC), ADS, SRC);
+    expect(again.split('\n').filter((l) => l.includes('com.sippar.ads'))).toHaveLength(1);
+    expect(interstitialPlaylist(fixture('film-media.m3u8'), ADS, SRC)).not.toContain('SESSION-DATA');
   });
 
   it('refuses what is not a playlist', () => {
