@@ -2,6 +2,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromiumLaunchOptions } from './scripts/browser.mjs';
 import { summaryReporter } from './test/support/wtr-summary-reporter.mjs';
+import { adsApiPlugin } from './test/support/wtr-ads-api.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,7 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: chromiumLaunchOptions() })],
   // Lit decorators need the project's tsconfig (experimentalDecorators, no define semantics).
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  // adsApiPlugin: the reference payment API with ad breaks and agents, for test/browser/ad-ticks.test.ts.
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), adsApiPlugin()],
   reporters: [defaultReporter(), summaryReporter('test-results/wtr-summary.json')],
 };

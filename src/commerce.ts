@@ -30,6 +30,7 @@ import { lowBalance, topupNotice, topupNoticeStyles } from './ui/topup-notice.js
 import { paymentOverlay, paymentOverlayStyles } from './ui/payment-overlay.js';
 import type { MediaWithKeys } from './playback/key-authoriser.js';
 import type { MediaWithAds } from './ads/ad-break.js';
+import { AdTicksController } from './ads/ad-ticks-controller.js';
 
 export type CommerceHost = ReactiveElement & MeterHost & PaymentsHost & {
   readonly media: HTMLVideoElement | null;
@@ -57,6 +58,8 @@ export class Commerce implements ReactiveController {
   readonly identity: IdentityGate;
   readonly meter: MeterController;
   readonly payments: PaymentsController;
+  /** Ad seconds watched, signed by the payment session for the agent that won the break (ads/ad-ticks-controller.ts). */
+  readonly adTicks: AdTicksController;
   readonly blockers: ReadableAtom<readonly Blocker[]>;
   readonly governor: PlayGovernor;
   private readonly hidden = atom(false);
@@ -82,6 +85,7 @@ export class Commerce implements ReactiveController {
       return { src: host.src ?? '', rateMicroAlgos: c.rateMicroAlgos, budgetMicroAlgos: c.budgetMicroAlgos, previewSeconds: c.previewSeconds, invalid: invalid || !!priceError(c), freeLeft };
     });
     this.payments = new PaymentsController(host, () => ({ auth: this.identity.controller, ...host.services }), (code) => t(host.locale, code as SipparErrorCode));
+    this.adTicks = new AdTicksController(host, this.payments, () => host.services);
     this.meter.listener = {
       credited: (session, seconds, mediaTime) => this.payments.credited(session, seconds, mediaTime),
       playing: (playing) => this.payments.playing(playing),

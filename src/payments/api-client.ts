@@ -22,6 +22,7 @@ import {
   type ViewerRequest,
   type ViewerResponse,
 } from './protocol.js';
+import { AD_PATHS, type AdTickRequest, type AdTickResponse } from './ad-protocol.js';
 import { apiIdentity, revokeSigningBytes, startSigningBytes, tickSigningBytes, toHex, whoamiSigningBytes, type Tick } from './tick.js';
 
 /**
@@ -48,6 +49,8 @@ export class PaymentApiError extends Error {
     super(message);
     this.kind = kind ?? (status === 0 ? 'network' : 'http');
   }
+  /** On ad-tick refusals (409 SEQ_OUT_OF_ORDER, AD_BREAK_CLOSED…): where the break stands (docs/ADS.md §5). */
+  adLedger?: AdTickResponse;
 }
 
 export interface ApiClientOptions {
@@ -76,6 +79,8 @@ export interface ApiClient {
   devCredit(req: DevCreditRequest): Promise<DevCreditResponse>;
   /** v3: the catalog's public price of a title (404 UNKNOWN_CONTENT when it is not sold). */
   content(contentId: string, call?: CallOptions): Promise<ContentPrice>;
+  /** Cumulative ad seconds of one break, signed by the session key (docs/ADS.md §5). */
+  adTick(req: AdTickRequest, call?: CallOptions): Promise<AdTickResponse>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -119,9 +124,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw new PaymentApiError(res.status, 'NETWORK', `HTTP ${res.status} with a body that is not JSON`, undefined, 'bad-json');
     }
     if (!res.ok) {
-      const b = json as Partial<ApiErrorBody> | null;
+      const b = json as (Partial<ApiErrorBody> & { adLedger?: AdTickResponse }) | null;
       const err = b?.error;
-      throw new PaymentApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.status}`, b?.ledger, 'http');
+      const e = new PaymentApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.status}`, b?.ledger, 'http');
+      if (b?.adLedger) e.adLedger = b.adLedger;
+      throw e;
     }
     return json as T;
   }
@@ -142,6 +149,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     devCredit: (req) => call('POST', API_PATHS.devCredit, req),
     // The id goes as it is: the server routes on the raw path, and CONTENT_ID_PATTERN has nothing to encode.
     content: (contentId, c) => call('GET', API_PATHS.content + contentId, undefined, {}, c?.signal),
+    adTick: (req, c) => call('POST', AD_PATHS.adTick, req, {}, c?.signal),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import type { OutboxRecord } from './outbox.js';
 import type { Tick } from './tick.js';
+import { PAYMENTS_DB, SESSIONS_STORE as STORE, committed, done, openPaymentsDb } from './payments-db.js';
 
 export interface StoredSession extends OutboxRecord {
   key: string;
@@ -60,8 +61,6 @@ export function memoryStore(): SessionStore {
   };
 }
 
-const STORE = 'sessions';
-
 /**
  * A write that would move a session's signed head back is dropped: a tab that just lost the Web Lock may
  * still have a write queued after the tab that took over wrote a newer head, and going back would make the
@@ -71,23 +70,8 @@ function isStale(existing: StoredSession | undefined, row: StoredSession): boole
   return !!existing && existing.sessionId === row.sessionId && existing.signed.seq > row.signed.seq;
 }
 
-function done<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-  });
-}
-
 /** IndexedDB store; falls back to memory where IndexedDB is missing or refused (some private modes). */
-export function indexedDbStore(dbName = 'sippar-payments'): SessionStore {
+export function indexedDbStore(dbName = PAYMENTS_DB): SessionStore {
   let db: Promise<IDBDatabase | null> | undefined;
   const fallback = memoryStore();
   // localStorage because it is synchronous: a write at pagehide is done when the call returns.
@@ -100,24 +84,7 @@ export function indexedDbStore(dbName = 'sippar-payments'): SessionStore {
       return undefined;
     }
   };
-  const open = () =>
-    (db ??= new Promise<IDBDatabase | null>((resolve) => {
-      if (typeof indexedDB === 'undefined') return resolve(null);
-      try {
-        const req = indexedDB.open(dbName, 1);
-        req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
-        req.onsuccess = () => {
-          const d = req.result;
-          // Another tab upgrading the schema: step aside instead of blocking it.
-          d.onversionchange = () => d.close();
-          resolve(d);
-        };
-        req.onerror = () => resolve(null);
-        req.onblocked = () => resolve(null);
-      } catch {
-        resolve(null);
-      }
-    }));
+  const open = () => (db ??= openPaymentsDb(dbName));
   return {
     async load(key) {
       const d = await open();

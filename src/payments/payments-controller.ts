@@ -82,10 +82,18 @@ export class PaymentsController implements ReactiveController {
     this.dispatch({ type: 'identity', signer });
   }
 
+  /**
+   * The API and the identity that sign for this player's session, or undefined while there is none; the open
+   * session's id is the store's `sessionId`. Key requests (key-authoriser.ts) and ad ticks sign with them.
+   */
+  sessionSigner(): { api: string; identity: SessionIdentity } | undefined {
+    return this.identity && this.machine.config ? { api: this.machine.config.api, identity: this.identity } : undefined;
+  }
+
   /** Signs this player's key requests of gated media with the open session (key-authoriser.ts). */
   readonly keyAuthoriser: KeyAuthoriser = createKeyAuthoriser({
     store: this.store,
-    signer: () => (this.identity && this.machine.config ? { api: this.machine.config.api, identity: this.identity } : undefined),
+    signer: () => this.sessionSigner(),
     wantSession: () => this.dispatch({ type: 'want-session' }),
   });
 

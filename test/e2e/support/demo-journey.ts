@@ -33,6 +33,9 @@ export function useDemo(): { current(): Demo } {
   return { current: () => demo };
 }
 
+/** Where startDemo keeps the demo agents' keys (its default: `agents/` beside the database). */
+export const agentKeysDir = () => join(dbDir, 'agents');
+
 export const PAID = '#paid';
 /** demo/catalog.json's paid title: its free preview (per viewer, held by the server) and its rate. */
 export const DEMO_PREVIEW = 5;
