@@ -39,7 +39,13 @@ const newStats = (): LoaderStats => ({
   loading: { start: 0, first: 0, end: 0 }, parsing: { start: 0, end: 0 }, buffering: { start: 0, first: 0, end: 0 },
 });
 
-export function adSessionLoader(Default: LoaderClass, provider: () => AdSessionProvider | undefined): LoaderClass {
+/**
+ * `mediaReady`: resolves once the title's MediaSource is open. hls.js 1.7 hands the <video> to a pre-roll's
+ * asset player as soon as its asset list is in; if that happens before the title's MediaSource opened, the
+ * title's stream controller never had the media, is not stopped when it is taken, and loads nothing when the
+ * title resumes (seen under CPU load: stuck at 0 s after the pre-roll). So no sold break is answered before it.
+ */
+export function adSessionLoader(Default: LoaderClass, provider: () => AdSessionProvider | undefined, mediaReady: Promise<void> = Promise.resolve()): LoaderClass {
   return class AdSessionLoader implements Loader<LoaderContext> {
     context: LoaderContext | null = null;
     private inner: Loader<LoaderContext> | undefined;
@@ -62,7 +68,7 @@ export function adSessionLoader(Default: LoaderClass, provider: () => AdSessionP
       this.waiting = true;
       this.own.loading.start = performance.now();
       const p = provider();
-      void (p ? p.sessionId(this.stop.signal) : Promise.reject(new Error('no ad session'))).then(
+      void (p ? mediaReady.then(() => (this.stop.signal.aborted ? new Promise<string>(() => undefined) : p.sessionId(this.stop.signal))) : Promise.reject(new Error('no ad session'))).then(
         (id) => {
           if (this.stop.signal.aborted) return;
           this.waiting = false;

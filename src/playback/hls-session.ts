@@ -45,6 +45,9 @@ export class HlsSession {
   private video: MediaWithAds | undefined;
   /** Stops writing the <video>'s ad-break store (a break on screen ends as `left`). */
   private stopAds: (() => void) | undefined;
+  /** Once hls.js has opened its MediaSource on the <video>: asset lists wait for it (asset-list-loader.ts). */
+  private markAttached!: () => void;
+  private readonly attached = new Promise<void>((resolve) => (this.markAttached = resolve));
 
   /** `ads`: the ad-break wiring (hls-ads.ts), given for a title with breaks (hls-start.ts). */
   constructor(private readonly owner: SessionOwner, HlsClass: typeof Hls, startPosition: number, private readonly autoStartLoad: boolean, private readonly ads?: typeof HlsAds) {
@@ -68,7 +71,7 @@ export class HlsSession {
       // breaks' asset lists carry the paid player's session id (asset-list-loader.ts). The asset players of
       // breaks inherit this config, so their playlists and segments go through it too.
       loader: handoverLoader(keyAuthorisingLoader(
-        ads ? ads.adSessionLoader(Default, () => this.video?.sipparAdSession) : Default,
+        ads ? ads.adSessionLoader(Default, () => this.video?.sipparAdSession, this.attached) : Default,
         () => (this.hls?.media as MediaWithKeys | null)?.sipparKeyAuthoriser,
       )),
     });
@@ -76,6 +79,7 @@ export class HlsSession {
     // String event names: the Events enum lives in hls.js, which stays out of the main bundle.
     const on = this.hls.on.bind(this.hls) as unknown as (event: string, fn: (event: string, data: HlsErrorData) => void) => void;
     on('hlsError', (_e, data) => { if (!this.destroyed) this.onError(data); });
+    on('hlsMediaAttached', () => this.markAttached());
     on('hlsFragBuffered', () => {
       if (this.destroyed || !this.network.recovering) return;
       this.network.reset();

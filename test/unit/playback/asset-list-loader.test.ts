@@ -55,6 +55,21 @@ describe('adSessionLoader', () => {
     expect(cb.onSuccess.mock.calls[0][0].data.ASSETS).toHaveLength(1);
   });
 
+  it('asks for no session, and sends nothing, before the title\'s MediaSource is open (hls.js would hand the <video> to the ad too early)', async () => {
+    const seen: string[] = [];
+    const asked = vi.fn(async () => 'sess_2');
+    let open!: () => void;
+    const L = adSessionLoader(fakeLoader(seen), () => ({ sessionId: asked }), new Promise<void>((r) => { open = r; }));
+    const cb = callbacks();
+    new L({} as HlsConfig).load(ctx('interstitial-asset-list'), config, cb);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(asked).not.toHaveBeenCalled();
+    expect(seen).toEqual([]);
+    open();
+    await vi.waitFor(() => expect(cb.onSuccess).toHaveBeenCalledOnce());
+    expect(seen).toEqual([`${LIST}&sessionId=sess_2`]);
+  });
+
   it('without a provider, or when the provider has no session to wait for: an empty list, no request', async () => {
     for (const provider of [undefined, { sessionId: () => Promise.reject(new NoAdSession()) }]) {
       const seen: string[] = [];
@@ -73,6 +88,7 @@ describe('adSessionLoader', () => {
     const loader = new (adSessionLoader(fakeLoader(seen), () => provider))({} as HlsConfig);
     const cb = callbacks();
     loader.load(ctx('interstitial-asset-list'), config, cb);
+    await vi.waitFor(() => expect(signal).toBeDefined());
     loader.abort();
     loader.abort();
     expect(cb.onAbort).toHaveBeenCalledOnce();
