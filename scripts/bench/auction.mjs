@@ -57,7 +57,7 @@ const targetings = [{}, { categories: ['science'] }, { tags: ['fractals'], langu
 const rnd = (n) => Math.floor(Math.random() * n);
 
 const cluster = values.postgres ? await (await tsImport('../../test/support/postgres-cluster.ts', import.meta.url)).startCluster({ durable: true }) : undefined;
-const server = await startApiProcess({ ...(cluster && { db: `${cluster.url}?schema=bench` }), extraArgs: ['--ads-catalog', catalogPath] });
+const server = await startApiProcess({ ...(cluster && { db: `${cluster.url}?schema=bench` }), extraArgs: ['--catalog', catalogPath] });
 const results = { date: new Date().toISOString(), loadavg_after: undefined, node: process.version, cpus: (await import('node:os')).cpus().length, loadavg_before: (await import('node:os')).loadavg(), agents: AGENTS, sessions: SESSIONS, breaks_per_session: BREAKS };
 try {
   const t0 = performance.now();
