@@ -12,7 +12,7 @@ export type AdBreakState =
   /**
    * An ad of a break the auction filled is on screen (or buffering to be). `watchedSeconds` counts the ad's
    * media seconds actually played, monotone within the break (whole and fractional; the ad-tick path
-   * signs whole seconds). `endedReason` is set on the last state of a break before it returns to `none`.
+   * signs whole seconds). How a break ended is the store's `ended`, set as the state returns to `none`.
    */
   | {
       status: 'playing';
