@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../browser.mjs';
-import { startPageServer } from './page-server.mjs';
+import { BASELINE, KINDS, PLAYING, STREAM, benchPages, startPageServer } from './page-server.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 10);
 // CPU=4: the same at a CPU slowed 4× (CDP Emulation.setCPUThrottlingRate), a mid-range phone.
 const CPU = Number(process.env.CPU ?? 1);
-const STREAM = '/media/demo/index.m3u8';
 if (!existsSync('dist/sippar-player.js') || !existsSync(`.${STREAM}`)) {
   console.error('need dist/ and media/: run `npm run build` and `npm run streams` first');
   process.exit(1);
@@ -26,25 +25,8 @@ if (!existsSync('dist/sippar-player.js') || !existsSync(`.${STREAM}`)) {
 // element's re-dispatched event counts the same as the bare <video>'s) and say so on the console:
 // nothing is evaluated in the page before then (waitForFunction injects Playwright's script, a task
 // of its own in the middle of the page's start).
-const PLAYING = 'sippar-bench-playing';
-const BASELINE = process.env.BASELINE?.replace(/^(\.\/)?\/*|\/+$/g, '');
-const KINDS = ['element', ...(BASELINE ? ['baseline'] : []), 'bare'];
 const stamp = `<script>addEventListener('playing', () => { if (window.playingAt) return; window.playingAt = performance.now(); console.debug('${PLAYING}'); }, true);</script>`;
-const elementPage = (dist) => `<!doctype html><meta charset="utf-8">${stamp}
-    <script src="/${dist}/sippar-player.iife.js"></script>
-    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`;
-const pages = {
-  '/bench/element.html': elementPage('dist'),
-  ...(BASELINE ? { '/bench/baseline.html': elementPage(BASELINE) } : {}),
-  '/bench/bare.html': `<!doctype html><meta charset="utf-8">${stamp}
-    <body><video muted autoplay playsinline></video>
-    <script type="module">
-      import Hls from '/node_modules/hls.js/dist/hls.light.min.mjs';
-      const hls = new Hls({ enableWorker: false });
-      hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));
-    </script>`,
-};
-const { server, origin } = await startPageServer(pages);
+const { server, origin } = await startPageServer(benchPages(stamp));
 
 const gzCache = new Map();
 const gz = (path) => {

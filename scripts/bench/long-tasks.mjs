@@ -15,38 +15,20 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../browser.mjs';
-import { startPageServer } from './page-server.mjs';
+import { BASELINE, KINDS, PLAYING, STREAM, benchPages, startPageServer } from './page-server.mjs';
 import { CATEGORIES, LONG_MS, PROFILER, longTasks } from './trace-tasks.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const CPU = Number(process.env.CPU ?? 4);
 const PROFILE = process.env.PROFILE === '1';
-const STREAM = '/media/demo/index.m3u8';
 if (!existsSync('dist/sippar-player.js') || !existsSync(`.${STREAM}`)) {
   console.error('need dist/ and media/: run `npm run build` and `npm run streams` first');
   process.exit(1);
 }
 
-const BASELINE = process.env.BASELINE?.replace(/^(\.\/)?\/*|\/+$/g, '');
-const KINDS = ['element', ...(BASELINE ? ['baseline'] : []), 'bare'];
-const PLAYING = 'sippar-bench-playing';
 const stamp = `addEventListener('playing', () => { if (self.playingAt) return; self.playingAt = performance.now();
   performance.mark('playing'); console.debug('${PLAYING}'); }, true);`;
-const elementPage = (dist) => `<!doctype html><meta charset="utf-8">
-    <script src="/${dist}/sippar-player.iife.js"></script>
-    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`;
-const pages = {
-  '/bench/element.html': elementPage('dist'),
-  ...(BASELINE ? { '/bench/baseline.html': elementPage(BASELINE) } : {}),
-  '/bench/bare.html': `<!doctype html><meta charset="utf-8">
-    <body><video muted autoplay playsinline></video>
-    <script type="module">
-      import Hls from '/node_modules/hls.js/dist/hls.light.min.mjs';
-      const hls = new Hls({ enableWorker: false });
-      hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));
-    </script>`,
-};
-const { server, origin } = await startPageServer(pages);
+const { server, origin } = await startPageServer(benchPages());
 
 async function measure(kind) {
   const context = await browser.newContext();

@@ -1,5 +1,5 @@
 // The benches' page server: generated pages by path, everything else as files under the working directory
-// (dist, media, node_modules), never cached. Shared by first-frame.mjs and long-tasks.mjs.
+// (dist, media, node_modules), never cached; and the pages both benches load. Shared by first-frame.mjs and long-tasks.mjs.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -18,4 +18,32 @@ export async function startPageServer(pages) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+/** The stream both benches play, and the console message their pages print at the first `playing`. */
+export const STREAM = '/media/demo/index.m3u8';
+export const PLAYING = 'sippar-bench-playing';
+/** BASELINE=<dir under this one>: that build of dist/ as a third page, interleaved with the others. */
+export const BASELINE = process.env.BASELINE?.replace(/^(\.\/)?\/*|\/+$/g, '');
+export const KINDS = ['element', ...(BASELINE ? ['baseline'] : []), 'bare'];
+
+/**
+ * The pages by path, one per kind: <sippar-player> behind its classic loader (this dist/, and BASELINE's),
+ * and a bare <video> + hls.js light. `head` goes first in each page (a bench's own stamp of `playing`).
+ */
+export function benchPages(head = '') {
+  const elementPage = (dist) => `<!doctype html><meta charset="utf-8">${head}
+    <script src="/${dist}/sippar-player.iife.js"></script>
+    <body><sippar-player src="${STREAM}" muted autoplay></sippar-player>`;
+  return {
+    '/bench/element.html': elementPage('dist'),
+    ...(BASELINE ? { '/bench/baseline.html': elementPage(BASELINE) } : {}),
+    '/bench/bare.html': `<!doctype html><meta charset="utf-8">${head}
+    <body><video muted autoplay playsinline></video>
+    <script type="module">
+      import Hls from '/node_modules/hls.js/dist/hls.light.min.mjs';
+      const hls = new Hls({ enableWorker: false });
+      hls.loadSource('${STREAM}'); hls.attachMedia(document.querySelector('video'));
+    </script>`,
+  };
 }
