@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { ssrSafeLit } from './scripts/build/ssr-safe-lit.js';
 import { preloadList } from './scripts/preload-list.mjs';
 import { hlsLightFromSource } from './scripts/build/hls-light-from-source.js';
+import { compileHint } from './scripts/build/compile-hints.js';
 
 // Two library builds for platforms:
 //  - `es` (default): dist/sippar-player.js, the element as an ES module; hls.js, the auth client
@@ -37,7 +38,8 @@ export default defineConfig(({ mode }) => {
         preserveEntrySignatures: 'allow-extension',
         // Vite leaves ES library output unminified (whitespace, names); rolldown's own minifier
         // halves the gzip size of the bundle and of the hls.js chunks.
-        output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
+        // The first frame's files are compiled off the main thread: scripts/build/compile-hints.ts.
+        output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true, ...(loader ? {} : { postBanner: compileHint }) },
       },
     },
   };

@@ -10,6 +10,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStaticServer, type StaticServer } from './support/static-server.js';
+import { preloadList } from '../../scripts/preload-list.mjs';
+import { COMPILE_HINT } from '../../scripts/build/compile-hints.js';
 
 const repo = resolve('.');
 const fixtures = join(repo, 'test/e2e/package-fixtures');
@@ -71,6 +73,23 @@ test('the tarball carries the licence, the notices and the manifest, and no sour
   const notices = readFileSync(join(repo, 'dist/THIRD-PARTY-NOTICES.md'), 'utf8');
   for (const lib of ['lit', 'hls.js', '@dfinity/auth-client', 'algosdk']) expect(notices, lib).toContain(`## ${lib} - `);
   test.info().annotations.push({ type: 'size', description: `packed ${packed.size} B, unpacked ${packed.unpackedSize} B, ${files.length} files` });
+});
+
+test('the files a free first frame runs through open with V8\'s compile hint; chunks loaded on demand do not', () => {
+  // scripts/build/compile-hints.ts: compiled off the main thread while they stream in. The packed files,
+  // as a CDN serves them (a platform's own bundler drops comments, and the hint with them).
+  const dir = join(work, 'hints');
+  mkdirSync(dir);
+  run('tar', ['-xzf', tarball, '-C', dir], repo);
+  const dist = join(dir, 'package/dist');
+  const { module, hls } = preloadList(dist) as { module: string[]; hls: string[] };
+  const firstLine = (f: string) => readFileSync(join(dist, f), 'utf8').split('\n', 1)[0];
+  const hinted = [...module, ...hls];
+  expect(hinted.some((f) => /hls\.light-/.test(f)), hinted.join()).toBe(true);
+  for (const f of hinted) expect(firstLine(f), f).toBe(COMPILE_HINT);
+  const onDemand = readdirSync(join(dist, 'chunks')).filter((f) => /^(commerce|auth|esm|api-client)-.*\.js$/.test(f));
+  expect(onDemand.length).toBeGreaterThan(3);
+  for (const f of onDemand) expect(firstLine(`chunks/${f}`), f).not.toContain('allFunctionsCalledOnLoad');
 });
 
 test('Node: importing the package does not throw, and NodeNext type-checks it strictly', () => {
