@@ -10,7 +10,7 @@
  *   credits no content seconds while it plays, and no ad tick is owed for it (it never sets `ended`).
  * - `watchedSeconds` follows the ad's playhead, monotone, within [0, durationSeconds].
  * - A break ends once (`ended`), with the reason: the last asset finished (`completed`), it failed
- *   (`error`), the viewer's skip (`skipped`), or the player went away mid-ad (`left`).
+ *   (`error`), or the player went away mid-ad (`left`).
  */
 import type { AdBreakEnd, AdBreakEnded, AdBreakState } from './ad-break.js';
 

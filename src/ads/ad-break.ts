@@ -27,8 +27,12 @@ export type AdBreakState =
       watchedSeconds: number;
     };
 
-/** How a break ended for the viewer: the ad-tick path sends its final tick on any of these. */
-export type AdBreakEnd = 'completed' | 'skipped' | 'error' | 'left';
+/**
+ * How a break ended for the viewer: the ad-tick path sends its final tick on any of these. No `skipped`: the
+ * player offers no skip (a break the API sells with X-RESTRICT="SKIP" cannot be, and the seek bar is off
+ * during any ad).
+ */
+export type AdBreakEnd = 'completed' | 'error' | 'left';
 
 export interface AdBreakEnded {
   auctionId: string;

@@ -75,12 +75,12 @@ describe('ad ticks against the reference API', () => {
     await el.updateComplete;
     const ticks = adTicksOf(el);
 
-    // Pre-roll: Acme (800) wins at Globex's 500; 4.5 s watched, then the ad is skipped: 4 whole seconds.
+    // Pre-roll: Acme (800) wins at Globex's 500; 4.5 s watched, then the ad fails to play on: 4 whole seconds.
     const pre = await serveBreak(url, contentId, sessionId, 0);
     equal(pre.advertiser, 'Acme', 'winner');
     const watched = await playAd(store, pre, 'sippar-break-0', 4.5);
     store.state.set({ status: 'none' });
-    store.ended.set({ auctionId: pre.auctionId, watchedSeconds: watched, reason: 'skipped' });
+    store.ended.set({ auctionId: pre.auctionId, watchedSeconds: watched, reason: 'error' });
     await waitFor(() => ticks.status.get().acknowledged?.closed === true && ticks.status.get().acknowledged?.auctionId === pre.auctionId, 'the final tick acknowledged', 10_000);
     const a = await hold(pre.auctionId);
     equal(a.hold?.closed, 1, 'pre-roll hold closed');

@@ -54,7 +54,7 @@ describe('ad-break machine', () => {
     fc.record({ type: fc.constant('asset-list' as const), breakId, auctionId: fc.option(fc.constantFrom('auc_a', 'auc_b', 'auc_c'), { nil: undefined }), advertiser: fc.constantFrom('Acme', 'Globex <b>'), durationSeconds: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }) }),
     fc.record({ type: fc.constant('asset-started' as const), breakId, durationSeconds: fc.double({ min: 0, max: 40, noNaN: true }) }),
     fc.record({ type: fc.constant('progress' as const), seconds: fc.oneof(fc.double({ min: -5, max: 50, noNaN: true }), fc.constant(Number.NaN)) }),
-    fc.record({ type: fc.constant('break-ended' as const), breakId, reason: fc.constantFrom(undefined, 'completed' as const, 'error' as const, 'skipped' as const) }),
+    fc.record({ type: fc.constant('break-ended' as const), breakId, reason: fc.constantFrom(undefined, 'completed' as const, 'error' as const) }),
     fc.constant({ type: 'left' as const }),
   );
 
