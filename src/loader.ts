@@ -11,6 +11,7 @@ import { loadDepth, prefetchSegments } from './playback/preload-policy.js';
 import { nextTask } from './playback/next-task.js';
 import { prefetchStream } from './playback/prefetch.js';
 import { reserveBoxes } from './ui/reserve-box.js';
+import { allowLaterDefine } from './define-timing.js';
 
 /** Paths relative to the loader, filled in at build time (vite.config.ts): the module with its static imports, and hls.js light with the session chunk. */
 declare const __SIPPAR_PRELOAD__: { module: string[]; hls: string[] };
@@ -28,6 +29,7 @@ function modulePreload(path: string): void {
 const moduleUrl = new URL('./sippar-player.js', base).href;
 // First of all: the module's request. Its static imports (if the bundler split any) get a hint; the
 // module itself needs none (each <link> costs a few ms of the parser's task on a slow phone).
+allowLaterDefine(); // nothing imports the module from here: it may define a task after its evaluation (define-timing.ts)
 const loading = import(/* @vite-ignore */ moduleUrl);
 const preload = __SIPPAR_PRELOAD__;
 preload.module.filter((path) => new URL(path, base).href !== moduleUrl).forEach(modulePreload);

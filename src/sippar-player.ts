@@ -8,6 +8,7 @@ import { controlsWanted } from './ui/chrome-timing.js';
 import { isPaid } from './config/is-paid.js';
 import { PlayerParts } from './player-parts.js';
 import { nextTask } from './playback/next-task.js';
+import { defineElement } from './define-timing.js';
 import type { IdentityGate } from './identity/identity-gate.js';
 import type { MeterController } from './metering/meter-controller.js';
 import type { PaymentsController, PaymentServices } from './payments/payments-controller.js';
@@ -289,7 +290,7 @@ export class SipparPlayer extends ReactiveElement {
   };
 }
 
-if (globalThis.customElements && !customElements.get('sippar-player')) customElements.define('sippar-player', SipparPlayer);
+void defineElement('sippar-player', SipparPlayer);
 
 declare global {
   interface HTMLElementTagNameMap {
