@@ -55,7 +55,7 @@ export const startPreview = (page: Page) =>
 export type Ledger = { db: { prepare(q: string): { all(...p: unknown[]): Array<Record<string, number | string>> } } };
 export type DemoApi = { stop(): Promise<void>; start(): Promise<void>; ledger: Ledger | undefined };
 export const demoApi = () => (demo as unknown as { api: DemoApi }).api;
-/** Rows of the API's SQLite ledger, read directly (as payments.spec.ts does). */
+/** Rows of the API's SQLite ledger, read directly (as identity-session.spec.ts does for revoked keys). */
 export const ledgerRows = (sql: string, ...params: unknown[]) => demoApi().ledger!.db.prepare(sql).all(...params);
 
 /** The paid player's payment state (sippar-player's PaymentsController). */
