@@ -17,10 +17,14 @@ const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Bo
  * one client address sending thousands of requests a second.
  */
 export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root } = {}) {
-  // This checkout's server sells only catalog titles (v3) and limits live sessions per viewer; a server from
-  // another checkout (--compare-root, before v3) knows neither flag.
-  const v3 = serverRoot === root ? ['--max-sessions', '1000000', '--catalog', join(root, 'scripts/bench/bench-catalog.json')] : [];
-  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...v3, ...extraArgs];
+  // A v3 server sells only catalog titles and limits live sessions per viewer; a server from an older
+  // checkout (--compare-root) may know neither flag, and an unknown flag stops it. So every flag goes only to
+  // a server whose main.ts declares it, and a flag left out is said (the comparison is then not like for like).
+  const known = serverFlags(serverRoot);
+  const wanted = ['--max-sessions', '1000000', '--catalog', join(root, 'scripts/bench/bench-catalog.json'), ...extraArgs];
+  const { kept, dropped } = knownFlagsOnly(wanted, known);
+  if (dropped.length) process.stderr.write(`[${serverRoot}] its server does not know ${dropped.join(' ')}: left out\n`);
+  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...kept];
   const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
     cwd: serverRoot,
     env: { ...process.env, ...env },
@@ -72,6 +76,24 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
       });
     },
   };
+}
+
+/** The long flags a checkout's server/main.ts declares in its parseArgs options (`name: { type: … }`). */
+function serverFlags(serverRoot) {
+  const src = readFileSync(join(serverRoot, 'server/main.ts'), 'utf8');
+  return new Set([...src.matchAll(/^\s*'?([a-z][a-z0-9-]*)'?:\s*\{\s*type:/gm)].map((m) => `--${m[1]}`));
+}
+
+/** `args` as [--flag, value?, …]: the flags in `known` with their values, and the others. */
+function knownFlagsOnly(args, known) {
+  const kept = [];
+  const dropped = [];
+  for (let i = 0; i < args.length; i++) {
+    const takesValue = i + 1 < args.length && !args[i + 1].startsWith('--');
+    const flag = takesValue ? [args[i], args[++i]] : [args[i]];
+    (known.has(flag[0].split('=')[0]) ? kept : dropped).push(...flag);
+  }
+  return { kept, dropped };
 }
 
 export function percentile(sorted, p) {

@@ -65,7 +65,9 @@ if (values.postgres) {
 const thisArgs = [...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []), ...values['server-args'].split(' ').filter(Boolean)];
 const targets = [
   { name: values['server-root'] ?? 'this tree', root: values['server-root'], args: thisArgs },
-  ...(values['compare-root'] ? [{ name: values['compare-root'], root: values['compare-root'], args: [] }] : []),
+  // The same flags (tick interval above all) for the compared server, or the comparison is not like for like;
+  // api-server-process.mjs leaves out, and names, any flag that server does not know.
+  ...(values['compare-root'] ? [{ name: values['compare-root'], root: values['compare-root'], args: thisArgs }] : []),
 ];
 
 const results = {
@@ -101,17 +103,20 @@ async function viewersUpTo(t, n) {
 async function startSessions(t, viewers) {
   let interval = 1;
   let errors = 0;
+  let firstError;
   await inParallel(viewers, 128, async (w) => {
     const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)));
     const body = JSON.stringify(fastStartRequest(w.fast, t.server.url, CONTENT, RATE_MICRO, nonce));
     const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/session/start', t.host, body));
-    if (r.status !== 200) errors++;
-    else {
+    if (r.status !== 200) {
+      errors++;
+      firstError ??= `${r.status} ${JSON.stringify(r.json)}`;
+    } else {
       w.sessionId = r.json.sessionId;
       interval = r.json.tickIntervalSeconds ?? 1;
     }
   });
-  if (errors) throw new Error(`${errors} session starts failed`);
+  if (errors) throw new Error(`[${t.name}] ${errors} session starts failed, the first answered ${firstError}`);
   return interval;
 }
 
