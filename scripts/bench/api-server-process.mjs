@@ -13,10 +13,11 @@ const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Bo
 /**
  * `cpu`: pin the server to these CPUs with taskset (e.g. '0'), so a load client pinned elsewhere does not
  * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). `root`: another checkout's server (a
- * bench of this tree against an older commit). Request limits are off: a bench is
+ * bench of this tree against an older commit). `nodeArgs`: flags for this server's node (SIPPAR_BENCH_NODE_ARGS: for
+ * every server a bench starts). Request limits are off: a bench is
  * one client address sending thousands of requests a second.
  */
-export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root } = {}) {
+export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root, nodeArgs: moreNodeArgs = [] } = {}) {
   // A v3 server sells only catalog titles and limits live sessions per viewer; a server from an older
   // checkout (--compare-root) may know neither flag, and an unknown flag stops it. So every flag goes only to
   // a server whose main.ts declares it, and a flag left out is said (the comparison is then not like for like).
@@ -24,7 +25,7 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
   const wanted = ['--max-sessions', '1000000', '--catalog', join(root, 'scripts/bench/bench-catalog.json'), ...extraArgs];
   const { kept, dropped } = knownFlagsOnly(wanted, known);
   if (dropped.length) process.stderr.write(`[${serverRoot}] its server does not know ${dropped.join(' ')}: left out\n`);
-  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...kept];
+  const args = [...nodeArgs, ...moreNodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...kept];
   const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
     cwd: serverRoot,
     env: { ...process.env, ...env },
