@@ -1,7 +1,7 @@
 // Starts the reference payment API (server/main.ts) in a child process on an ephemeral loopback port and
 // reads its CPU time from /proc, for the payment API benches (tick-latency.mjs, load.mjs).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +47,9 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
     });
     child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
   });
-  child.stdout.resume();
+  // SIPPAR_BENCH_SERVER_OUT=<dir>: the server's stdout (e.g. node's --trace-gc lines) to <dir>/<pid>.log.
+  if (process.env.SIPPAR_BENCH_SERVER_OUT) child.stdout.pipe(createWriteStream(join(process.env.SIPPAR_BENCH_SERVER_OUT, `${child.pid}.log`)));
+  else child.stdout.resume();
   const ticksPerSec = 100; // USER_HZ on Linux
   return {
     url,

@@ -50,7 +50,11 @@ export class WalCheckpointer {
     const restartFrames = o.restartFrames ?? RESTART_FRAMES;
     this.holdGapMs = o.holdGapMs ?? HOLD_GAP_MS;
     db.pragma('wal_autocheckpoint = 0');
-    this.worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), { workerData: { path: db.name, intervalMs: o.intervalMs ?? INTERVAL_MS } });
+    this.worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), {
+      workerData: { path: db.name, intervalMs: o.intervalMs ?? INTERVAL_MS },
+      // Plain JavaScript: not the parent's --import tsx (another loader thread and ~10 MB of heap for nothing).
+      execArgv: [],
+    });
     this.worker.unref();
     this.worker.on('message', (r: Report) => {
       if (r.final && r.error === undefined) this.restarts++;
