@@ -1,7 +1,7 @@
 // Starts the reference payment API (server/main.ts) in a child process on an ephemeral loopback port and
 // reads its CPU time from /proc, for the payment API benches (tick-latency.mjs, load.mjs).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,14 +13,19 @@ const nodeArgs = (process.env.SIPPAR_BENCH_NODE_ARGS ?? '').split(' ').filter(Bo
 /**
  * `cpu`: pin the server to these CPUs with taskset (e.g. '0'), so a load client pinned elsewhere does not
  * steal its time. `env`: extra environment (e.g. SIPPAR_IC_ROOT_KEY). `root`: another checkout's server (a
- * bench of this tree against an older commit). Request limits are off: a bench is
+ * bench of this tree against an older commit). `nodeArgs`: flags for this server's node (SIPPAR_BENCH_NODE_ARGS: for
+ * every server a bench starts). Request limits are off: a bench is
  * one client address sending thousands of requests a second.
  */
-export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root } = {}) {
-  // This checkout's server sells only catalog titles (v3) and limits live sessions per viewer; a server from
-  // another checkout (--compare-root, before v3) knows neither flag.
-  const v3 = serverRoot === root ? ['--max-sessions', '1000000', '--catalog', join(root, 'scripts/bench/bench-catalog.json')] : [];
-  const args = [...nodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...v3, ...extraArgs];
+export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {}, cpu, root: serverRoot = root, nodeArgs: moreNodeArgs = [] } = {}) {
+  // A v3 server sells only catalog titles and limits live sessions per viewer; a server from an older
+  // checkout (--compare-root) may know neither flag, and an unknown flag stops it. So every flag goes only to
+  // a server whose main.ts declares it, and a flag left out is said (the comparison is then not like for like).
+  const known = serverFlags(serverRoot);
+  const wanted = ['--max-sessions', '1000000', '--catalog', join(root, 'scripts/bench/bench-catalog.json'), ...extraArgs];
+  const { kept, dropped } = knownFlagsOnly(wanted, known);
+  if (dropped.length) process.stderr.write(`[${serverRoot}] its server does not know ${dropped.join(' ')}: left out\n`);
+  const args = [...nodeArgs, ...moreNodeArgs, '--import', 'tsx', 'server/main.ts', '--port', '0', '--db', db, '--dev', '--quiet', '--client-rate', '0', '--viewer-rate', '0', ...kept];
   const child = spawn(cpu === undefined ? process.execPath : 'taskset', cpu === undefined ? args : ['-c', String(cpu), process.execPath, ...args], {
     cwd: serverRoot,
     env: { ...process.env, ...env },
@@ -42,7 +47,9 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
     });
     child.once('exit', (code) => reject(new Error(`API server exited with ${code}`)));
   });
-  child.stdout.resume();
+  // SIPPAR_BENCH_SERVER_OUT=<dir>: the server's stdout (e.g. node's --trace-gc lines) to <dir>/<pid>.log.
+  if (process.env.SIPPAR_BENCH_SERVER_OUT) child.stdout.pipe(createWriteStream(join(process.env.SIPPAR_BENCH_SERVER_OUT, `${child.pid}.log`)));
+  else child.stdout.resume();
   const ticksPerSec = 100; // USER_HZ on Linux
   return {
     url,
@@ -72,6 +79,24 @@ export async function startApiProcess({ db = ':memory:', extraArgs = [], env = {
       });
     },
   };
+}
+
+/** The long flags a checkout's server/main.ts declares in its parseArgs options (`name: { type: … }`). */
+function serverFlags(serverRoot) {
+  const src = readFileSync(join(serverRoot, 'server/main.ts'), 'utf8');
+  return new Set([...src.matchAll(/^\s*'?([a-z][a-z0-9-]*)'?:\s*\{\s*type:/gm)].map((m) => `--${m[1]}`));
+}
+
+/** `args` as [--flag, value?, …]: the flags in `known` with their values, and the others. */
+function knownFlagsOnly(args, known) {
+  const kept = [];
+  const dropped = [];
+  for (let i = 0; i < args.length; i++) {
+    const takesValue = i + 1 < args.length && !args[i + 1].startsWith('--');
+    const flag = takesValue ? [args[i], args[++i]] : [args[i]];
+    (known.has(flag[0].split('=')[0]) ? kept : dropped).push(...flag);
+  }
+  return { kept, dropped };
 }
 
 export function percentile(sorted, p) {

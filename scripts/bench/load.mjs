@@ -12,6 +12,7 @@
 //          [--postgres: a throwaway PostgreSQL cluster (fsync on) pinned to the server's CPU, as --db]
 //          [--compare-root DIR: the same steps against that checkout's server too (e.g. an older commit),
 //           alternating step by step so both see the same noise of a shared machine]
+//          [--compare-node-args="--v8-flag …": node flags of the compared server (with or without --compare-root)]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'server-args': { type: 'string', default: '' },
     'tick-interval': { type: 'string' },
     'compare-root': { type: 'string' },
+    'compare-node-args': { type: 'string', default: '' },
     postgres: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/load.json' },
   },
@@ -65,7 +67,11 @@ if (values.postgres) {
 const thisArgs = [...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []), ...values['server-args'].split(' ').filter(Boolean)];
 const targets = [
   { name: values['server-root'] ?? 'this tree', root: values['server-root'], args: thisArgs },
-  ...(values['compare-root'] ? [{ name: values['compare-root'], root: values['compare-root'], args: [] }] : []),
+  // The same flags (tick interval above all) for the compared server, or the comparison is not like for like;
+  // api-server-process.mjs leaves out, and names, any flag that server does not know.
+  ...(values['compare-root'] || values['compare-node-args']
+    ? [{ name: `${values['compare-root'] ?? 'this tree'} ${values['compare-node-args']}`.trim(), root: values['compare-root'], args: thisArgs, nodeArgs: values['compare-node-args'].split(' ').filter(Boolean) }]
+    : []),
 ];
 
 const results = {
@@ -101,17 +107,20 @@ async function viewersUpTo(t, n) {
 async function startSessions(t, viewers) {
   let interval = 1;
   let errors = 0;
+  let firstError;
   await inParallel(viewers, 128, async (w) => {
     const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)));
     const body = JSON.stringify(fastStartRequest(w.fast, t.server.url, CONTENT, RATE_MICRO, nonce));
     const r = await requestOnce(w.conn, httpRequest('POST', '/streaming/session/start', t.host, body));
-    if (r.status !== 200) errors++;
-    else {
+    if (r.status !== 200) {
+      errors++;
+      firstError ??= `${r.status} ${JSON.stringify(r.json)}`;
+    } else {
       w.sessionId = r.json.sessionId;
       interval = r.json.tickIntervalSeconds ?? 1;
     }
   });
-  if (errors) throw new Error(`${errors} session starts failed`);
+  if (errors) throw new Error(`[${t.name}] ${errors} session starts failed, the first answered ${firstError}`);
   return interval;
 }
 
@@ -142,7 +151,7 @@ async function step(t, rate) {
 
 try {
   for (const t of targets) {
-    t.server = await startApiProcess({ db: values.db ?? join(dir, `ledger-${targets.indexOf(t)}.db`), cpu: 1, root: t.root, extraArgs: t.args });
+    t.server = await startApiProcess({ db: values.db ?? join(dir, `ledger-${targets.indexOf(t)}.db`), cpu: 1, root: t.root, extraArgs: t.args, nodeArgs: t.nodeArgs });
     const u = new URL(t.server.url);
     Object.assign(t, { hostname: u.hostname, port: Number(u.port), host: u.host, pool: [], steps: [], failedInARow: 0, done: false });
     // The interval the server announces decides how many viewers make a given tick rate.

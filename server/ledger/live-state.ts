@@ -44,8 +44,10 @@ export class LiveState {
   applied(w: TickWrites): void {
     const live = this.sessions.get(w.sessionId);
     if (live) {
-      // lastActivity and the rate bucket included: the sliding ceiling refills from them.
-      live.state = { ...live.state, ...w.session };
+      // lastActivity and the rate bucket included: the sliding ceiling refills from them. In place: a new
+      // object per tick outlived two scavenges (the session's next tick comes seconds later), so each one was
+      // promoted to the old generation and left there for a major GC (loadTick hands out copies).
+      Object.assign(live.state, w.session);
       live.ticks += 1;
     }
     if (w.debit) {

@@ -23,6 +23,7 @@ import { auditSettlements, auditTicks } from './sqlite-audit.js';
 import type { CatalogTitle, PreviewUse } from '../catalog/catalog-rules.js';
 import { keyRelease, mediaKeyStatements, putMediaKeys, recordKeyRelease } from './sqlite-media-keys.js';
 import { LiveState } from './live-state.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { SCHEMA, prepareStatements, stateOf, upgradeSchema, type SessionRow } from './sqlite-schema.js';
 import { ensureTransfers, insertTransfers, sqliteLedgerCheck } from './sqlite-transfers.js';
 import { account, depositTransfers, tickTransfers, type LedgerCheck } from './transfer-rules.js';
@@ -43,6 +44,8 @@ export class SqliteLedgerStorage implements LedgerStorage {
   private readonly k;
   /** One wrapper made once: called inside the batch transaction it runs `fn` in a savepoint. */
   private readonly inSavepoint: (fn: () => unknown) => unknown;
+  /** A file's WAL checkpoints, off the event loop (none for :memory:). */
+  private readonly checkpointer?: WalCheckpointer;
 
   /** `groupCommitMs`: how long a batch collects jobs (0: until the next event-loop turn). */
   constructor(
@@ -58,6 +61,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     upgradeSchema(this.db);
     ensureTransfers(this.db, Date.now());
     this.inSavepoint = this.db.transaction((fn: () => unknown) => fn());
+    if (!this.db.memory && this.db.name !== '') this.checkpointer = new WalCheckpointer(this.db, () => this.schedule());
     this.s = prepareStatements(this.db);
     this.k = mediaKeyStatements(this.db);
   }
@@ -66,16 +70,21 @@ export class SqliteLedgerStorage implements LedgerStorage {
   batch<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve, reject } as Job<unknown>);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        if (this.groupCommitMs > 0) setTimeout(() => this.flush(), this.groupCommitMs);
-        else setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.checkpointer?.held) return;
+    this.scheduled = true;
+    if (this.groupCommitMs > 0) setTimeout(() => this.flush(), this.groupCommitMs);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
+    // The checkpointer restarts the WAL: the jobs wait for its release (which schedules them again).
+    if (this.checkpointer?.held) return;
     const jobs = this.queue;
     this.queue = [];
     const results: Array<{ ok: boolean; v: unknown }> = [];
@@ -278,6 +287,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -57,7 +57,11 @@ export function insertTransfers(db: Database.Database, rows: readonly Transfer[]
     const values = Array.from({ length: rows.length }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
     byCount.set(rows.length, (st = db.prepare(`INSERT INTO transfers (at, from_account, to_account, micro_algos, kind, evidence, seq) VALUES ${values}`)));
   }
-  st.run(rows.flatMap((t) => [t.at, t.from, t.to, t.microAlgos, t.kind, t.evidence, t.seq]));
+  if (rows.length === 1) {
+    // A content tick books one row: bound directly, without an array of its values.
+    const t = rows[0]!;
+    st.run(t.at, t.from, t.to, t.microAlgos, t.kind, t.evidence, t.seq);
+  } else st.run(rows.flatMap((t) => [t.at, t.from, t.to, t.microAlgos, t.kind, t.evidence, t.seq]));
 }
 
 /** Every account's balance from transfers against the cached balances (one synchronous read: one snapshot). */

@@ -158,24 +158,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+// Module level, not a closure made by every call: tsx's keepNames (esbuild) wraps each named closure in a
+// defineProperty call, on the path every tick takes.
+function refusal(s: SessionState, balance: number, code: TickRefusalCode, message: string): TickDecision {
+  return { kind: 'refuse', code, message, ledger: ledgerState(s, balance) };
+}
+
 export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits): TickDecision {
   const { session: s, balance, stored } = ctx;
   const t = input.tick;
-  const refuse = (code: TickRefusalCode, message: string): TickDecision => ({ kind: 'refuse', code, message, ledger: ledgerState(s, balance) });
   if (stored) {
     // Idempotent: the very same signed tick gets the very same answer; another tick under a used seq is refused.
     if (sameBytes(stored.tickHash, input.tickHash)) return { kind: 'repeat', status: stored.httpStatus, body: stored.answer };
-    return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} was already used by a different tick`);
+    return refusal(s, balance, 'SEQ_OUT_OF_ORDER', `seq ${t.seq} was already used by a different tick`);
   }
-  if (ctx.revoked) return refuse('KEY_REVOKED', 'the session key was revoked (signed out); sign in again');
-  if (t.seq <= s.seq) return refuse('SEQ_OUT_OF_ORDER', `seq ${t.seq} ≤ last accepted ${s.seq}`);
+  if (ctx.revoked) return refusal(s, balance, 'KEY_REVOKED', 'the session key was revoked (signed out); sign in again');
+  if (t.seq <= s.seq) return refusal(s, balance, 'SEQ_OUT_OF_ORDER', `seq ${t.seq} ≤ last accepted ${s.seq}`);
   if (t.microAlgos !== tickAmount(t.seconds, s.rate, s.freeSeconds)) {
-    return refuse('AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ max(0, seconds ${t.seconds} − free ${s.freeSeconds}) × rate ${s.rate}`);
+    return refusal(s, balance, 'AMOUNT_MISMATCH', `microAlgos ${t.microAlgos} ≠ max(0, seconds ${t.seconds} − free ${s.freeSeconds}) × rate ${s.rate}`);
   }
-  if (t.seconds < s.claimedSeconds) return refuse('TOTALS_DECREASED', `seconds ${t.seconds} < ${s.claimedSeconds} already signed`);
+  if (t.seconds < s.claimedSeconds) return refusal(s, balance, 'TOTALS_DECREASED', `seconds ${t.seconds} < ${s.claimedSeconds} already signed`);
   const ceiling = Math.floor(((r.now - s.startedAt) / 1000) * r.maxPlaybackRate) + r.slackSeconds;
   if (t.seconds > ceiling) {
-    return refuse('RATE_EXCEEDED', `seconds ${t.seconds} > ceiling ${ceiling} (elapsed × ${r.maxPlaybackRate} + ${r.slackSeconds})`);
+    return refusal(s, balance, 'RATE_EXCEEDED', `seconds ${t.seconds} > ceiling ${ceiling} (elapsed × ${r.maxPlaybackRate} + ${r.slackSeconds})`);
   }
 
   // Free seconds first (they need no balance), then whole paid seconds.
@@ -184,7 +189,7 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
   // The budget bounds what the session's signed seconds would bill in all, whether billed now or later.
   const wouldBill = s.billedMicro + owedSeconds * s.rate;
   if (s.budget !== null && wouldBill > s.budget) {
-    return refuse('BUDGET_EXCEEDED', `seconds ${t.seconds} would bill ${wouldBill} µALGO, past this session's budget of ${s.budget} µALGO`);
+    return refusal(s, balance, 'BUDGET_EXCEEDED', `seconds ${t.seconds} would bill ${wouldBill} µALGO, past this session's budget of ${s.budget} µALGO`);
   }
   // Accept what the sliding ceiling allows now (free seconds count: it bounds seconds watched per second of
   // wall time); signed seconds beyond it are billed by later ticks as it refills (like seconds owed after a
@@ -218,7 +223,7 @@ export function decideTick(ctx: TickContext, input: VerifiedTick, r: TickLimits)
   }
   const idle = t.seconds === s.claimedSeconds && freeAccepted + paidSeconds === 0 && (!settlement || settlement.seconds === 0);
   if (idle && ctx.ticks !== undefined && ctx.ticks >= 2 * s.claimedSeconds + IDLE_TICK_ALLOWANCE) {
-    return refuse('IDLE_TICKS_EXCEEDED', `this session holds ${ctx.ticks} ticks; one that bills nothing more waits until a new second is signed`);
+    return refusal(s, balance, 'IDLE_TICKS_EXCEEDED', `this session holds ${ctx.ticks} ticks; one that bills nothing more waits until a new second is signed`);
   }
   const status: SessionStatus = exhausted ? 'exhausted' : r.settle ? 'paused' : 'active';
   const httpStatus = exhausted ? 402 : 200;
