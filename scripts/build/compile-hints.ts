@@ -16,7 +16,10 @@ const FIRST_FRAME = new Set(['hls.light', 'hls-session', 'hls', 'hls-ads']);
 
 export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 
-/** For `output.postBanner`: added after minification, so the minifier cannot drop it; must be the file's first line. */
+/**
+ * For `output.postBanner`: added after minification, so the minifier cannot drop it; must be the file's first
+ * line. Other chunks get `undefined`, not '' (rolldown's type says string): an empty banner still adds a line.
+ */
 export function compileHint(chunk: RenderedChunk): string {
   return (chunk.isEntry || FIRST_FRAME.has(chunk.name) ? COMPILE_HINT : undefined) as string;
 }
