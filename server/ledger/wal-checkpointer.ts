@@ -47,6 +47,8 @@ export class WalCheckpointer {
   private readonly holdGapMs: number;
   /** WAL restarts made possible so far (final passes that answered): for tests and benches. */
   restarts = 0;
+  /** Times the writer was held so far (each released once, by the final pass or its timeout): for tests. */
+  holds = 0;
   private timeout: NodeJS.Timeout | undefined;
 
   /** `release`: called when `held` ends (the writer then commits what queued). */
@@ -92,6 +94,7 @@ export class WalCheckpointer {
 
   private hold(): void {
     this.held = true;
+    this.holds++;
     this.worker.postMessage('final');
     this.timeout = setTimeout(() => this.unhold(), FINAL_TIMEOUT_MS);
     this.timeout.unref();
