@@ -4,18 +4,12 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, authState, expectedPrincipal, fixtureUrl, requested, signIn, startIdentityServers, stopIdentityServers } from './support/identity-journey.js';
+import { api, authState, expectedPrincipal, fixtureUrl, requested, signIn, useIdentityServers } from './support/identity-journey.js';
 
 // Its own build folder: a build empties its folder, and other spec files may run in other workers.
 const OUT = '.cache/e2e-identity-free';
 
-test.beforeAll(async () => {
-  await startIdentityServers(OUT);
-});
-
-test.afterAll(async () => {
-  await stopIdentityServers();
-});
+useIdentityServers(OUT);
 
 test('the free preview plays without sign-in; the dialog appears and playback holds once it is used', async ({ page }) => {
   await page.goto(fixtureUrl({ preview: '1' }));

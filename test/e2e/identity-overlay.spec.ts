@@ -2,18 +2,12 @@
 // free of axe (WCAG 2 A/AA) violations, themable through custom properties and ::part, and keeping the
 // session key out of Web Storage. Same local IdP and production build as identity-session.spec.ts.
 import { test, expect } from '@playwright/test';
-import { authState, fixtureUrl, signInButton, startIdentityServers, stopIdentityServers } from './support/identity-journey.js';
+import { authState, fixtureUrl, signInButton, useIdentityServers } from './support/identity-journey.js';
 
 // Its own build folder: a build empties its folder, and other spec files may run in other workers.
 const OUT = '.cache/e2e-identity-overlay';
 
-test.beforeAll(async () => {
-  await startIdentityServers(OUT);
-});
-
-test.afterAll(async () => {
-  await stopIdentityServers();
-});
+useIdentityServers(OUT);
 
 test('the overlay speaks the page language', async ({ page }) => {
   await page.goto(`${fixtureUrl()}&lang=fr`);

@@ -3,18 +3,12 @@
 // API: approve, deny, a blocked window, a bad or silent IdP, derivation-origin, the Algorand address the
 // API gives, a reload, sign-out, and expiry (by the delegation's timer, and after a suspend).
 import { test, expect } from '@playwright/test';
-import { api, app, authState, expectedPrincipal, fixtureUrl, idp, signIn, signInButton, startIdentityServers, stopIdentityServers } from './support/identity-journey.js';
+import { api, app, authState, expectedPrincipal, fixtureUrl, idp, signIn, signInButton, useIdentityServers } from './support/identity-journey.js';
 
 // Its own build folder: a build empties its folder, and other spec files may run in other workers.
 const OUT = '.cache/e2e-identity-session';
 
-test.beforeAll(async () => {
-  await startIdentityServers(OUT);
-});
-
-test.afterAll(async () => {
-  await stopIdentityServers();
-});
+useIdentityServers(OUT);
 
 test('approve in the IdP window: the element shows the principal and the Algorand address', async ({ page }) => {
   await page.goto(fixtureUrl());

@@ -3,28 +3,18 @@
 // pause, the tick interval the API announces, and a reload resuming the same session. The first journey
 // also runs with the ledger in PostgreSQL (a throwaway cluster).
 import { test, expect } from '@playwright/test';
-import { STORES, api, credit, expectCleanLedger, open, pause, pendingOf, play, session, startPaymentsServers, state, stopPaymentsServers, stored } from './support/payments-journey.js';
+import { api, expectCleanLedger, pause, pendingOf, play, playPaid, session, state, stored, STORES, usePaymentsServers } from './support/payments-journey.js';
 
 // Its own build folder: a build empties its folder, and other spec files may run in other workers.
 const OUT = '.cache/e2e-payments-billing';
 
-test.beforeAll(async () => {
-  await startPaymentsServers(OUT, { postgres: true });
-});
-
-test.afterAll(async () => {
-  await stopPaymentsServers();
-});
+usePaymentsServers(OUT, { postgres: true });
 
 for (const store of STORES) {
   test(`ticks are signed, verified and billed; pause sends a final tick that settles${store.title}`, async ({ page }) => {
     const a = await api({ db: store.db() });
     try {
-      const principal = await open(page, a);
-      await credit(a, principal, 1_000_000);
-      await play(page);
-      await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
-      const s = await state(page);
+      const s = await playPaid(page, a, { ackedAtLeast: 3 });
       expect(s.status).toBe('active');
       await pause(page);
       await expect.poll(async () => pendingOf(page)).toBe(null);
@@ -45,12 +35,8 @@ for (const store of STORES) {
 test('at the 4 s tick interval the API announces, the page sends a tick per 4 seconds, and pause still bills every second', async ({ page }) => {
   const a = await api({ tickIntervalSeconds: 4 });
   try {
-    const principal = await open(page, a);
-    await credit(a, principal, 1_000_000);
-    await play(page);
     // The first second goes out at once, the next tick once four more are owed.
-    await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
-    const s = await state(page);
+    const s = await playPaid(page, a, { ackedAtLeast: 5 });
     await pause(page);
     await expect.poll(async () => pendingOf(page)).toBe(null);
     const row = (await stored(page))[0];
@@ -69,11 +55,7 @@ test('at the 4 s tick interval the API announces, the page sends a tick per 4 se
 test('a reload resumes the same session from the next seq', async ({ page }) => {
   const a = await api();
   try {
-    const principal = await open(page, a);
-    await credit(a, principal, 1_000_000);
-    await play(page);
-    await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-    const before = await state(page);
+    const before = await playPaid(page, a, { ackedAtLeast: 2 });
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     await play(page);

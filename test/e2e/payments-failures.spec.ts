@@ -3,18 +3,12 @@
 // PostgreSQL, a throwaway cluster), and 402 (insufficient funds) billing only what was affordable.
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
-import { STORES, api, credit, expectCleanLedger, open, pause, paused, pendingOf, play, session, startPaymentsServers, state, stopPaymentsServers, stored, tmp } from './support/payments-journey.js';
+import { api, credit, expectCleanLedger, open, pause, paused, pendingOf, play, session, state, stored, STORES, tmp, usePaymentsServers } from './support/payments-journey.js';
 
 // Its own build folder: a build empties its folder, and other spec files may run in other workers.
 const OUT = '.cache/e2e-payments-failures';
 
-test.beforeAll(async () => {
-  await startPaymentsServers(OUT, { postgres: true });
-});
-
-test.afterAll(async () => {
-  await stopPaymentsServers();
-});
+usePaymentsServers(OUT, { postgres: true });
 
 for (const store of STORES) {
   test(`API down past grace-seconds pauses with PAYMENT_API_UNREACHABLE; back up, the outbox drains and playback resumes${store.title}`, async ({ page }) => {

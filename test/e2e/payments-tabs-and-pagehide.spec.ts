@@ -2,18 +2,12 @@
 // the same viewer takes the meter over ("Watch here") and continues the same session, and a page left
 // while playing still settles through pagehide (keepalive requests and a pre-signed final tick).
 import { test, expect, type BrowserContext } from '@playwright/test';
-import { api, credit, expectCleanLedger, ledgerTicks, open, pause, paused, pendingOf, play, session, startPaymentsServers, state, stopPaymentsServers, stored } from './support/payments-journey.js';
+import { api, credit, expectCleanLedger, ledgerTicks, open, pause, paused, pendingOf, play, playPaid, session, state, stored, usePaymentsServers } from './support/payments-journey.js';
 
 // Its own build folder: a build empties its folder, and other spec files may run in other workers.
 const OUT = '.cache/e2e-payments-tabs';
 
-test.beforeAll(async () => {
-  await startPaymentsServers(OUT);
-});
-
-test.afterAll(async () => {
-  await stopPaymentsServers();
-});
+usePaymentsServers(OUT);
 
 test('two tabs of one viewer: the second shows "Playing in another tab"; "Watch here" moves the meter', async ({ context }: { context: BrowserContext }) => {
   const a = await api();
@@ -52,11 +46,7 @@ test('two tabs of one viewer: the second shows "Playing in another tab"; "Watch 
 test('leaving the page while playing (pagehide): the stored tick and a pre-signed final tick go out with keepalive and settle', async ({ page }) => {
   const a = await api();
   try {
-    const principal = await open(page, a);
-    await credit(a, principal, 1_000_000);
-    await play(page);
-    await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-    const { sessionId } = await state(page);
+    const { sessionId } = await playPaid(page, a, { ackedAtLeast: 2 });
     // Wait until the standby final tick for the newest totals is stored (signed ahead: pagehide cannot await).
     await expect.poll(async () => page.evaluate(() => {
       const r = (window.fixture.host.payments as unknown as { outbox: { record: { standby?: { tick: { seconds: number } } | null; signed: { seconds: number } } } }).outbox.record;

@@ -1,8 +1,8 @@
 // The Internet Identity journeys' servers and helpers: a production build of identity-fixture/ on one
 // origin, the local IdP (demo/idp) on another, and the reference payment API when its module is present.
-// Each identity spec starts them in its own beforeAll with its own build folders, and stops them in its
-// afterAll; the exports below are the running servers of the spec file in progress.
-import type { Page } from '@playwright/test';
+// Each identity spec starts them with its own build folders (useIdentityServers) and stops them after its
+// last test; the exports below are the running servers of the spec file in progress.
+import { test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { startStaticServer, type StaticServer } from './static-server.js';
@@ -42,6 +42,12 @@ export async function startIdentityServers(out: string): Promise<void> {
 
 export async function stopIdentityServers(): Promise<void> {
   await Promise.all([app?.close(), idp?.close(), api?.close()]);
+}
+
+/** The calling spec file's hooks: its servers start before its first test and stop after its last. */
+export function useIdentityServers(out: string): void {
+  test.beforeAll(() => startIdentityServers(out));
+  test.afterAll(() => stopIdentityServers());
 }
 
 /** The principal the local IdP gives `user` at the app's origin (stable seeds, see demo/idp/idp.ts). */

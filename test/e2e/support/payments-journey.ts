@@ -1,9 +1,9 @@
 // The payments journeys' servers and helpers: a production build of payments-fixture/ (the page signs each
 // tick with a DelegationIdentity made in the page: Ed25519 root → ECDSA session key) on a static server,
 // the REAL reference payment API (server/app.ts) started per test, and optionally a throwaway PostgreSQL
-// cluster for the ledger. Each payments spec starts them in its own beforeAll with its own build folder
-// and stops them in its afterAll; the exports below serve the spec file in progress.
-import { expect, type Page } from '@playwright/test';
+// cluster for the ledger. Each payments spec starts them with its own build folder (usePaymentsServers)
+// and stops them after its last test; the exports below serve the spec file in progress.
+import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,12 @@ export async function stopPaymentsServers(): Promise<void> {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 
+/** The calling spec file's hooks: its servers start before its first test and stop after its last. */
+export function usePaymentsServers(out: string, o: { postgres?: boolean } = {}): void {
+  test.beforeAll(() => startPaymentsServers(out, o));
+  test.afterAll(() => stopPaymentsServers());
+}
+
 export const api = (o: { port?: number; db?: string; tickIntervalSeconds?: number } = {}) =>
   // v3: the server sells only catalog titles; the fixture's film at the fixture's rate, no free preview.
   startServer({ port: o.port ?? 0, host: '127.0.0.1', db: o.db ?? ':memory:', dev: true, origins: [app.origin], quiet: true, tickIntervalSeconds: o.tickIntervalSeconds, catalog: { titles: [{ contentId: 'film-1', title: 'Film', rateMicroAlgos: 1_000 }] } });
@@ -55,6 +61,15 @@ export async function open(page: Page, a: Api, q: Record<string, string> = {}) {
   await page.goto(`${app.origin}/?${params}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   return page.evaluate(() => window.fixture.principal);
+}
+
+/** Opens the page, credits its viewer 1 ALGO and plays until the API has acknowledged `ackedAtLeast` seconds. */
+export async function playPaid(page: Page, a: Api, o: { ackedAtLeast: number }) {
+  const principal = await open(page, a);
+  await credit(a, principal, 1_000_000);
+  await play(page);
+  await expect.poll(async () => (await state(page)).acked.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(o.ackedAtLeast);
+  return state(page);
 }
 
 export const state = (page: Page) =>
