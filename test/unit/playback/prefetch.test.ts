@@ -1,7 +1,7 @@
 // The prefetcher against a real local HTTP server: which requests it makes for a stream, and that
 // each response is handed over once.
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { prefetchStream, takePrefetched, textOf } from '../../../src/playback/prefetch.js';
 
 const files: Record<string, string> = {
@@ -26,6 +26,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => { seen = []; });
 
+/** Time for a request the prefetcher should NOT make to show up (a negative check can only wait). */
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('prefetchStream', () => {
@@ -33,6 +34,9 @@ describe('prefetchStream', () => {
     const url = `${origin}/master.m3u8`;
     const manifest = await prefetchStream(url, 'segments');
     void prefetchStream(url, 'segments'); // the loader and then the element: no second request
+    // The chain (manifest → variant → init and segment) waited for, however slow the machine; then a settle
+    // for any second request.
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
     await settle();
     expect(manifest && textOf(manifest)).toBe(files['/master.m3u8']);
     expect(seen.sort()).toEqual(['/low/index.m3u8', '/low/init.mp4', '/low/seg0.m4s', '/master.m3u8']);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startServer } from '../../../server/app.js';
 import { createApiClient } from '../../../src/payments/api-client.js';
 import { credit, makeTick, makeViewer, raw, refused, signTick, signedViewerRequest, startHarness, startSession, type Harness } from './harness.js';
@@ -131,9 +131,9 @@ describe('HTTP surface', () => {
     try {
       await createApiClient({ baseUrl: server.url }).analytics({});
       await fetch(server.url + '/nope'); // a path the client has no call for
-      await new Promise((r) => setTimeout(r, 20));
+      // A line is written when its response finishes, which may be after the client has read it.
+      await vi.waitFor(() => expect(lines).toHaveLength(2), { timeout: 10_000 });
       const parsed = lines.map((l) => JSON.parse(l));
-      expect(parsed).toHaveLength(2);
       expect(parsed[0]).toMatchObject({ method: 'GET', path: '/streaming/session/analytics', status: 200 });
       expect(parsed[1]).toMatchObject({ status: 404, code: 'NOT_FOUND' });
       expect(typeof parsed[0].ms).toBe('number');
