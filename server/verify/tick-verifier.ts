@@ -181,7 +181,8 @@ export function createTickVerifier(o: TickVerifierOptions): TickVerifier {
       closed = true;
       // What was collected is checked here (a turn's worth); what a worker holds is refused with it.
       flush();
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      // Resolved once each worker's exit was handled (its batches refused BUSY), not merely asked for.
+      await Promise.all(slots.map((s) => new Promise((done) => (s.worker.once('exit', done), void s.worker.terminate()))));
     },
   };
 }
