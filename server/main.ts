@@ -10,7 +10,7 @@
  *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
  *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
- *   --verify-workers SIPPAR_VERIFY_WORKERS (tick signature checks on worker threads; default 1, 0 = on the event loop)
+ *   --verify-workers SIPPAR_VERIFY_WORKERS (tick signature checks on worker threads; default 2, 0 = on the event loop)
  *   --verify-queue SIPPAR_VERIFY_QUEUE (tick checks awaiting an answer beyond which 503 BUSY; default 20 000)
  *   --catalog SIPPAR_CATALOG (v3: JSON file of the titles sold, their prices, previews, splits and ad settings)
  *   --ads-catalog SIPPAR_ADS_CATALOG (ad settings from another catalog file, for benches) · --ads-db SIPPAR_ADS_DB

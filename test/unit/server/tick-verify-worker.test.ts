@@ -1,5 +1,5 @@
 /**
- * Tick signatures through the verify worker (the default: one worker): a forged tick is refused as before
+ * Tick signatures through the verify workers (the default: two): a forged tick is refused as before
  * and leaves nothing in the ledger; an honest one is billed. On both stores (the server-postgres project).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,8 +22,9 @@ const stored = async (seq: number) => (await h.server.ledger.loadTick(s.sessionI
 
 describe('tick signatures on the verify worker', () => {
   it('is the default path: checks go to the worker in batches, none on the event loop', async () => {
-    expect(h.server.options.tickVerify.workers).toBe(1);
+    expect(h.server.options.tickVerify.workers).toBe(2);
     await h.api.extend(await signTick(v, makeTick(s, 1, 2)));
+    // Workers start with the batches that need them: one batch, one worker.
     expect(h.server.tickVerifyStats()).toMatchObject({ workers: 1, waiting: 0, onThisThread: 0 });
     expect(h.server.tickVerifyStats().batches).toBeGreaterThanOrEqual(1);
   });
