@@ -21,6 +21,7 @@ import type { LedgerStorage } from './ledger/storage.js';
 import { RateLimiter } from './rate-limit.js';
 import { matchRoute } from './routes.js';
 import { createBlsPool, type BlsPool } from './verify/bls-pool.js';
+import { createTickVerifier } from './verify/tick-verifier.js';
 import { attachAds } from './ads/ad-routes.js';
 import { createAds } from './ads/ads-setup.js';
 import { verifyCanisterSignature } from './verify/canister-signature.js';
@@ -37,6 +38,8 @@ export interface RunningServer {
   catalogReady: Promise<void>;
   /** Canister-signature checks queued and running on the workers, and answers cached. */
   blsStats(): { queued: number; running: number; cached: number };
+  /** Tick signature checks: workers running, checks awaiting an answer, batches posted, checks done on the event loop. */
+  tickVerifyStats(): { workers: number; waiting: number; batches: number; onThisThread: number };
   close(): Promise<void>;
 }
 
@@ -66,7 +69,9 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     }
   })();
   catalogReady.catch(() => {}); // reported by the first request that awaits it
-  const ctx = createContext(o, ledger, bls, () => listenUrl, catalogReady);
+  // Its worker starts with the first tick's batch.
+  const tickVerifier = createTickVerifier(o.tickVerify);
+  const ctx = createContext(o, ledger, bls, tickVerifier, () => listenUrl, catalogReady);
   const ads = createAds(o, ledger);
   attachAds(ctx, ads.context);
   const perClient = new RateLimiter(o.rateLimits.perClient, o.now, 'client');
@@ -157,6 +162,7 @@ export function createApp(options: ServerOptions = {}, storage?: LedgerStorage) 
     catalogReady,
     options: o,
     bls,
+    tickVerifier,
     ads,
     /** Called once listening: the URL a start may name when no public URLs are configured. */
     listening(url: string) {
@@ -196,9 +202,10 @@ export async function startServer(options: ServerOptions = {}, storage?: LedgerS
         catalogReady: app.catalogReady,
         options: app.options,
         blsStats: () => app.bls.stats(),
+        tickVerifyStats: () => app.tickVerifier.stats(),
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => void app.bls.close().then(() => app.ads.close()).then(() => app.ledger.close()).then(done));
+            server.close(() => void app.bls.close().then(() => app.tickVerifier.close()).then(() => app.ads.close()).then(() => app.ledger.close()).then(done));
             server.closeAllConnections();
           }),
       });

@@ -67,6 +67,13 @@ export interface ServerOptions {
    */
   bls?: { workers?: number; maxQueue?: number };
   /**
+   * Tick signature checks off the event loop, in one batch per turn (verify/tick-verifier.ts): workers
+   * (default 2: on 2 cores two held p99 under 100 ms at 10 000 viewers more often than one, docs/SCALING.md;
+   * 0 = on the event loop) and checks waiting for their answer beyond which a tick is answered 503 BUSY
+   * (default 20 000).
+   */
+  tickVerify?: { workers?: number; maxQueue?: number };
+  /**
    * Seconds between a playing viewer's ticks, announced in the start answer (default 1). Billing stays per
    * second (a tick is a cumulative total); a longer interval divides the API's requests by it, and the
    * billed total then runs up to this many seconds behind playback (pause, seek, end and pagehide still
@@ -112,12 +119,13 @@ export interface RateLimit {
   burst: number;
 }
 
-type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'catalog' | 'ads' | 'mediaKeys';
+type OptionalKeys = 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'log' | 'rateLimits' | 'bls' | 'tickVerify' | 'catalog' | 'ads' | 'mediaKeys';
 export type ResolvedOptions = Required<Omit<ServerOptions, OptionalKeys>> &
   Pick<ServerOptions, 'analyticsToken' | 'adminToken' | 'publicUrls' | 'payTo' | 'catalog' | 'ads' | 'mediaKeys'> & {
     log: (line: string) => void;
     rateLimits: { perClient: RateLimit | false; perViewer: RateLimit | false };
     bls: { workers: number; maxQueue: number };
+    tickVerify: { workers: number; maxQueue: number };
   };
 
 /** Algorand mainnet as CAIP-2 (`algorand:` + base64 genesis hash), as @x402/avm names it. */
@@ -172,6 +180,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
       perViewer: o.rateLimits?.perViewer ?? DEFAULT_RATE_LIMITS.perViewer,
     },
     bls: { workers: o.bls?.workers ?? 1, maxQueue: o.bls?.maxQueue ?? 32 },
+    tickVerify: { workers: o.tickVerify?.workers ?? 2, maxQueue: o.tickVerify?.maxQueue ?? 20_000 },
     maxDrainBytes: o.maxDrainBytes ?? 1024 * 1024,
     tickIntervalSeconds: interval,
     maxPendingTicks: o.maxPendingTicks ?? 20_000,

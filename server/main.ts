@@ -10,6 +10,8 @@
  *   --pay-to SIPPAR_PAY_TO (x402 deposit address) · --algorand-network SIPPAR_ALGORAND_NETWORK (CAIP-2)
  *   --client-rate SIPPAR_CLIENT_RATE · --viewer-rate SIPPAR_VIEWER_RATE (requests/s, burst 2×; 0 = off)
  *   --bls-workers SIPPAR_BLS_WORKERS · --bls-queue SIPPAR_BLS_QUEUE
+ *   --verify-workers SIPPAR_VERIFY_WORKERS (tick signature checks on worker threads; default 2, 0 = on the event loop)
+ *   --verify-queue SIPPAR_VERIFY_QUEUE (tick checks awaiting an answer beyond which 503 BUSY; default 20 000)
  *   --catalog SIPPAR_CATALOG (v3: JSON file of the titles sold, their prices, previews, splits and ad settings)
  *   --ads-catalog SIPPAR_ADS_CATALOG (ad settings from another catalog file, for benches) · --ads-db SIPPAR_ADS_DB
  *   --media-keys SIPPAR_MEDIA_KEYS (a packaged title's keys file; the flag repeats, the variable is a comma list)
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     'viewer-rate': { type: 'string' },
     'bls-workers': { type: 'string' },
     'bls-queue': { type: 'string' },
+    'verify-workers': { type: 'string' },
+    'verify-queue': { type: 'string' },
     'ads-catalog': { type: 'string' },
     'ads-db': { type: 'string' },
     catalog: { type: 'string' },
@@ -111,6 +115,10 @@ try {
     keyLeadSeconds: int('key-lead-seconds', values['key-lead-seconds'] ?? env.SIPPAR_KEY_LEAD_SECONDS, 0, 600),
     ads: { catalog: adCatalog, db: values['ads-db'] ?? env.SIPPAR_ADS_DB },
     bls: { workers: int('bls-workers', values['bls-workers'] ?? env.SIPPAR_BLS_WORKERS, 0, 64), maxQueue: int('bls-queue', values['bls-queue'] ?? env.SIPPAR_BLS_QUEUE, 0, 100_000) },
+    tickVerify: {
+      workers: int('verify-workers', values['verify-workers'] ?? env.SIPPAR_VERIFY_WORKERS, 0, 64),
+      maxQueue: int('verify-queue', values['verify-queue'] ?? env.SIPPAR_VERIFY_QUEUE, 1, 10_000_000),
+    },
     ...(catalog !== undefined && { catalog }),
   });
 } catch (e) {

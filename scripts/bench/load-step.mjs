@@ -16,7 +16,7 @@ const DRAIN_MS = 5000;
  * `viewers`: [{ fast, conn, sessionId }], connections open and sessions started. `sign(fast, tick)` → request
  * body JSON. Returns the step's figures.
  */
-export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host, sign, serverCpuSeconds }) {
+export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host, sign, serverCpuSeconds, serverMainCpuSeconds = () => NaN }) {
   const V = viewers.length;
   const T = cadenceS * 1000;
   const rounds = Math.ceil(((warmupS + seconds) * 1000) / T);
@@ -89,6 +89,7 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
   const startMeasuring = () => {
     measuring = true;
     cpu0.server = serverCpuSeconds();
+    cpu0.main = serverMainCpuSeconds();
     cpu0.gen = process.cpuUsage();
     cpu0.sent = sent;
   };
@@ -96,6 +97,7 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
   const stopMeasuring = () => {
     measuring = false;
     cpu1.server = serverCpuSeconds();
+    cpu1.main = serverMainCpuSeconds();
     cpu1.gen = process.cpuUsage(cpu0.gen);
     cpu1.sent = sent;
   };
@@ -167,6 +169,9 @@ export async function runStep({ viewers, cadenceS, warmupS, seconds, rate, host,
     round_trip_ms: { p50: round(percentile(service, 50)), p99: round(percentile(service, 99)) },
     server_cpu_cores: round(serverCpu / seconds),
     server_cpu_us_per_tick: round((serverCpu / Math.max(1, requests)) * 1e6, 1),
+    // The event loop's thread alone (schedstat, ns): what a verify worker takes off it shows here.
+    server_main_cpu_us_per_tick: round(((cpu1.main - cpu0.main) / Math.max(1, requests)) * 1e6, 1),
+    generator_cpu_cores: round(genCpu / seconds),
     generator_cpu_us_per_tick: round((genCpu / Math.max(1, requests)) * 1e6, 1),
     generator_lateness_ms_p99: round(percentile(lateness, 99)),
     billed_lag_s: { p50: round(percentile(lags, 50) / 1000), p99: round(percentile(lags, 99) / 1000), max: round((lags[lags.length - 1] ?? NaN) / 1000) },

@@ -1,11 +1,12 @@
 // Load: an open-loop bench of the payment API at fixed offered tick rates, in steps (load-step.mjs). The
-// server runs in its own process pinned to CPU 1, this generator pinned to CPU 0; one keep-alive connection
+// server runs in its own process pinned to CPU 1 (or the CPUs of --server-cpus), this generator pinned to
+// CPU 0; one keep-alive connection
 // per viewer (raw HTTP/1.1, load-connections.mjs), ticks pre-signed before each step, a warm-up before
 // each measured window. The viewers follow the tick interval the server announces at start
 // (`tickIntervalSeconds`, 1 when absent), so a step at R ticks/s has R × interval viewers.
 // Prints, per step: offered rate → tick latency p99 (due → acknowledged), server CPU µs per tick (from the
-// server process's CPU time), billed lag p99 (s); and the highest number of viewers whose step kept p99
-// under 100 ms.
+// server process's CPU time, and its main thread's alone), the generator's own CPU µs per tick, billed lag
+// p99 (s); and the highest number of viewers whose step kept p99 under 100 ms.
 // Usage: node scripts/bench/load.mjs [--quick] [--rate R | --viewers N | --steps 500,1000,…]
 //          [--seconds 60] [--warmup 10] [--db sqlite-file|:memory:|postgres://…] [--server-root DIR]
 //          [--tick-interval S (the server's flag)] [--server-args="--flag value …"] [--out bench-results/load.json]
@@ -13,6 +14,11 @@
 //          [--compare-root DIR: the same steps against that checkout's server too (e.g. an older commit),
 //           alternating step by step so both see the same noise of a shared machine]
 //          [--compare-node-args="--v8-flag …": node flags of the compared server (with or without --compare-root)]
+//          [--compare-server-args="--flag value …": server flags of the compared server, after --server-args
+//           (e.g. "--verify-workers 0": the same checkout with its tick checks on the event loop)]
+//          [--server-cpus 0,1 · --compare-server-cpus 1: the CPUs each server may use (default 1; the
+//           generator stays on CPU 0, so a server given 0,1 shares CPU 0 with it)]
+//          [--repeat N: every step N times, the targets alternating (pairs at one rate; no early stop)]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +43,10 @@ const { values } = parseArgs({
     'tick-interval': { type: 'string' },
     'compare-root': { type: 'string' },
     'compare-node-args': { type: 'string', default: '' },
+    'compare-server-args': { type: 'string', default: '' },
+    'server-cpus': { type: 'string', default: '1' },
+    'compare-server-cpus': { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '1' },
     postgres: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/load.json' },
   },
@@ -46,6 +56,7 @@ const WARMUP = Number(values.warmup ?? (values.quick ? 3 : 10));
 // Each viewer holds a socket here and one in the server: both processes stay under the usual 20 000 fds.
 const MAX_VIEWERS = 18_000;
 const P99_LIMIT_MS = 100;
+const REPEAT = Number(values.repeat);
 const RATE_MICRO = 10;
 const CONTENT = 'load-film';
 
@@ -65,12 +76,22 @@ if (values.postgres) {
   values.db = cluster.url;
 }
 const thisArgs = [...(values['tick-interval'] ? ['--tick-interval', values['tick-interval']] : []), ...values['server-args'].split(' ').filter(Boolean)];
+const compareArgs = values['compare-server-args'].split(' ').filter(Boolean);
+const cpuLabel = (cpus) => `cpu ${cpus}`;
 const targets = [
-  { name: values['server-root'] ?? 'this tree', root: values['server-root'], args: thisArgs },
+  { name: `${values['server-root'] ?? 'this tree'} ${cpuLabel(values['server-cpus'])}`, root: values['server-root'], args: thisArgs, cpus: values['server-cpus'] },
   // The same flags (tick interval above all) for the compared server, or the comparison is not like for like;
   // api-server-process.mjs leaves out, and names, any flag that server does not know.
-  ...(values['compare-root'] || values['compare-node-args']
-    ? [{ name: `${values['compare-root'] ?? 'this tree'} ${values['compare-node-args']}`.trim(), root: values['compare-root'], args: thisArgs, nodeArgs: values['compare-node-args'].split(' ').filter(Boolean) }]
+  ...(values['compare-root'] || values['compare-node-args'] || compareArgs.length
+    ? [
+        {
+          name: `${values['compare-root'] ?? 'this tree'} ${values['compare-node-args']} ${values['compare-server-args']} ${cpuLabel(values['compare-server-cpus'])}`.replace(/\s+/g, ' ').trim(),
+          root: values['compare-root'],
+          args: [...thisArgs, ...compareArgs],
+          nodeArgs: values['compare-node-args'].split(' ').filter(Boolean),
+          cpus: values['compare-server-cpus'],
+        },
+      ]
     : []),
 ];
 
@@ -78,7 +99,7 @@ const results = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: os.cpus().length,
-  pinned: pinned ? { generator: 0, server: 1 } : false,
+  pinned: pinned ? { generator: 0, servers: targets.map((t) => t.cpus) } : false,
   seconds_per_step: SECONDS,
   warmup_s: WARMUP,
   loadavg_before: os.loadavg(),
@@ -133,7 +154,7 @@ async function step(t, rate) {
   await startSessions(t, viewers);
   const startS = (performance.now() - s0) / 1000;
   console.log(`[${t.name}] ${n} viewers connected, sessions started (${round(startS)} s); signing and running the step`);
-  const r = await runStep({ viewers, cadenceS: t.interval, warmupS: WARMUP, seconds: SECONDS, rate: RATE_MICRO, host: t.host, sign, serverCpuSeconds: t.server.cpuSeconds });
+  const r = await runStep({ viewers, cadenceS: t.interval, warmupS: WARMUP, seconds: SECONDS, rate: RATE_MICRO, host: t.host, sign, serverCpuSeconds: t.server.cpuSeconds, serverMainCpuSeconds: t.server.mainThreadCpuSeconds });
   // Connections closed between steps: two targets' viewers never hold more sockets than one process may.
   for (const w of t.pool) w.conn?.close();
   r.session_starts_per_s = round(n / startS);
@@ -141,9 +162,10 @@ async function step(t, rate) {
   t.steps.push(r);
   console.log(
     `[${t.name}] ${String(r.offered_ticks_per_s).padStart(6)} ticks/s  ${String(n).padStart(6)} viewers  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  max ${r.latency_ms.max} ms  round trip p99 ${r.round_trip_ms.p99} ms  ` +
-      `server ${r.server_cpu_us_per_tick} µs/tick (${r.server_cpu_cores} cores)  generator ${r.generator_cpu_us_per_tick} µs/tick, late p99 ${r.generator_lateness_ms_p99} ms  billed lag p99 ${r.billed_lag_s.p99} s  ` +
+      `server ${r.server_cpu_us_per_tick} µs/tick (${r.server_cpu_cores} cores), main thread ${r.server_main_cpu_us_per_tick} µs/tick  generator ${r.generator_cpu_us_per_tick} µs/tick, late p99 ${r.generator_lateness_ms_p99} ms  billed lag p99 ${r.billed_lag_s.p99} s  ` +
       `coalesced ${r.coalesced}  unanswered ${r.unanswered}  statuses ${JSON.stringify(r.statuses)}  loadavg ${r.loadavg.join(' ')}`,
   );
+  if (REPEAT > 1) return; // pairs at one rate: every one runs
   t.failedInARow = r.latency_ms.p99 < P99_LIMIT_MS && r.unanswered === 0 ? 0 : t.failedInARow + 1;
   // Three failing steps in a row: saturated (one or two may be a burst of a shared machine's other work).
   t.done = t.failedInARow >= 3;
@@ -151,7 +173,7 @@ async function step(t, rate) {
 
 try {
   for (const t of targets) {
-    t.server = await startApiProcess({ db: values.db ?? join(dir, `ledger-${targets.indexOf(t)}.db`), cpu: 1, root: t.root, extraArgs: t.args, nodeArgs: t.nodeArgs });
+    t.server = await startApiProcess({ db: values.db ?? join(dir, `ledger-${targets.indexOf(t)}.db`), cpu: t.cpus, root: t.root, extraArgs: t.args, nodeArgs: t.nodeArgs });
     const u = new URL(t.server.url);
     Object.assign(t, { hostname: u.hostname, port: Number(u.port), host: u.host, pool: [], steps: [], failedInARow: 0, done: false });
     // The interval the server announces decides how many viewers make a given tick rate.
@@ -163,7 +185,7 @@ try {
     : values.viewers
       ? [Number(values.viewers) / targets[0].interval]
       : (values.steps ?? '500,1000,1500,2000,2500,3000,3500,4000,4500,5000').split(',').map(Number);
-  for (const rate of rates) {
+  for (const rate of rates.flatMap((r) => Array(REPEAT).fill(r))) {
     for (const t of targets) if (!t.done) await step(t, rate);
     if (targets.every((t) => t.done)) break;
   }
@@ -171,9 +193,9 @@ try {
     const ok = t.steps.filter((s) => s.latency_ms.p99 < P99_LIMIT_MS && s.unanswered === 0);
     const max = ok.length ? Math.max(...ok.map((s) => s.viewers)) : 0;
     const db = (values.db ?? '').startsWith('postgres') ? 'postgres' : values.db === ':memory:' ? ':memory:' : 'sqlite file (WAL)';
-    results.targets.push({ name: t.name, server_args: t.args, db, tick_interval_s: t.interval, max_viewers_p99_under_100ms: max, steps: t.steps });
+    results.targets.push({ name: t.name, server_args: t.args, server_cpus: t.cpus, db, tick_interval_s: t.interval, max_viewers_p99_under_100ms: max, steps: t.steps });
     console.log(`\n[${t.name}] ${db}, tick interval ${t.interval} s\n| offered ticks/s | viewers | p99 ms | server µs/tick | billed lag p99 s |\n|---|---|---|---|---|`);
-    for (const s of t.steps) console.log(`| ${s.offered_ticks_per_s} | ${s.viewers} | ${s.latency_ms.p99} | ${s.server_cpu_us_per_tick} | ${s.billed_lag_s.p99} |`);
+    for (const s of t.steps) console.log(`| ${s.offered_ticks_per_s} | ${s.viewers} | ${s.latency_ms.p99} | ${s.server_cpu_us_per_tick} (main ${s.server_main_cpu_us_per_tick}) | ${s.billed_lag_s.p99} |`);
     console.log(`highest viewers with tick p99 < ${P99_LIMIT_MS} ms: ${max}`);
   }
   results.loadavg_after = os.loadavg();

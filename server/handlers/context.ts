@@ -8,6 +8,7 @@ import { RateLimiter } from '../rate-limit.js';
 import { signedRequestChecks } from '../signed-requests.js';
 import type { BlsPool } from '../verify/bls-pool.js';
 import type { SigningKey } from '../verify/keys.js';
+import type { TickVerifier } from '../verify/tick-verifier.js';
 
 export interface CachedSession {
   key: SigningKey;
@@ -23,6 +24,8 @@ export interface AppContext {
   checks: ReturnType<typeof signedRequestChecks>;
   sessions: Bounded<string, CachedSession>;
   perViewer: RateLimiter;
+  /** Tick signature checks, batched to a worker thread (or on the event loop with 0 workers). */
+  tickVerifier: TickVerifier;
   /** Nonces of signed key requests within their time window (handlers/keys.ts). */
   keyNonces: NonceWindow;
   /** Verified ticks waiting for their transaction (bounded by `o.maxPendingTicks`). */
@@ -37,7 +40,14 @@ export interface AppContext {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: BlsPool | undefined, listenUrl: () => string, catalogReady: Promise<void>): AppContext {
+export function createContext(
+  o: ResolvedOptions,
+  ledger: LedgerStorage,
+  bls: BlsPool | undefined,
+  tickVerifier: TickVerifier,
+  listenUrl: () => string,
+  catalogReady: Promise<void>,
+): AppContext {
   const configured = o.publicUrls?.map(apiIdentity);
   return {
     o,
@@ -45,6 +55,7 @@ export function createContext(o: ResolvedOptions, ledger: LedgerStorage, bls: Bl
     checks: signedRequestChecks(o, bls),
     sessions: new Bounded<string, CachedSession>(100_000),
     perViewer: new RateLimiter(o.rateLimits.perViewer, o.now, 'viewer'),
+    tickVerifier,
     keyNonces: new NonceWindow(),
     pendingTicks: 0,
     acceptsApi(api) {

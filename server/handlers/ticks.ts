@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { obj, signatureBytes } from '../http-io.js';
 import { applyTick, tickAnswer } from '../ledger/ledger-service.js';
 import { ledgerState } from '../ledger/tick-rules.js';
-import { parseSigningKey, verifySignatureSync } from '../verify/keys.js';
+import { parseSigningKey } from '../verify/keys.js';
 import { paymentRequiredHeader } from '../x402.js';
 import type { AppContext, CachedSession } from './context.js';
 
@@ -47,7 +47,8 @@ export async function tick(c: AppContext, body: unknown, settle: boolean): Promi
     throw new ApiError('NOT_SESSION_OWNER', 'this session belongs to another session key');
   }
   const bytes = tickSigningBytes(t);
-  if (!verifySignatureSync(s.key, bytes, signature)) throw new ApiError('BAD_SIGNATURE', 'tick signature does not verify with the session key');
+  // On the verify worker when there is one (batched per event-loop turn); nothing below runs unless it verified.
+  if (!(await c.tickVerifier.verify(s.key, bytes, signature))) throw new ApiError('BAD_SIGNATURE', 'tick signature does not verify with the session key');
   const now = o.now();
   if (s.expiresAt <= now) {
     // With what it billed: the client owes the rest to its next session, no more, no less.

@@ -95,9 +95,9 @@ export function verifySignature(k: SigningKey, message: Uint8Array, signature: U
 }
 
 /**
- * The same check on the calling thread. For ticks, the hot path: with a cached KeyObject a P-256 check
- * costs ~90 µs of CPU here against ~120 µs spread over the libuv pool and the hand-off (FACTS.md), and a
- * server that has one core for itself saves the difference; a tick's answer waits for its commit anyway.
+ * The same check on the calling thread: with a cached KeyObject a P-256 check costs ~90 µs of CPU here
+ * against ~120 µs spread over the libuv pool and its hand-off per check (FACTS.md). Ticks run it on the
+ * verify workers in batches (tick-verifier.ts), and here with `--verify-workers 0` or when a worker fails.
  */
 export function verifySignatureSync(k: SigningKey, message: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== 64) return false;
