@@ -1,6 +1,7 @@
 // Load: an open-loop bench of the payment API at fixed offered tick rates, in steps (load-step.mjs). The
-// server runs in its own process pinned to CPU 1 (or the CPUs of --server-cpus), this generator pinned to
-// CPU 0; one keep-alive connection
+// server runs in its own process on both CPUs (its tick signature checks run on worker threads; a server
+// with a single busy thread gets the core the generator leaves), this generator pinned to CPU 0; one
+// keep-alive connection
 // per viewer (raw HTTP/1.1, load-connections.mjs), ticks pre-signed before each step, a warm-up before
 // each measured window. The viewers follow the tick interval the server announces at start
 // (`tickIntervalSeconds`, 1 when absent), so a step at R ticks/s has R × interval viewers.
@@ -16,8 +17,9 @@
 //          [--compare-node-args="--v8-flag …": node flags of the compared server (with or without --compare-root)]
 //          [--compare-server-args="--flag value …": server flags of the compared server, after --server-args
 //           (e.g. "--verify-workers 0": the same checkout with its tick checks on the event loop)]
-//          [--server-cpus 0,1 · --compare-server-cpus 1: the CPUs each server may use (default 1; the
-//           generator stays on CPU 0, so a server given 0,1 shares CPU 0 with it)]
+//          [--server-cpus 1 · --compare-server-cpus 1: the CPUs each server may use (default 0,1, the compared
+//           server as --server-cpus; the generator stays on CPU 0, so a server given 0,1 shares CPU 0 with it;
+//           1 alone is the setup before the verify workers, docs/SCALING.md)]
 //          [--repeat N: every step N times, the targets alternating (pairs at one rate; no early stop)]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,8 +46,8 @@ const { values } = parseArgs({
     'compare-root': { type: 'string' },
     'compare-node-args': { type: 'string', default: '' },
     'compare-server-args': { type: 'string', default: '' },
-    'server-cpus': { type: 'string', default: '1' },
-    'compare-server-cpus': { type: 'string', default: '1' },
+    'server-cpus': { type: 'string', default: '0,1' },
+    'compare-server-cpus': { type: 'string' },
     repeat: { type: 'string', default: '1' },
     postgres: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/load.json' },
@@ -85,11 +87,11 @@ const targets = [
   ...(values['compare-root'] || values['compare-node-args'] || compareArgs.length
     ? [
         {
-          name: `${values['compare-root'] ?? 'this tree'} ${values['compare-node-args']} ${values['compare-server-args']} ${cpuLabel(values['compare-server-cpus'])}`.replace(/\s+/g, ' ').trim(),
+          name: `${values['compare-root'] ?? 'this tree'} ${values['compare-node-args']} ${values['compare-server-args']} ${cpuLabel(values['compare-server-cpus'] ?? values['server-cpus'])}`.replace(/\s+/g, ' ').trim(),
           root: values['compare-root'],
           args: [...thisArgs, ...compareArgs],
           nodeArgs: values['compare-node-args'].split(' ').filter(Boolean),
-          cpus: values['compare-server-cpus'],
+          cpus: values['compare-server-cpus'] ?? values['server-cpus'],
         },
       ]
     : []),
