@@ -1,9 +1,8 @@
 // Load: an open-loop bench of the payment API at fixed offered tick rates, in steps (load-step.mjs). The
 // server runs in its own process on both CPUs (its tick signature checks run on worker threads; a server
 // with a single busy thread gets the core the generator leaves), this generator pinned to CPU 0; one
-// keep-alive connection
-// per viewer (raw HTTP/1.1, load-connections.mjs), ticks pre-signed before each step, a warm-up before
-// each measured window. The viewers follow the tick interval the server announces at start
+// keep-alive connection per viewer (raw HTTP/1.1, load-connections.mjs), ticks pre-signed before each
+// step, a warm-up before each measured window. The viewers follow the tick interval the server announces at start
 // (`tickIntervalSeconds`, 1 when absent), so a step at R ticks/s has R × interval viewers.
 // Prints, per step: offered rate → tick latency p99 (due → acknowledged), server CPU µs per tick (from the
 // server process's CPU time, and its main thread's alone), the generator's own CPU µs per tick, billed lag
